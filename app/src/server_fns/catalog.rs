@@ -1,0 +1,33 @@
+//! Catalogue data for the resident pages.
+
+use crate::domain::catalog::{
+    CatalogFacets, ServiceDetail, ServicePage, ServiceQuery, ServiceSummary,
+};
+use crate::domain::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// How far back "popular" looks.
+#[cfg(feature = "ssr")]
+const POPULAR_WINDOW_DAYS: i64 = 90;
+
+#[server(prefix = "/rpc", endpoint = "catalog/facets", input = GetUrl)]
+pub async fn get_facets() -> Result<CatalogFacets, AppError> {
+    crate::store::catalog::facets(&super::db()?).await
+}
+
+#[server(prefix = "/rpc", endpoint = "catalog/popular", input = GetUrl)]
+pub async fn get_popular_services() -> Result<Vec<ServiceSummary>, AppError> {
+    let since = chrono::Utc::now() - chrono::Duration::days(POPULAR_WINDOW_DAYS);
+    crate::store::catalog::popular_services(&super::db()?, since, 8).await
+}
+
+#[server(prefix = "/rpc", endpoint = "catalog/search", input = GetUrl)]
+pub async fn search_services(query: ServiceQuery) -> Result<ServicePage, AppError> {
+    crate::store::catalog::search_services(&super::db()?, &query).await
+}
+
+#[server(prefix = "/rpc", endpoint = "catalog/service", input = GetUrl)]
+pub async fn get_service(code: String) -> Result<ServiceDetail, AppError> {
+    crate::store::catalog::service_detail(&super::db()?, &code).await
+}

@@ -1,0 +1,65 @@
+//! What residents see: the document shell, the app's routes, layout, pages and components.
+
+pub mod components;
+pub mod layout;
+pub mod pages;
+pub mod url;
+
+use crate::i18n::I18nContextProvider;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document the server renders around [`App`]. The `lang` attribute is set by the
+/// i18n layer to the reader's language.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#b4262b" />
+                <link rel="icon" href="/favicon.ico" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Stylesheet id="leptos" href="/pkg/minsheng.css" />
+            <Title formatter=|page: String| {
+                if page.is_empty() { "民生 · Minsheng".to_owned() } else { format!("{page} · 民生") }
+            } />
+            <Router>
+                <layout::Layout>
+                    <Routes fallback=pages::not_found::NotFound>
+                        // Async: the server sends each page whole, with its data and the right
+                        // status, so it works without JavaScript and crawls as a document.
+                        <Route path=StaticSegment("") view=pages::home::HomePage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("services") view=pages::services::ServicesPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/services/:code")
+                            view=pages::service_detail::ServiceDetailPage
+                            ssr=SsrMode::Async
+                        />
+                    </Routes>
+                </layout::Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}

@@ -1,0 +1,7 @@
+//! Browser entry: hydrate the server-rendered page with the same `App` the server rendered.
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

@@ -1,0 +1,33 @@
+//! Minsheng's schema as migrations, applied at server start-up on SQLite or PostgreSQL.
+//!
+//! The whole domain of the glossary is laid out from the start, grouped by concept, so that
+//! later features add columns rather than rework tables. Ids are 64-bit; times are stored
+//! with their time zone (UTC); rules, forms and answers are JSON.
+
+pub use sea_orm_migration::prelude::*;
+
+mod helpers;
+mod m20261127_000001_regions_and_departments;
+mod m20261127_000002_catalog;
+mod m20261127_000003_people;
+mod m20261127_000004_applications;
+mod m20261127_000005_satisfaction;
+mod m20261127_000006_engagement;
+mod m20261127_000007_oversight;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261127_000001_regions_and_departments::Migration),
+            Box::new(m20261127_000002_catalog::Migration),
+            Box::new(m20261127_000003_people::Migration),
+            Box::new(m20261127_000004_applications::Migration),
+            Box::new(m20261127_000005_satisfaction::Migration),
+            Box::new(m20261127_000006_engagement::Migration),
+            Box::new(m20261127_000007_oversight::Migration),
+        ]
+    }
+}

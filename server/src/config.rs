@@ -1,0 +1,107 @@
+//! Settings, read once at start-up from the environment. Every one has a default, so the
+//! server runs with no configuration at all; the README lists them.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// Where the embedded default keeps its database.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/minsheng.db?mode=rwc";
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `DATABASE_URL`: `sqlite://…` or `postgres://…`.
+    pub database_url: String,
+    /// `MINSHENG_DB_MAX_CONNECTIONS`: pool size.
+    pub db_max_connections: u32,
+    /// `MINSHENG_DEMO_DATA`: load the demo data set into an empty database (default on).
+    pub load_demo_data: bool,
+    /// `MINSHENG_REQUEST_TIMEOUT_SECS`: longest a request may take.
+    pub request_timeout: Duration,
+    /// `MINSHENG_BODY_LIMIT_BYTES`: largest request body accepted.
+    pub body_limit_bytes: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{name} must be {expected}, got {value:?}")]
+    Invalid {
+        name: &'static str,
+        expected: &'static str,
+        value: String,
+    },
+    #[error("the Leptos configuration could not be read: {0}")]
+    Leptos(String),
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            database_url: std::env::var("DATABASE_URL")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            db_max_connections: parse_env("MINSHENG_DB_MAX_CONNECTIONS", 10, "a whole number")?,
+            load_demo_data: parse_bool_env("MINSHENG_DEMO_DATA", true)?,
+            request_timeout: Duration::from_secs(parse_env(
+                "MINSHENG_REQUEST_TIMEOUT_SECS",
+                30,
+                "a number of seconds",
+            )?),
+            body_limit_bytes: parse_env(
+                "MINSHENG_BODY_LIMIT_BYTES",
+                2 * 1024 * 1024,
+                "a number of bytes",
+            )?,
+        })
+    }
+}
+
+/// The Leptos options (site root, package directory, address) from cargo-leptos' variables.
+///
+/// `LEPTOS_SITE_ADDR` changes the address (default 127.0.0.1:3000). A binary built without
+/// cargo-leptos (tests) gets the project's output name.
+pub fn leptos_options() -> Result<leptos::config::LeptosOptions, ConfigError> {
+    let conf =
+        leptos::config::get_configuration(None).map_err(|e| ConfigError::Leptos(e.to_string()))?;
+    let mut options = conf.leptos_options;
+    if options.output_name.is_empty() {
+        options.output_name = "minsheng".into();
+    }
+    if std::env::var_os("LEPTOS_SITE_ADDR").is_none() {
+        options.site_addr = SocketAddr::from(([127, 0, 0, 1], 3000));
+    }
+    Ok(options)
+}
+
+fn parse_env<T: std::str::FromStr>(
+    name: &'static str,
+    default: T,
+    expected: &'static str,
+) -> Result<T, ConfigError> {
+    match std::env::var(name) {
+        Ok(value) if !value.trim().is_empty() => {
+            value.trim().parse().map_err(|_| ConfigError::Invalid {
+                name,
+                expected,
+                value,
+            })
+        }
+        _ => Ok(default),
+    }
+}
+
+fn parse_bool_env(name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match std::env::var(name) {
+        Ok(value) => match value.trim().to_ascii_lowercase().as_str() {
+            "" => Ok(default),
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" => Ok(false),
+            _ => Err(ConfigError::Invalid {
+                name,
+                expected: "true or false",
+                value,
+            }),
+        },
+        Err(_) => Ok(default),
+    }
+}

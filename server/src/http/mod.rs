@@ -1,0 +1,75 @@
+//! The HTTP edge: one router for pages, server functions, the JSON API and static files, with
+//! tracing, compression, body limits and timeouts around all of it.
+
+pub mod error;
+pub mod language;
+pub mod locale;
+
+use crate::api;
+use crate::config::Settings;
+use crate::state::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tracing::{Span, field};
+
+/// The whole application as one axum router.
+pub fn router(state: AppState, settings: &Settings) -> Router {
+    let routes = generate_route_list(App);
+    let db = state.db.clone();
+    let context = move || provide_context(db.clone());
+    let options = state.leptos_options.clone();
+
+    Router::new()
+        .route("/healthz", get(api::health::healthz))
+        .route("/lang/{locale}", get(language::switch_language))
+        .nest("/api/v1", api::v1::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .with_state(state)
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout,
+        ))
+        .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
+        // Outside the limits, so that their refusals get the error shape too.
+        .layer(axum::middleware::from_fn(error::json_errors))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let path = request.extensions().get::<MatchedPath>().map_or_else(
+                        || request.uri().path().to_owned(),
+                        |p| p.as_str().to_owned(),
+                    );
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path,
+                        status = field::Empty,
+                        latency_ms = field::Empty,
+                    )
+                })
+                .on_response(
+                    |response: &axum::response::Response, latency: Duration, span: &Span| {
+                        span.record("status", response.status().as_u16());
+                        span.record("latency_ms", latency.as_secs_f64() * 1000.0);
+                        tracing::info!("served");
+                    },
+                ),
+        )
+}

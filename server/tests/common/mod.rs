@@ -1,0 +1,222 @@
+//! Test harness: the real router on a random port, over a fresh database per test, on SQLite
+//! (a temporary file) or on the local PostgreSQL server (a new database, dropped afterwards).
+//!
+//! `MINSHENG_TEST_POSTGRES` names the PostgreSQL server (default
+//! `postgres://postgres@127.0.0.1:5432`). If it cannot be reached the PostgreSQL tests fail:
+//! they never skip. `TEST_LOG=1` shows the server's logs.
+#![allow(dead_code)]
+
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use server::config::Settings;
+use server::state::AppState;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    pub backend: Backend,
+    _database: TestDatabase,
+}
+
+enum TestDatabase {
+    Sqlite(tempfile::TempDir),
+    Postgres { server: String, name: String },
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { server, name } = self {
+            let (server, name) = (server.clone(), name.clone());
+            // Drop runs inside the test's runtime: use a thread with a runtime of its own.
+            let _ = std::thread::spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                runtime.block_on(async move {
+                    if let Ok(admin) = Database::connect(format!("{server}/postgres")).await {
+                        let _ = admin
+                            .execute_unprepared(&format!(
+                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                            ))
+                            .await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub fn postgres_server() -> String {
+    std::env::var("MINSHENG_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+async fn fresh_database(backend: Backend) -> (String, TestDatabase) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+            (url, TestDatabase::Sqlite(dir))
+        }
+        Backend::Postgres => {
+            let server = postgres_server();
+            let name = format!(
+                "minsheng_test_{}_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::Relaxed),
+                chrono::Utc::now().timestamp_micros() % 1_000_000
+            );
+            let admin = Database::connect(format!("{server}/postgres"))
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("PostgreSQL at {server} is required for these tests: {e}")
+                });
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .expect("create test database");
+            admin.close().await.ok();
+            (
+                format!("{server}/{name}"),
+                TestDatabase::Postgres { server, name },
+            )
+        }
+    }
+}
+
+pub fn test_settings(database_url: String) -> Settings {
+    Settings {
+        database_url,
+        db_max_connections: 5,
+        load_demo_data: false,
+        request_timeout: Duration::from_secs(30),
+        body_limit_bytes: 2 * 1024 * 1024,
+    }
+}
+
+impl TestApp {
+    /// A migrated database with the default demo data set, and the server listening on it.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, true).await
+    }
+
+    pub async fn spawn_with(backend: Backend, demo_data: bool) -> TestApp {
+        if std::env::var_os("TEST_LOG").is_some() {
+            server::telemetry::init();
+        }
+        let (url, database) = fresh_database(backend).await;
+        let settings = test_settings(url);
+        let db = server::db::connect(&settings.database_url, settings.db_max_connections)
+            .await
+            .expect("connect to the test database");
+        server::db::migrate(&db).await.expect("migrate");
+        if demo_data {
+            server::demo::load_if_empty(&db)
+                .await
+                .expect("load demo data");
+        }
+        let leptos_options = server::config::leptos_options().expect("leptos options");
+        let router = server::http::router(
+            AppState {
+                db: db.clone(),
+                leptos_options,
+            },
+            &settings,
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("local address");
+        tokio::spawn(async move {
+            axum::serve(listener, router).await.expect("serve");
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("http client");
+        TestApp {
+            addr,
+            db,
+            client,
+            backend,
+            _database: database,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        let body = response.json().await.expect("a JSON body");
+        (status, body)
+    }
+
+    /// One number from a SQL query (the first column of the first row).
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .expect("query")
+            .expect("a row");
+        row.try_get_by_index::<i64>(0).expect("an integer")
+    }
+}
+
+/// Runs each test once on SQLite and once on PostgreSQL, with the same assertions.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await;
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await;
+                    $body
+                }
+            )*
+        }
+    };
+}

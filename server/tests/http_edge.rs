@@ -1,0 +1,105 @@
+//! What every client meets at the HTTP edge: health, the error shape, limits, compression,
+//! the OpenAPI document and the language switch.
+
+mod common;
+
+use sea_orm::ConnectionTrait;
+
+on_both_backends! {
+    async fn health_reports_the_database(app) {
+        let (status, body) = app.get_json("/healthz").await;
+        assert_eq!(status, 200);
+        assert_eq!(body["status"], "ok");
+        let expected = match app.backend {
+            common::Backend::Sqlite => "sqlite",
+            common::Backend::Postgres => "postgres",
+        };
+        assert_eq!(body["database"], expected);
+    }
+
+    async fn health_is_503_when_the_database_is_gone(app) {
+        app.db.clone().close().await.expect("close the pool");
+        let (status, body) = app.get_json("/healthz").await;
+        assert_eq!(status, 503);
+        assert_eq!(body["code"], "unavailable");
+    }
+
+    async fn unknown_api_paths_get_the_error_shape(app) {
+        let (status, body) = app.get_json("/api/v1/no-such-thing").await;
+        assert_eq!(status, 404);
+        assert_eq!(body["code"], "not_found");
+        assert!(body["message"].is_string());
+    }
+
+    async fn wrong_methods_are_refused_with_the_error_shape(app) {
+        let response = app.client.delete(app.url("/api/v1/services")).send().await.expect("request");
+        assert_eq!(response.status(), 405);
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["code"], "method_not_allowed");
+    }
+
+    async fn oversized_bodies_are_refused(app) {
+        let response = app
+            .client
+            .post(app.url("/api/v1/services"))
+            .header("content-type", "application/json")
+            .body(vec![b' '; 3 * 1024 * 1024])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 413);
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["code"], "payload_too_large");
+    }
+
+    async fn responses_are_compressed(app) {
+        for (encoding, expected) in [("br", "br"), ("gzip", "gzip")] {
+            let response = app
+                .client
+                .get(app.url("/api/v1/services"))
+                .header("accept-encoding", encoding)
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(response.status(), 200);
+            assert_eq!(response.headers()["content-encoding"], expected);
+        }
+    }
+
+    async fn the_openapi_document_describes_the_catalogue(app) {
+        let (status, doc) = app.get_json("/api/v1/openapi.json").await;
+        assert_eq!(status, 200);
+        assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+        for path in ["/api/v1/services", "/api/v1/services/{code}", "/api/v1/departments", "/api/v1/categories", "/api/v1/life-events", "/healthz"] {
+            assert!(doc["paths"][path]["get"].is_object(), "{path} is documented");
+        }
+        let params = doc["paths"]["/api/v1/services"]["get"]["parameters"].as_array().expect("parameters");
+        let names: Vec<_> = params.iter().filter_map(|p| p["name"].as_str()).collect();
+        for name in ["q", "department", "category", "life_event", "page"] {
+            assert!(names.contains(&name), "parameter {name} is documented");
+        }
+        assert!(doc["components"]["schemas"]["ApiErrorBody"].is_object());
+        assert!(doc["components"]["schemas"]["ServiceDetail"].is_object());
+    }
+
+    async fn the_language_switch_sets_a_cookie_and_returns_locally(app) {
+        let response = app.get("/lang/en?next=%2Fservices%3Fq%3D1").await;
+        assert_eq!(response.status(), 303);
+        assert_eq!(response.headers()["location"], "/services?q=1");
+        let cookie = response.headers()["set-cookie"].to_str().expect("ascii");
+        assert!(cookie.starts_with("i18n_pref_locale=en;"), "{cookie}");
+
+        let response = app.get("/lang/en?next=https%3A%2F%2Fevil.example").await;
+        assert_eq!(response.headers()["location"], "/");
+        let response = app.get("/lang/fr").await;
+        assert_eq!(response.status(), 400);
+    }
+
+    async fn sqlite_and_postgres_enforce_foreign_keys(app) {
+        let result = app
+            .db
+            .execute_unprepared("INSERT INTO service_life_event (service_id, life_event_id) VALUES (999999, 999999)")
+            .await;
+        assert!(result.is_err(), "a dangling reference must be refused");
+    }
+}
