@@ -45,7 +45,10 @@ fn LanguageSwitch() -> impl IntoView {
         Locale::en => Locale::zh_CN,
     };
     let href = move || {
-        let next = format!("{}{}", location.pathname.get(), location.search.get());
+        // The router's `search` has no leading '?'.
+        let search = location.search.get();
+        let path = location.pathname.get();
+        let next = if search.is_empty() { path } else { format!("{path}?{search}") };
         format!(
             "/lang/{}?next={}",
             other().as_str(),
