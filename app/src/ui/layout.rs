@@ -48,7 +48,11 @@ fn LanguageSwitch() -> impl IntoView {
         // The router's `search` has no leading '?'.
         let search = location.search.get();
         let path = location.pathname.get();
-        let next = if search.is_empty() { path } else { format!("{path}?{search}") };
+        let next = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
         format!(
             "/lang/{}?next={}",
             other().as_str(),

@@ -36,7 +36,7 @@ pub fn full_name(rng: &mut impl Rng, surname: &str, male: bool) -> String {
 /// Fixed names for staff accounts, so the demo logins always belong to the same people.
 pub fn staff_name(index: usize) -> String {
     let surname = SURNAMES[(index * 7 + 3) % SURNAMES.len()];
-    let given = if index % 2 == 0 {
+    let given = if index.is_multiple_of(2) {
         MALE[(index * 5) % MALE.len()]
     } else {
         FEMALE[(index * 5) % FEMALE.len()]

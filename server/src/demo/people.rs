@@ -28,9 +28,17 @@ pub struct Regions {
     pub grids: Vec<Grid>,
 }
 
+/// A district: name, English name, code, and its streets with their communities.
+type DistrictSeed = (
+    &'static str,
+    &'static str,
+    u32,
+    [(&'static str, [&'static str; 2]); 3],
+);
+
 /// 杭州市 → 2 districts → 3 streets each → 2 communities each → 2 grids each.
 pub async fn insert_regions(db: &impl ConnectionTrait) -> Result<Regions, DbErr> {
-    const DISTRICTS: [(&str, &str, u32, [(&str, [&str; 2]); 3]); 2] = [
+    const DISTRICTS: [DistrictSeed; 2] = [
         (
             "西湖区",
             "Xihu District",
