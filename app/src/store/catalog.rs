@@ -199,18 +199,14 @@ pub async fn service_detail(
     db: &impl ConnectionTrait,
     code: &str,
 ) -> Result<ServiceDetail, AppError> {
-    let summary: ServiceSummary = published_summaries()
+    let (model, department) = service::Entity::find()
         .filter(service::Column::Code.eq(code))
-        .into_model::<SummaryRow>()
-        .one(db)
-        .await?
-        .ok_or_else(AppError::not_found)?
-        .into();
-    let model = service::Entity::find()
-        .filter(service::Column::Code.eq(code))
+        .filter(service::Column::Status.eq(service::PUBLISHED))
+        .find_also_related(department::Entity)
         .one(db)
         .await?
         .ok_or_else(AppError::not_found)?;
+    let department = department.ok_or_else(AppError::not_found)?;
     let category = service_category::Entity::find_by_id(model.category_id)
         .one(db)
         .await?
@@ -259,8 +255,22 @@ pub async fn service_detail(
         tracing::error!(service = code, error = %err, "stored form fields do not parse");
         AppError::new(ErrorCode::Internal)
     })?;
+    let summary = SummaryRow {
+        code: model.code,
+        name: model.name,
+        name_en: model.name_en,
+        summary: model.summary,
+        summary_en: model.summary_en,
+        department_code: department.code,
+        department_name: department.name,
+        department_name_en: department.name_en,
+        category_code: category.code.clone(),
+        promised_days: model.promised_days,
+        online_level: model.online_level,
+        fee_cents: model.fee_cents,
+    };
     Ok(ServiceDetail {
-        summary,
+        summary: summary.into(),
         category: Category {
             code: category.code,
             name: LocalizedText::new(category.name, category.name_en),
