@@ -317,52 +317,62 @@ async fn published_counts(
     Ok(rows.into_iter().map(|row| (row.key, row.n)).collect())
 }
 
-/// Departments, categories and life events, each with its number of published services.
-pub async fn facets(db: &impl ConnectionTrait) -> Result<CatalogFacets, AppError> {
-    let per_department = published_counts(db, service::Column::DepartmentId, false).await?;
-    let per_category = published_counts(db, service::Column::CategoryId, false).await?;
-    let per_life_event =
-        published_counts(db, service_life_event::Column::LifeEventId, true).await?;
-
-    let departments = department::Entity::find()
+/// Every department with its number of published services, in display order.
+pub async fn departments(db: &impl ConnectionTrait) -> Result<Vec<Department>, AppError> {
+    let counts = published_counts(db, service::Column::DepartmentId, false).await?;
+    Ok(department::Entity::find()
         .order_by(department::Column::SortOrder, Order::Asc)
         .all(db)
         .await?
         .into_iter()
         .map(|d| Department {
-            service_count: per_department.get(&d.id).copied().unwrap_or(0),
+            service_count: counts.get(&d.id).copied().unwrap_or(0),
             code: d.code,
             name: LocalizedText::new(d.name, d.name_en),
             hotline: d.hotline,
             address: d.address,
         })
-        .collect();
-    let categories = service_category::Entity::find()
+        .collect())
+}
+
+/// Every topic with its number of published services, in display order.
+pub async fn categories(db: &impl ConnectionTrait) -> Result<Vec<Category>, AppError> {
+    let counts = published_counts(db, service::Column::CategoryId, false).await?;
+    Ok(service_category::Entity::find()
         .order_by(service_category::Column::SortOrder, Order::Asc)
         .all(db)
         .await?
         .into_iter()
         .map(|c| Category {
-            service_count: per_category.get(&c.id).copied().unwrap_or(0),
+            service_count: counts.get(&c.id).copied().unwrap_or(0),
             code: c.code,
             name: LocalizedText::new(c.name, c.name_en),
         })
-        .collect();
-    let life_events = life_event::Entity::find()
+        .collect())
+}
+
+/// Every life event with its number of published services, in display order.
+pub async fn life_events(db: &impl ConnectionTrait) -> Result<Vec<LifeEvent>, AppError> {
+    let counts = published_counts(db, service_life_event::Column::LifeEventId, true).await?;
+    Ok(life_event::Entity::find()
         .order_by(life_event::Column::SortOrder, Order::Asc)
         .all(db)
         .await?
         .into_iter()
         .map(|e| LifeEvent {
-            service_count: per_life_event.get(&e.id).copied().unwrap_or(0),
+            service_count: counts.get(&e.id).copied().unwrap_or(0),
             code: e.code,
             name: LocalizedText::new(e.name, e.name_en),
         })
-        .collect();
+        .collect())
+}
+
+/// Departments, categories and life events together, for the home page and the filters.
+pub async fn facets(db: &impl ConnectionTrait) -> Result<CatalogFacets, AppError> {
     Ok(CatalogFacets {
-        departments,
-        categories,
-        life_events,
+        departments: departments(db).await?,
+        categories: categories(db).await?,
+        life_events: life_events(db).await?,
     })
 }
 

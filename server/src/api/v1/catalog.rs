@@ -56,7 +56,7 @@ pub async fn get_service(
 pub async fn list_departments(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Department>>, ApiError> {
-    Ok(Json(catalog::facets(&state.db).await?.departments))
+    Ok(Json(catalog::departments(&state.db).await?))
 }
 
 /// Every topic with its number of published services.
@@ -69,7 +69,7 @@ pub async fn list_departments(
 pub async fn list_categories(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Category>>, ApiError> {
-    Ok(Json(catalog::facets(&state.db).await?.categories))
+    Ok(Json(catalog::categories(&state.db).await?))
 }
 
 /// Every life event with its number of published services.
@@ -82,5 +82,5 @@ pub async fn list_categories(
 pub async fn list_life_events(
     State(state): State<AppState>,
 ) -> Result<Json<Vec<LifeEvent>>, ApiError> {
-    Ok(Json(catalog::facets(&state.db).await?.life_events))
+    Ok(Json(catalog::life_events(&state.db).await?))
 }
