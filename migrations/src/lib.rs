@@ -14,6 +14,7 @@ mod m20261127_000004_applications;
 mod m20261127_000005_satisfaction;
 mod m20261127_000006_engagement;
 mod m20261127_000007_oversight;
+mod m20261128_000008_accounts;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_satisfaction::Migration),
             Box::new(m20261127_000006_engagement::Migration),
             Box::new(m20261127_000007_oversight::Migration),
+            Box::new(m20261128_000008_accounts::Migration),
         ]
     }
 }

@@ -4,6 +4,11 @@
 //! completed, and withdrawn by the resident before a decision. The server checks every change
 //! against [`ApplicationStatus::can_become`] before it records it.
 
+use super::catalog::{FormField, Material};
+use super::form::Answers;
+use super::text::LocalizedText;
+use super::validation::FieldError;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -68,6 +73,32 @@ impl ApplicationStatus {
         )
     }
 
+    /// Whether the resident may still change the answers and files (a draft, or while a
+    /// supplement is requested).
+    pub fn is_editable(self) -> bool {
+        matches!(
+            self,
+            ApplicationStatus::Draft | ApplicationStatus::SupplementRequested
+        )
+    }
+
+    /// The status as residents read it.
+    pub fn label(self, locale: crate::i18n::Locale) -> &'static str {
+        use crate::i18n::td_string;
+        match self {
+            ApplicationStatus::Draft => td_string!(locale, status.draft),
+            ApplicationStatus::Submitted => td_string!(locale, status.submitted),
+            ApplicationStatus::Accepted => td_string!(locale, status.accepted),
+            ApplicationStatus::SupplementRequested => {
+                td_string!(locale, status.supplement_requested)
+            }
+            ApplicationStatus::Approved => td_string!(locale, status.approved),
+            ApplicationStatus::Rejected => td_string!(locale, status.rejected),
+            ApplicationStatus::Completed => td_string!(locale, status.completed),
+            ApplicationStatus::Withdrawn => td_string!(locale, status.withdrawn),
+        }
+    }
+
     /// Whether the SLA clock runs in this state (it pauses while a supplement is requested).
     pub fn clock_runs(self) -> bool {
         matches!(self, ApplicationStatus::Accepted)
@@ -91,6 +122,171 @@ impl ApplicationStatus {
             _ => false,
         }
     }
+}
+
+/// An application as "my applications" lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApplicationSummary {
+    /// The human-readable number, e.g. `MS-20261127-000123`; also the id in URLs.
+    pub number: String,
+    /// The service's name, or the bundle's for a life-event package (一件事).
+    pub title: LocalizedText,
+    pub is_bundle: bool,
+    pub status: ApplicationStatus,
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// The promised last day (China date), once accepted; the latest of its tasks.
+    pub due_on: Option<NaiveDate>,
+    /// Promised working days, counted from acceptance.
+    pub promised_days: i32,
+    pub updated_at: DateTime<Utc>,
+    /// The resident it is for, when someone else applied (代办) or it is for someone else.
+    pub for_name: Option<String>,
+}
+
+/// One department's part of an application (for a bundle, one per department).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TaskView {
+    pub department: LocalizedText,
+    pub service: LocalizedText,
+    pub status: ApplicationStatus,
+    pub accepted_on: Option<NaiveDate>,
+    pub due_on: Option<NaiveDate>,
+    /// The clock is stopped while a supplement is requested.
+    pub paused: bool,
+}
+
+/// Who did something on the timeline, as the resident may know it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum EventActor {
+    /// The resident, or the household member or community worker who applied for them.
+    Resident {
+        name: String,
+    },
+    /// A member of staff, shown by department (names of staff stay inside).
+    Staff {
+        department: Option<LocalizedText>,
+    },
+    System,
+}
+
+/// One entry of the timeline: who, when, what, and the comment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TimelineEvent {
+    pub at: DateTime<Utc>,
+    /// submitted, accepted, supplement_requested, resubmitted, approved, rejected, completed,
+    /// withdrawn, comment …
+    pub kind: String,
+    pub to_status: Option<ApplicationStatus>,
+    pub actor: EventActor,
+    pub comment: Option<String>,
+}
+
+/// A file handed in with an application.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AttachmentView {
+    pub id: i64,
+    /// Index of the material in the service's list it was handed in for.
+    pub material: Option<usize>,
+    pub material_name: Option<String>,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub uploaded_at: DateTime<Utc>,
+}
+
+/// What staff asked for in a supplement request (补正).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct SupplementView {
+    pub requested_at: DateTime<Utc>,
+    /// Indexes into the service's materials.
+    pub materials: Vec<usize>,
+    pub note: String,
+}
+
+/// Everything the resident sees of one application.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApplicationDetail {
+    #[serde(flatten)]
+    pub summary: ApplicationSummary,
+    /// The service's catalogue code (none for a bundle).
+    pub service_code: Option<String>,
+    /// The form as it was applied for, with the answers.
+    pub fields: Vec<FormField>,
+    pub answers: Answers,
+    pub materials: Vec<Material>,
+    pub attachments: Vec<AttachmentView>,
+    pub tasks: Vec<TaskView>,
+    /// Oldest first.
+    pub timeline: Vec<TimelineEvent>,
+    /// The open supplement request, while the status is `supplement_requested`.
+    pub supplement: Option<SupplementView>,
+    /// Who applied, when it was not the resident themself (代办).
+    pub submitted_by: Option<String>,
+    pub can_withdraw: bool,
+    /// For optimistic concurrency: send it back with a change.
+    pub version: i32,
+}
+
+/// The form a resident fills in: for a new application, a draft, or a supplement.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApplicationForm {
+    /// None until the first save creates the draft.
+    pub number: Option<String>,
+    pub service_code: String,
+    pub title: LocalizedText,
+    pub department: LocalizedText,
+    pub promised_days: i32,
+    pub status: ApplicationStatus,
+    /// The applicant block first, then the service's own fields.
+    pub fields: Vec<FormField>,
+    /// Prefilled from the profile and earlier applications, or as saved.
+    pub answers: Answers,
+    pub materials: Vec<Material>,
+    pub attachments: Vec<AttachmentView>,
+    /// Problems with the saved answers (shown after a failed submission).
+    pub errors: Vec<FieldError>,
+    pub supplement: Option<SupplementView>,
+    /// For a new form: sent back with the first post, so a double click makes one draft.
+    pub idempotency_key: Option<String>,
+}
+
+/// The status of an application made of several departments' tasks (一件事): done when every
+/// task is done, waiting on the resident when any task waits on them.
+pub fn combined_status(tasks: &[ApplicationStatus]) -> Option<ApplicationStatus> {
+    use ApplicationStatus::*;
+    let first = *tasks.first()?;
+    if tasks.iter().all(|s| *s == first) {
+        return Some(first);
+    }
+    if tasks.contains(&SupplementRequested) {
+        return Some(SupplementRequested);
+    }
+    if tasks.iter().all(|s| s.is_final()) {
+        return Some(if tasks.contains(&Completed) {
+            Completed
+        } else {
+            Rejected
+        });
+    }
+    if tasks
+        .iter()
+        .all(|s| matches!(s, Approved | Completed | Rejected))
+    {
+        return Some(Approved);
+    }
+    if tasks.iter().any(|s| *s != Submitted) {
+        return Some(Accepted);
+    }
+    Some(Submitted)
 }
 
 #[cfg(test)]
@@ -144,6 +340,22 @@ mod tests {
         assert!(Accepted.can_become(Withdrawn, Actor::Resident));
         assert!(!Approved.can_become(Withdrawn, Actor::Resident));
         assert!(!Rejected.can_become(Withdrawn, Actor::Resident));
+    }
+
+    #[test]
+    fn a_bundle_is_done_when_every_department_is_done() {
+        assert_eq!(combined_status(&[]), None);
+        assert_eq!(combined_status(&[Submitted, Submitted]), Some(Submitted));
+        assert_eq!(combined_status(&[Submitted, Accepted]), Some(Accepted));
+        assert_eq!(
+            combined_status(&[Accepted, SupplementRequested]),
+            Some(SupplementRequested)
+        );
+        assert_eq!(combined_status(&[Completed, Approved]), Some(Approved));
+        assert_eq!(combined_status(&[Completed, Accepted]), Some(Accepted));
+        assert_eq!(combined_status(&[Completed, Completed]), Some(Completed));
+        assert_eq!(combined_status(&[Completed, Rejected]), Some(Completed));
+        assert_eq!(combined_status(&[Rejected, Rejected]), Some(Rejected));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! An error carries a stable [`ErrorCode`] that clients may match on; the human message is
 //! looked up in the reader's language when the error is shown, never stored in it.
 
+use super::validation::FieldError;
 use crate::i18n::Locale;
 use leptos::server_fn::{
     codec::JsonEncoding,
@@ -30,6 +31,20 @@ pub enum ErrorCode {
     Unavailable,
     /// Something failed on the server; it has been logged.
     Internal,
+    /// The request needs a signed-in resident.
+    Unauthenticated,
+    /// Signed in, but this is not yours to see or change.
+    Forbidden,
+    /// The account name or password is wrong (never says which).
+    InvalidCredentials,
+    /// Too many failed sign-ins; wait for the cool-down.
+    TooManyAttempts,
+    /// One or more fields are wrong; `errors` lists each.
+    ValidationFailed,
+    /// The application's state does not allow this (e.g. withdrawing after a decision).
+    InvalidStateChange,
+    /// Someone else changed it first; reload and try again.
+    Conflict,
 }
 
 impl ErrorCode {
@@ -43,6 +58,11 @@ impl ErrorCode {
             ErrorCode::Timeout => 408,
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
+            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::TooManyAttempts => 429,
+            ErrorCode::ValidationFailed => 422,
+            ErrorCode::InvalidStateChange | ErrorCode::Conflict => 409,
         }
     }
 
@@ -58,6 +78,13 @@ impl ErrorCode {
             ErrorCode::Timeout => td_string!(locale, errors.timeout),
             ErrorCode::Unavailable => td_string!(locale, errors.unavailable),
             ErrorCode::Internal => td_string!(locale, errors.internal),
+            ErrorCode::Unauthenticated => td_string!(locale, errors.unauthenticated),
+            ErrorCode::Forbidden => td_string!(locale, errors.forbidden),
+            ErrorCode::InvalidCredentials => td_string!(locale, errors.invalid_credentials),
+            ErrorCode::TooManyAttempts => td_string!(locale, errors.too_many_attempts),
+            ErrorCode::ValidationFailed => td_string!(locale, errors.validation_failed),
+            ErrorCode::InvalidStateChange => td_string!(locale, errors.invalid_state_change),
+            ErrorCode::Conflict => td_string!(locale, errors.conflict),
         }
     }
 }
@@ -69,17 +96,33 @@ pub struct AppError {
     pub code: ErrorCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// For [`ErrorCode::ValidationFailed`]: every field at fault.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
 }
 
 impl AppError {
     pub const fn new(code: ErrorCode) -> Self {
-        Self { code, field: None }
+        Self {
+            code,
+            field: None,
+            errors: Vec::new(),
+        }
     }
 
     pub fn with_field(code: ErrorCode, field: impl Into<String>) -> Self {
         Self {
             code,
             field: Some(field.into()),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        Self {
+            code: ErrorCode::ValidationFailed,
+            field: errors.first().map(|e| e.field.clone()),
+            errors,
         }
     }
 
@@ -92,8 +135,27 @@ impl AppError {
             code: self.code,
             message: self.code.message(locale).to_owned(),
             field: self.field.clone(),
+            errors: self
+                .errors
+                .iter()
+                .map(|e| FieldErrorBody {
+                    field: e.field.clone(),
+                    code: e.problem.code().to_owned(),
+                    message: e.problem.message(locale),
+                })
+                .collect(),
         }
     }
+}
+
+/// One field's problem in an API error body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FieldErrorBody {
+    pub field: String,
+    /// Stable code, e.g. `required`, `invalid_id_number`.
+    pub code: String,
+    pub message: String,
 }
 
 /// The JSON body of every error response of the API.
@@ -106,6 +168,9 @@ pub struct ApiErrorBody {
     /// The parameter at fault, where there is one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Every field at fault, for `validation_failed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldErrorBody>,
 }
 
 impl FromServerFnError for AppError {
@@ -157,6 +222,13 @@ mod tests {
             ErrorCode::Timeout,
             ErrorCode::Unavailable,
             ErrorCode::Internal,
+            ErrorCode::Unauthenticated,
+            ErrorCode::Forbidden,
+            ErrorCode::InvalidCredentials,
+            ErrorCode::TooManyAttempts,
+            ErrorCode::ValidationFailed,
+            ErrorCode::InvalidStateChange,
+            ErrorCode::Conflict,
         ];
         for code in codes {
             let zh = code.message(Locale::zh_CN);

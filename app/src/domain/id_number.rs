@@ -98,7 +98,17 @@ impl IdNumber {
 
     /// Shown to staff: the first 6 and last 4 characters, the birth date hidden.
     pub fn masked(&self) -> String {
-        format!("{}********{}", &self.0[..6], &self.0[14..])
+        mask(&self.0)
+    }
+}
+
+/// The first 6 and last 4 characters of an 18-character ID number, the birth date hidden;
+/// anything else is hidden entirely.
+pub fn mask(id_number: &str) -> String {
+    if id_number.len() == 18 && id_number.is_ascii() {
+        format!("{}********{}", &id_number[..6], &id_number[14..])
+    } else {
+        "******************".to_owned()
     }
 }
 

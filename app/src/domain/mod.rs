@@ -3,11 +3,17 @@
 //! Plain data and plain functions: no I/O here, so every rule can be unit tested and the same
 //! type travels over the network with serde.
 
+pub mod account;
 pub mod application;
 pub mod catalog;
+pub mod deadline;
 pub mod error;
+pub mod form;
 pub mod id_number;
+pub mod notification;
+pub mod profile;
 pub mod region;
 pub mod staff;
 pub mod text;
+pub mod validation;
 pub mod working_days;

@@ -1,0 +1,59 @@
+//! The resident's inbox and the live stream that feeds open pages.
+//!
+//! Every state change of an application leaves a [`Notification`]; the same moment a
+//! [`PushEvent`] goes to every open page of that resident over Server-Sent Events. The stream
+//! carries several kinds of events (recommendations will join it), each a named SSE event.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Notification {
+    pub id: i64,
+    /// application_event, recommendation, rating_invitation, …
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    /// Where the notification leads, a path of the portal.
+    pub link: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct NotificationPage {
+    pub items: Vec<Notification>,
+    pub unread: i64,
+}
+
+/// One event on a resident's live stream. Serialized as the SSE `data`, with
+/// [`PushEvent::name`] as the SSE `event` name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum PushEvent {
+    /// A new message in the inbox, with the new unread count for the badge.
+    Notification {
+        notification: Notification,
+        unread: i64,
+    },
+    /// An application changed: pages showing it reload its timeline.
+    ApplicationUpdated { number: String },
+}
+
+impl PushEvent {
+    pub fn name(&self) -> &'static str {
+        match self {
+            PushEvent::Notification { .. } => "notification",
+            PushEvent::ApplicationUpdated { .. } => "application_updated",
+        }
+    }
+}
+
+/// A push addressed to one resident, as it crosses instances (PostgreSQL NOTIFY payload).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Push {
+    pub resident_id: i64,
+    pub event: PushEvent,
+}
