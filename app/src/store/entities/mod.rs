@@ -1,10 +1,23 @@
 //! SeaORM entities for the tables the application reads and writes through the ORM.
 //! The schema itself is defined by the `migrations` crate.
 
+pub mod application;
+pub mod application_event;
+pub mod attachment;
 pub mod bundle;
 pub mod bundle_service;
+pub mod calendar_day;
 pub mod department;
 pub mod life_event;
+pub mod notification;
+pub mod proxy_consent;
+pub mod region;
+pub mod resident;
 pub mod service;
 pub mod service_category;
 pub mod service_life_event;
+pub mod session;
+pub mod sign_in_throttle;
+pub mod staff;
+pub mod supplement;
+pub mod task;

@@ -1,0 +1,35 @@
+//! 办件: a resident's application for a service or a bundle.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "application")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub number: String,
+    pub resident_id: i64,
+    pub submitted_by_resident_id: Option<i64>,
+    pub submitted_by_staff_id: Option<i64>,
+    pub service_id: Option<i64>,
+    pub bundle_id: Option<i64>,
+    /// `domain::application::ApplicationStatus` as text.
+    pub status: String,
+    pub form_version: i32,
+    /// `domain::form::Answers` as JSON.
+    pub form_data: Json,
+    pub idempotency_key: Option<String>,
+    pub submitted_at: Option<DateTimeUtc>,
+    pub accepted_at: Option<DateTimeUtc>,
+    pub decided_at: Option<DateTimeUtc>,
+    pub completed_at: Option<DateTimeUtc>,
+    pub due_at: Option<DateTimeUtc>,
+    pub version: i32,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

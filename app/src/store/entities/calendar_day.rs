@@ -1,0 +1,17 @@
+//! A day the working-day calendar treats differently from an ordinary week.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "calendar_day")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub day: Date,
+    /// holiday or workday
+    pub kind: String,
+    pub name: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,19 @@
+//! A resident's consent that a household member or community worker applies for them (代办).
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "proxy_consent")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub resident_id: i64,
+    pub proxy_resident_id: Option<i64>,
+    pub proxy_staff_id: Option<i64>,
+    pub granted_at: DateTimeUtc,
+    pub revoked_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,32 @@
+//! 居民: a person the platform serves; with a password once they register online.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "resident")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    #[sea_orm(unique)]
+    pub id_number: String,
+    pub name: String,
+    pub gender: String,
+    pub birth_date: Date,
+    pub mobile: Option<String>,
+    pub password_hash: Option<String>,
+    pub household_id: Option<i64>,
+    pub household_relation: Option<String>,
+    pub region_id: i64,
+    pub address: String,
+    pub moved_in_on: Option<Date>,
+    pub language: String,
+    pub elderly_mode: bool,
+    pub notify_consent: bool,
+    pub email: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
