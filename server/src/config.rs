@@ -2,10 +2,14 @@
 //! server runs with no configuration at all; the README lists them.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Where the embedded default keeps its database.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/minsheng.db?mode=rwc";
+
+/// Where attachments are kept by default.
+pub const DEFAULT_UPLOAD_DIR: &str = "data/uploads";
 
 #[derive(Clone, Debug)]
 pub struct Settings {
@@ -17,8 +21,14 @@ pub struct Settings {
     pub load_demo_data: bool,
     /// `MINSHENG_REQUEST_TIMEOUT_SECS`: longest a request may take.
     pub request_timeout: Duration,
-    /// `MINSHENG_BODY_LIMIT_BYTES`: largest request body accepted.
+    /// `MINSHENG_BODY_LIMIT_BYTES`: largest request body accepted (file uploads excepted).
     pub body_limit_bytes: usize,
+    /// `MINSHENG_UPLOAD_DIR`: where attachments are kept, outside the web root.
+    pub upload_dir: PathBuf,
+    /// `MINSHENG_UPLOAD_MAX_BYTES`: largest attachment, per file (default 10 MB).
+    pub upload_max_bytes: usize,
+    /// `MINSHENG_SECURE_COOKIES`: mark cookies Secure even without `X-Forwarded-Proto: https`.
+    pub secure_cookies: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,6 +62,15 @@ impl Settings {
                 2 * 1024 * 1024,
                 "a number of bytes",
             )?,
+            upload_dir: std::env::var_os("MINSHENG_UPLOAD_DIR")
+                .filter(|v| !v.is_empty())
+                .map_or_else(|| PathBuf::from(DEFAULT_UPLOAD_DIR), PathBuf::from),
+            upload_max_bytes: parse_env(
+                "MINSHENG_UPLOAD_MAX_BYTES",
+                10 * 1024 * 1024,
+                "a number of bytes",
+            )?,
+            secure_cookies: parse_bool_env("MINSHENG_SECURE_COOKIES", false)?,
         })
     }
 }

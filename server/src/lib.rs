@@ -5,13 +5,21 @@
 //! - [`db`]: connecting to SQLite or PostgreSQL and migrating the schema.
 //! - [`http`]: the router, middleware and the one error shape of the HTTP boundary.
 //! - [`api`]: the JSON API handlers and the OpenAPI document generated from them.
+//! - [`portal`]: the resident pages' form posts (work without JavaScript).
+//! - [`auth`]: sessions, passwords and sign-in throttling.
+//! - [`push`]: live events to open pages, across instances through PostgreSQL.
+//! - [`files`]: attachment storage by content hash.
 //! - [`demo`]: the deterministic demo data set and the large benchmark data set.
 //! - [`telemetry`]: structured logs.
 
 pub mod api;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod files;
 pub mod http;
+pub mod portal;
+pub mod push;
 pub mod state;
 pub mod telemetry;

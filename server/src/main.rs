@@ -1,4 +1,5 @@
-//! `server` serves Minsheng; `server demo --residents N` regenerates the demo data set.
+//! `server` serves Minsheng; `server demo --residents N` regenerates the demo data set;
+//! `server case NUMBER ACTION` acts on an application as staff.
 
 use anyhow::Context;
 use axum::serve::ListenerExt;
@@ -23,6 +24,23 @@ enum Command {
         /// Number of residents; the catalogue, staff and regions stay the same.
         #[arg(long, default_value_t = demo::DEFAULT_RESIDENTS)]
         residents: u32,
+    },
+    /// Act on an application as a member of staff (until the staff console exists; also how
+    /// the browser tests move a case). Pushes reach open pages on PostgreSQL.
+    Case {
+        /// The application number, e.g. MS-20261128-000361.
+        number: String,
+        /// accept, supplement, approve, reject or complete.
+        action: String,
+        /// Staff username (a department's staff act only on their department's cases).
+        #[arg(long, default_value = "admin")]
+        staff: String,
+        /// What is needed (supplement) or why (reject); a comment otherwise.
+        #[arg(long, default_value = "")]
+        note: String,
+        /// Material indexes asked for again (supplement), e.g. --materials 0,2.
+        #[arg(long, value_delimiter = ',')]
+        materials: Vec<usize>,
     },
 }
 
@@ -49,6 +67,13 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(settings, db).await,
+        Command::Case {
+            number,
+            action,
+            staff,
+            note,
+            materials,
+        } => case(db, &number, &action, &staff, note, materials).await,
     }
 }
 
@@ -60,7 +85,10 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> anyhow::R
     }
     let leptos_options = config::leptos_options()?;
     let addr = leptos_options.site_addr;
-    let app = http::router(AppState { db, leptos_options }, &settings);
+    let app = http::router(
+        AppState::new(db, leptos_options, settings.clone()),
+        &settings,
+    );
     // TCP_NODELAY on every accepted socket: without it static files stall on Nagle's
     // algorithm and delayed ACKs (measured: 1 900 vs 25 500 req/s for a file from /pkg).
     let listener = tokio::net::TcpListener::bind(addr)
@@ -72,10 +100,62 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> anyhow::R
             }
         });
     tracing::info!(%addr, database = %redact(&settings.database_url), "Minsheng is listening on http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
+    Ok(())
+}
+
+async fn case(
+    db: sea_orm::DatabaseConnection,
+    number: &str,
+    action: &str,
+    staff: &str,
+    note: String,
+    materials: Vec<usize>,
+) -> anyhow::Result<()> {
+    use app::store::workflow::{self, StaffAction};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let action = match action {
+        "accept" => StaffAction::Accept,
+        "supplement" => StaffAction::RequestSupplement { materials, note },
+        "approve" => StaffAction::Approve {
+            comment: Some(note).filter(|n| !n.is_empty()),
+        },
+        "reject" => StaffAction::Reject { reason: note },
+        "complete" => StaffAction::Complete,
+        other => anyhow::bail!(
+            "unknown action {other:?}: accept, supplement, approve, reject or complete"
+        ),
+    };
+    let member = app::store::entities::staff::Entity::find()
+        .filter(app::store::entities::staff::Column::Username.eq(staff))
+        .one(&db)
+        .await?
+        .with_context(|| format!("no staff account {staff:?}"))?;
+    let calendar = app::store::calendar::load(&db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let outcome = workflow::act(
+        &db,
+        &calendar,
+        member.id,
+        number,
+        action,
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    // A separate process: on PostgreSQL the push reaches every serving instance.
+    server::push::PushHub::start(&db)
+        .publish(outcome.pushes)
+        .await;
+    tracing::info!(number, "done");
     Ok(())
 }
 

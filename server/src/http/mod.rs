@@ -5,11 +5,12 @@ pub mod error;
 pub mod language;
 pub mod locale;
 
-use crate::api;
 use crate::config::Settings;
 use crate::state::AppState;
+use crate::{api, auth, portal};
 use app::{App, shell};
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{MatchedPath, Request};
 use axum::routing::get;
 use leptos::prelude::provide_context;
@@ -28,24 +29,37 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let context = move || provide_context(db.clone());
     let options = state.leptos_options.clone();
 
+    // Forms and API calls that carry files: each file within the upload limit, a few per form.
+    let upload_cap = settings.upload_max_bytes.saturating_mul(5) + 1024 * 1024;
+    let uploads = portal::upload_router()
+        .merge(api::v1::upload_router())
+        .layer(DefaultBodyLimit::max(upload_cap))
+        .layer(RequestBodyLimitLayer::new(upload_cap));
+
     Router::new()
         .route("/healthz", get(api::health::healthz))
         .route("/lang/{locale}", get(language::switch_language))
         .nest("/api/v1", api::v1::router())
+        .merge(portal::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
         })
+        .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
+        .merge(uploads)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::session::layer,
+        ))
         .with_state(state)
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             settings.request_timeout,
         ))
-        .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
         // Outside the limits, so that their refusals get the error shape too.
         .layer(axum::middleware::from_fn(error::json_errors))
         .layer(CompressionLayer::new().br(true).gzip(true))

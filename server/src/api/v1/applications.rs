@@ -1,0 +1,213 @@
+//! The resident's applications: start, save answers, attach files, submit, withdraw, follow.
+
+use crate::auth::Resident;
+use crate::files;
+use crate::http::error::ApiError;
+use crate::portal::upload::{self, attach_files};
+use crate::state::AppState;
+use app::domain::application::{ApplicationDetail, ApplicationForm, ApplicationSummary};
+use app::domain::error::{ApiErrorBody, AppError, ErrorCode};
+use app::domain::form::Answers;
+use app::store::{applications, calendar};
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde::Deserialize;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewApplication {
+    /// The service's catalogue code.
+    pub service_code: String,
+    #[serde(default)]
+    pub answers: Answers,
+}
+
+/// Every application of the signed-in resident, newest first.
+#[utoipa::path(get, path = "/api/v1/me/applications", tag = "applications",
+    responses((status = 200, body = Vec<ApplicationSummary>), (status = 401, body = ApiErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+) -> Result<Json<Vec<ApplicationSummary>>, ApiError> {
+    Ok(Json(applications::list_mine(&state.db, id).await?))
+}
+
+/// Start an application (a draft). Send an `Idempotency-Key` header to make retries safe.
+#[utoipa::path(post, path = "/api/v1/me/applications", tag = "applications", request_body = NewApplication,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Up to 64 characters; a retry with the same key returns the same draft")),
+    responses((status = 201, body = ApplicationForm), (status = 404, description = "No such published service", body = ApiErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    headers: HeaderMap,
+    Json(new): Json<NewApplication>,
+) -> Result<Response, ApiError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| !k.is_empty() && k.len() <= 64);
+    let number = applications::save_draft(
+        &state.db,
+        id,
+        &new.service_code,
+        None,
+        &new.answers,
+        key,
+        Utc::now(),
+    )
+    .await?;
+    let form = applications::edit_form(&state.db, id, &number, false).await?;
+    Ok((StatusCode::CREATED, Json(form)).into_response())
+}
+
+/// One application with its timeline and department tasks.
+#[utoipa::path(get, path = "/api/v1/me/applications/{number}", tag = "applications",
+    params(("number" = String, Path, description = "e.g. MS-20261127-000123")),
+    responses((status = 200, body = ApplicationDetail), (status = 404, body = ApiErrorBody)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path(number): Path<String>,
+) -> Result<Json<ApplicationDetail>, ApiError> {
+    Ok(Json(applications::detail(&state.db, id, &number).await?))
+}
+
+/// The form of a draft (or of a supplement), with the problems its answers have now.
+#[utoipa::path(get, path = "/api/v1/me/applications/{number}/form", tag = "applications",
+    params(("number" = String, Path)),
+    responses((status = 200, body = ApplicationForm), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn form(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path(number): Path<String>,
+) -> Result<Json<ApplicationForm>, ApiError> {
+    Ok(Json(
+        applications::edit_form(&state.db, id, &number, true).await?,
+    ))
+}
+
+/// Save a draft's answers.
+#[utoipa::path(put, path = "/api/v1/me/applications/{number}/answers", tag = "applications",
+    params(("number" = String, Path)), request_body = Answers,
+    responses((status = 200, body = ApplicationForm), (status = 409, description = "No longer a draft", body = ApiErrorBody)))]
+pub async fn save_answers(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path(number): Path<String>,
+    Json(answers): Json<Answers>,
+) -> Result<Json<ApplicationForm>, ApiError> {
+    applications::save_draft(&state.db, id, "", Some(&number), &answers, None, Utc::now()).await?;
+    Ok(Json(
+        applications::edit_form(&state.db, id, &number, true).await?,
+    ))
+}
+
+/// Attach files: multipart parts named `material_<index>` (PDF, JPEG or PNG by content).
+#[utoipa::path(post, path = "/api/v1/me/applications/{number}/attachments", tag = "applications",
+    params(("number" = String, Path)),
+    responses((status = 201, body = ApplicationForm), (status = 422, description = "A file is too large or not a PDF/JPEG/PNG", body = ApiErrorBody)))]
+pub async fn attach(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path(number): Path<String>,
+    multipart: Multipart,
+) -> Result<Response, ApiError> {
+    // The application must be the resident's and still editable before any file is kept.
+    applications::edit_form(&state.db, id, &number, false).await?;
+    let posted = upload::read(multipart, state.settings.upload_max_bytes).await?;
+    let mut problems = posted.problems;
+    problems.extend(attach_files(&state, id, &number, posted.files).await?);
+    if !problems.is_empty() {
+        return Err(AppError::invalid(problems).into());
+    }
+    let form = applications::edit_form(&state.db, id, &number, false).await?;
+    Ok((StatusCode::CREATED, Json(form)).into_response())
+}
+
+/// Remove a file from a draft or a supplement being prepared.
+#[utoipa::path(delete, path = "/api/v1/me/applications/{number}/attachments/{id}", tag = "applications",
+    params(("number" = String, Path), ("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ApiErrorBody)))]
+pub async fn detach(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path((number, attachment)): Path<(String, i64)>,
+) -> Result<StatusCode, ApiError> {
+    applications::remove_attachment(&state.db, id, &number, attachment).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Submit a draft, or resubmit after a supplement request. Repeating it changes nothing.
+#[utoipa::path(post, path = "/api/v1/me/applications/{number}/submit", tag = "applications",
+    params(("number" = String, Path)),
+    responses((status = 200, body = ApplicationDetail), (status = 422, description = "Answers or materials missing or wrong", body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path(number): Path<String>,
+) -> Result<Json<ApplicationDetail>, ApiError> {
+    let cal = calendar::load(&state.db).await?;
+    let outcome = applications::submit(&state.db, &cal, id, &number, Utc::now()).await?;
+    state.push.publish(outcome.pushes).await;
+    Ok(Json(applications::detail(&state.db, id, &number).await?))
+}
+
+/// Withdraw before a decision.
+#[utoipa::path(post, path = "/api/v1/me/applications/{number}/withdraw", tag = "applications",
+    params(("number" = String, Path)),
+    responses((status = 200, body = ApplicationDetail), (status = 409, description = "Already decided", body = ApiErrorBody)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path(number): Path<String>,
+) -> Result<Json<ApplicationDetail>, ApiError> {
+    let outcome = applications::withdraw(&state.db, id, &number, Utc::now()).await?;
+    state.push.publish(outcome.pushes).await;
+    Ok(Json(applications::detail(&state.db, id, &number).await?))
+}
+
+/// Download an attachment of one of the resident's applications.
+#[utoipa::path(get, path = "/api/v1/me/attachments/{id}", tag = "applications",
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The file, as an attachment"), (status = 404, body = ApiErrorBody)))]
+pub async fn download(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path(attachment): Path<i64>,
+) -> Result<Response, ApiError> {
+    let found = applications::downloadable_attachment(&state.db, id, attachment).await?;
+    let bytes = files::read(&state.settings.upload_dir, &found.sha256)
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, attachment, "attachment file missing");
+            AppError::new(ErrorCode::NotFound)
+        })?;
+    let ascii: String = found
+        .file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded: String = form_urlencoded::byte_serialize(found.file_name.as_bytes()).collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        encoded.replace('+', "%20")
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, found.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}

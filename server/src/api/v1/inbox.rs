@@ -1,0 +1,77 @@
+//! The inbox and the live stream of events (Server-Sent Events).
+
+use crate::auth::Resident;
+use crate::http::error::ApiError;
+use crate::state::AppState;
+use app::domain::error::ApiErrorBody;
+use app::domain::notification::NotificationPage;
+use app::store::notifications;
+use axum::Json;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use chrono::Utc;
+use futures_util::stream::Stream;
+use serde::Deserialize;
+use std::convert::Infallible;
+use std::time::Duration;
+use tokio::sync::broadcast::error::RecvError;
+
+/// The newest 50 messages and the unread count.
+#[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",
+    responses((status = 200, body = NotificationPage), (status = 401, body = ApiErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+) -> Result<Json<NotificationPage>, ApiError> {
+    Ok(Json(notifications::list(&state.db, id, 50).await?))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct MarkRead {
+    /// One message; omitted marks every message read.
+    pub id: Option<i64>,
+}
+
+/// Mark one or all messages read; returns the unread count.
+#[utoipa::path(post, path = "/api/v1/me/notifications/read", tag = "notifications", request_body = MarkRead,
+    responses((status = 200, body = i64), (status = 404, body = ApiErrorBody)))]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Json(read): Json<MarkRead>,
+) -> Result<Json<i64>, ApiError> {
+    Ok(Json(
+        notifications::mark_read(&state.db, id, read.id, Utc::now()).await?,
+    ))
+}
+
+/// The resident's live events as Server-Sent Events: `notification` (a new message with the
+/// unread count) and `application_updated` (an application changed). Reconnecting clients
+/// find what they missed in the inbox.
+#[utoipa::path(get, path = "/api/v1/me/events", tag = "notifications",
+    responses((status = 200, description = "text/event-stream"), (status = 401, body = ApiErrorBody)))]
+pub async fn events(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let mut receiver = state.push.subscribe();
+    let stream = async_stream::stream! {
+        // A first event tells the page the stream is live.
+        yield Ok(Event::default().event("ready").data("{}"));
+        loop {
+            match receiver.recv().await {
+                Ok(push) if push.resident_id == id => {
+                    if let Ok(data) = serde_json::to_string(&push.event) {
+                        yield Ok(Event::default().event(push.event.name()).data(data));
+                    }
+                }
+                Ok(_) => {}
+                Err(RecvError::Lagged(skipped)) => {
+                    tracing::warn!(skipped, "a push stream fell behind");
+                }
+                Err(RecvError::Closed) => break,
+            }
+        }
+    };
+    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+}

@@ -1,0 +1,66 @@
+//! Who is asking: resident sessions stored in the database (any instance can serve any
+//! request), Argon2id passwords checked off the async runtime, and sign-in throttling.
+
+pub mod accounts;
+pub mod password;
+pub mod session;
+pub mod throttle;
+
+use crate::http::error::ApiError;
+use app::domain::error::{AppError, ErrorCode};
+use app::store::CurrentSession;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+
+/// The signed-in resident of an API request; without one the request gets 401.
+#[derive(Clone, Copy, Debug)]
+pub struct Resident(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Resident {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CurrentSession>()
+            .and_then(|s| s.resident_id)
+            .map(Resident)
+            .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated).into())
+    }
+}
+
+/// The signed-in resident of a page form; without one the browser goes to sign in.
+#[derive(Clone, Debug)]
+pub struct FormResident {
+    pub resident_id: i64,
+    pub session_id: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for FormResident {
+    type Rejection = axum::response::Redirect;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CurrentSession>()
+            .and_then(|s| {
+                s.resident_id.map(|resident_id| FormResident {
+                    resident_id,
+                    session_id: s.id.clone(),
+                })
+            })
+            .ok_or_else(|| {
+                let back = parts
+                    .headers
+                    .get(axum::http::header::REFERER)
+                    .and_then(|r| r.to_str().ok())
+                    .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
+                    .and_then(|rest| rest.find('/').map(|i| rest[i..].to_owned()))
+                    .unwrap_or_else(|| "/".to_owned());
+                axum::response::Redirect::to(&format!(
+                    "/sign-in?next={}",
+                    form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
+                ))
+            })
+    }
+}

@@ -1,0 +1,108 @@
+//! Register, sign in, sign out.
+
+use super::{back_with_problems, ip_of, safe_next};
+use crate::auth::{accounts, session};
+use crate::state::AppState;
+use app::domain::account::{Registration, SignIn};
+use app::store::CurrentSession;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(next): Query<Next>,
+    Form(form): Form<Registration>,
+) -> Response {
+    let session = parts.extensions.get::<CurrentSession>();
+    let headers: &HeaderMap = &parts.headers;
+    let ip = ip_of(&parts);
+    match accounts::register(
+        &state,
+        &form,
+        headers,
+        ip.clone(),
+        session.map(|s| s.id.as_str()),
+    )
+    .await
+    {
+        Ok(started) => signed_in(
+            &state,
+            headers,
+            &started.token,
+            &safe_next(next.next.as_deref()),
+        ),
+        Err(error) => {
+            // Never the password or the ID number back into a page.
+            let values = BTreeMap::from([
+                ("name".to_owned(), form.name.clone()),
+                ("mobile".to_owned(), form.mobile.clone()),
+            ]);
+            back_with_problems(&state, &parts, "/register", "register", values, error).await
+        }
+    }
+}
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    parts: Parts,
+    Query(next): Query<Next>,
+    Form(form): Form<SignIn>,
+) -> Response {
+    let session = parts.extensions.get::<CurrentSession>();
+    let headers: &HeaderMap = &parts.headers;
+    let ip = ip_of(&parts);
+    let next = safe_next(next.next.as_deref());
+    match accounts::sign_in(
+        &state,
+        &form,
+        headers,
+        ip.clone(),
+        session.map(|s| s.id.as_str()),
+    )
+    .await
+    {
+        Ok(started) => signed_in(&state, headers, &started.token, &next),
+        Err(error) => {
+            let values = BTreeMap::from([("account".to_owned(), form.account.clone())]);
+            let back = format!(
+                "/sign-in?next={}",
+                form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+            );
+            back_with_problems(&state, &parts, &back, "sign_in", values, error).await
+        }
+    }
+}
+
+fn signed_in(state: &AppState, headers: &HeaderMap, token: &str, next: &str) -> Response {
+    let secure = session::is_https(headers, state.settings.secure_cookies);
+    (
+        [(header::SET_COOKIE, session::set_cookie(token, secure))],
+        Redirect::to(next),
+    )
+        .into_response()
+}
+
+pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> Response {
+    if let Some(current) = parts.extensions.get::<CurrentSession>()
+        && let Err(err) = session::destroy(&state.db, &current.id).await
+    {
+        tracing::warn!(error = %err, "sign-out could not delete the session");
+    }
+    let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
+    (
+        [(header::SET_COOKIE, session::clear_cookie(secure))],
+        Redirect::to("/"),
+    )
+        .into_response()
+}

@@ -1,0 +1,154 @@
+//! Applying (new form, draft, supplement), withdrawing, removing a file.
+
+use super::back_with_problems;
+use super::upload::{self, Posted};
+use crate::auth::FormResident;
+use crate::state::AppState;
+use app::domain::error::{AppError, ErrorCode};
+use app::store::{applications, calendar};
+use axum::extract::{Multipart, Path, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use std::collections::BTreeMap;
+
+/// The first post of a new application: saves the draft (and its files), then submits it
+/// when asked.
+pub async fn apply(
+    State(state): State<AppState>,
+    resident: FormResident,
+    Path(code): Path<String>,
+    parts: Parts,
+    multipart: Multipart,
+) -> Response {
+    let posted = match upload::read(multipart, state.settings.upload_max_bytes).await {
+        Ok(posted) => posted,
+        Err(error) => return error_page(&state, &parts, &format!("/apply/{code}"), error).await,
+    };
+    let saved = applications::save_draft(
+        &state.db,
+        resident.resident_id,
+        &code,
+        None,
+        &posted.answers,
+        posted.key.as_deref(),
+        Utc::now(),
+    )
+    .await;
+    match saved {
+        Ok(number) => finish(&state, &parts, resident.resident_id, &number, posted).await,
+        Err(error) => error_page(&state, &parts, &format!("/apply/{code}"), error).await,
+    }
+}
+
+/// A later post of a draft, or the answer to a supplement request.
+pub async fn edit(
+    State(state): State<AppState>,
+    resident: FormResident,
+    Path(number): Path<String>,
+    parts: Parts,
+    multipart: Multipart,
+) -> Response {
+    let edit_page = format!("/me/applications/{number}/edit");
+    let posted = match upload::read(multipart, state.settings.upload_max_bytes).await {
+        Ok(posted) => posted,
+        Err(error) => return error_page(&state, &parts, &edit_page, error).await,
+    };
+    let saved = applications::save_draft(
+        &state.db,
+        resident.resident_id,
+        "",
+        Some(&number),
+        &posted.answers,
+        None,
+        Utc::now(),
+    )
+    .await;
+    match saved {
+        Ok(number) => finish(&state, &parts, resident.resident_id, &number, posted).await,
+        // Submitted already (a second click): show it.
+        Err(AppError {
+            code: ErrorCode::InvalidStateChange,
+            ..
+        }) => Redirect::to(&format!("/me/applications/{number}")).into_response(),
+        Err(error) => error_page(&state, &parts, &edit_page, error).await,
+    }
+}
+
+/// Attaches the files, then submits if asked; problems go back to the form.
+async fn finish(
+    state: &AppState,
+    parts: &Parts,
+    resident_id: i64,
+    number: &str,
+    posted: Posted,
+) -> Response {
+    let edit_page = format!("/me/applications/{number}/edit");
+    let Posted {
+        intent,
+        files,
+        mut problems,
+        ..
+    } = posted;
+    match upload::attach_files(state, resident_id, number, files).await {
+        Ok(file_problems) => problems.extend(file_problems),
+        Err(error) => return error_page(state, parts, &edit_page, error).await,
+    }
+    if !problems.is_empty() {
+        return error_page(state, parts, &edit_page, AppError::invalid(problems)).await;
+    }
+    if intent != "submit" {
+        return Redirect::to(&format!("{edit_page}?saved=1")).into_response();
+    }
+    let outcome = match calendar::load(&state.db).await {
+        Ok(cal) => applications::submit(&state.db, &cal, resident_id, number, Utc::now()).await,
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok(outcome) => {
+            state.push.publish(outcome.pushes).await;
+            Redirect::to(&format!("/me/applications/{number}?submitted=1")).into_response()
+        }
+        Err(error) if error.code == ErrorCode::ValidationFailed => {
+            // The edit page shows the problems itself, from what was saved.
+            Redirect::to(&format!("{edit_page}?check=1")).into_response()
+        }
+        Err(error) => error_page(state, parts, &edit_page, error).await,
+    }
+}
+
+async fn error_page(state: &AppState, parts: &Parts, to: &str, error: AppError) -> Response {
+    if error.code == ErrorCode::NotFound {
+        return Redirect::to("/me/applications").into_response();
+    }
+    back_with_problems(state, parts, to, "application", BTreeMap::new(), error).await
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    resident: FormResident,
+    Path(number): Path<String>,
+    parts: Parts,
+) -> Response {
+    let page = format!("/me/applications/{number}");
+    match applications::withdraw(&state.db, resident.resident_id, &number, Utc::now()).await {
+        Ok(outcome) => {
+            state.push.publish(outcome.pushes).await;
+            Redirect::to(&page).into_response()
+        }
+        Err(error) => error_page(&state, &parts, &page, error).await,
+    }
+}
+
+pub async fn delete_attachment(
+    State(state): State<AppState>,
+    resident: FormResident,
+    Path((number, id)): Path<(String, i64)>,
+    parts: Parts,
+) -> Response {
+    let page = format!("/me/applications/{number}/edit");
+    match applications::remove_attachment(&state.db, resident.resident_id, &number, id).await {
+        Ok(()) => Redirect::to(&page).into_response(),
+        Err(error) => error_page(&state, &parts, &page, error).await,
+    }
+}

@@ -1,0 +1,135 @@
+//! The resident portal's form posts. Each works as a plain HTML form (no JavaScript): it
+//! does the work, then redirects (303) to the page that shows the result, with a form's
+//! problems kept in the session's flash for that page. With JavaScript the router submits
+//! the same forms by fetch and follows the redirect without a reload.
+
+pub mod accounts;
+pub mod applications;
+pub mod inbox;
+pub mod profile;
+pub mod upload;
+
+use crate::state::AppState;
+use app::domain::error::AppError;
+use app::domain::validation::FieldError;
+use app::store::{CurrentSession, Flash, sessions};
+use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::post;
+use chrono::Utc;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+
+/// Form posts without files (the request body limit applies).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/forms/register", post(accounts::register))
+        .route("/forms/sign-in", post(accounts::sign_in))
+        .route("/forms/sign-out", post(accounts::sign_out))
+        .route(
+            "/forms/applications/{number}/withdraw",
+            post(applications::withdraw),
+        )
+        .route(
+            "/forms/applications/{number}/attachments/{id}/delete",
+            post(applications::delete_attachment),
+        )
+        .route("/forms/notifications/read", post(inbox::mark_read))
+        .route("/forms/profile", post(profile::update))
+        .route("/forms/profile/consent", post(profile::consent))
+}
+
+/// Form posts that carry files (a larger body limit, checked per file as well).
+pub fn upload_router() -> Router<AppState> {
+    Router::new()
+        .route("/forms/apply/{code}", post(applications::apply))
+        .route("/forms/applications/{number}", post(applications::edit))
+}
+
+/// The peer's address, for throttling and the session record.
+pub fn client_ip(connect: Option<&ConnectInfo<SocketAddr>>) -> Option<String> {
+    connect.map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+pub fn ip_of(parts: &Parts) -> Option<String> {
+    client_ip(parts.extensions.get::<ConnectInfo<SocketAddr>>())
+}
+
+/// A local path to go back to (never another site).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path.to_owned()
+        }
+        _ => "/me".to_owned(),
+    }
+}
+
+/// 303 to `to`, keeping a form's values and problems for the page there. A browser without a
+/// session gets a short anonymous one to carry them.
+pub async fn back_with_problems(
+    state: &AppState,
+    parts: &Parts,
+    to: &str,
+    form: &str,
+    values: BTreeMap<String, String>,
+    error: AppError,
+) -> Response {
+    let session = parts.extensions.get::<CurrentSession>();
+    let headers = &parts.headers;
+    let ip = ip_of(parts);
+    let flash = Flash {
+        form: form.to_owned(),
+        values,
+        errors: error.errors.clone(),
+        error: Some(error.code),
+    };
+    // The query makes the address new, so a router that is already there reloads the page.
+    let to = format!(
+        "{to}{}retry={}",
+        if to.contains('?') { '&' } else { '?' },
+        Utc::now().timestamp_millis()
+    );
+    match session {
+        Some(session) => {
+            if let Err(err) = sessions::set_flash(&state.db, &session.id, &flash).await {
+                tracing::warn!(error = %err, "cannot keep the form's problems");
+            }
+            Redirect::to(&to).into_response()
+        }
+        None => {
+            let secure = crate::auth::session::is_https(headers, state.settings.secure_cookies);
+            match crate::auth::session::start(
+                &state.db,
+                None,
+                Some(&flash),
+                headers,
+                ip,
+                Utc::now(),
+            )
+            .await
+            {
+                Ok((token, _)) => (
+                    [(
+                        header::SET_COOKIE,
+                        crate::auth::session::set_cookie(&token, secure),
+                    )],
+                    Redirect::to(&to),
+                )
+                    .into_response(),
+                Err(err) => {
+                    tracing::warn!(error = %err, "cannot start a session for the form's problems");
+                    Redirect::to(&to).into_response()
+                }
+            }
+        }
+    }
+}
+
+/// The problems of an error that is about fields, or the error as a whole.
+pub fn field_errors(error: &AppError) -> Vec<FieldError> {
+    error.errors.clone()
+}

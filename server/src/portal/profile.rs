@@ -1,0 +1,83 @@
+//! Updating the profile (the password again for a new mobile number) and proxy consents.
+
+use super::back_with_problems;
+use crate::auth::{FormResident, password};
+use crate::state::AppState;
+use app::domain::error::AppError;
+use app::domain::profile::ProfileUpdate;
+use app::domain::validation::{FieldError, Problem};
+use app::store::{accounts, profile};
+use axum::Form;
+use axum::extract::State;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// Checks and applies a profile update; shared with the API.
+pub async fn apply_update(
+    state: &AppState,
+    resident_id: i64,
+    form: &ProfileUpdate,
+) -> Result<(), AppError> {
+    let valid = form.validate().map_err(AppError::invalid)?;
+    let now = Utc::now();
+    let current = profile::profile(&state.db, resident_id, now).await?;
+    if current.mobile.as_deref() != Some(valid.mobile.as_str()) {
+        let hash = accounts::password_hash(&state.db, resident_id).await?;
+        if !password::verify(form.current_password.clone(), hash).await? {
+            return Err(AppError::invalid(vec![FieldError::new(
+                "current_password",
+                Problem::WrongPassword,
+            )]));
+        }
+    }
+    profile::update(&state.db, resident_id, valid, now).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    resident: FormResident,
+    parts: Parts,
+    Form(form): Form<ProfileUpdate>,
+) -> Response {
+    match apply_update(&state, resident.resident_id, &form).await {
+        Ok(()) => Redirect::to("/me/profile?saved=1").into_response(),
+        Err(error) => {
+            let values = BTreeMap::from([
+                ("mobile".to_owned(), form.mobile.clone()),
+                ("email".to_owned(), form.email.clone()),
+                ("address".to_owned(), form.address.clone()),
+            ]);
+            back_with_problems(&state, &parts, "/me/profile", "profile", values, error).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Consent {
+    member: i64,
+    /// "grant" or "revoke"
+    action: String,
+}
+
+pub async fn consent(
+    State(state): State<AppState>,
+    resident: FormResident,
+    Form(form): Form<Consent>,
+) -> Response {
+    let grant = form.action == "grant";
+    if let Err(err) = profile::set_proxy_consent(
+        &state.db,
+        resident.resident_id,
+        form.member,
+        grant,
+        Utc::now(),
+    )
+    .await
+    {
+        tracing::debug!(error = %err, "consent change refused");
+    }
+    Redirect::to("/me/profile").into_response()
+}
