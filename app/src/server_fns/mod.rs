@@ -1,7 +1,10 @@
 //! Server functions the pages call: run in-process during server rendering, and over HTTP
 //! (under `/rpc/`) once the page is hydrated. Each one is a thin call into `store`.
 
+pub mod account;
+pub mod applications;
 pub mod catalog;
+pub mod inbox;
 
 /// The database handle the server puts into the Leptos context.
 #[cfg(feature = "ssr")]
@@ -11,4 +14,24 @@ pub(crate) fn db() -> Result<crate::store::Db, crate::domain::error::AppError> {
         tracing::error!("no database connection in the Leptos context");
         AppError::new(ErrorCode::Internal)
     })
+}
+
+/// The request's session, as the server's session layer found it.
+#[cfg(feature = "ssr")]
+pub(crate) fn session() -> Option<crate::store::CurrentSession> {
+    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::store::CurrentSession>()
+            .cloned()
+    })
+}
+
+/// The signed-in resident, or "please sign in".
+#[cfg(feature = "ssr")]
+pub(crate) fn resident_id() -> Result<i64, crate::domain::error::AppError> {
+    use crate::domain::error::{AppError, ErrorCode};
+    session()
+        .and_then(|s| s.resident_id)
+        .ok_or(AppError::new(ErrorCode::Unauthenticated))
 }

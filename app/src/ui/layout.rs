@@ -1,7 +1,10 @@
-//! The frame around every resident page: skip link, header with navigation and language
-//! switch, main landmark, footer.
+//! The frame around every resident page: skip link, header with navigation, account links
+//! (with the live unread badge) and language switch, main landmark, footer.
 
+use crate::domain::account::Viewer;
 use crate::i18n::*;
+use crate::server_fns::account::get_viewer;
+use crate::ui::live::{Live, connect};
 use crate::ui::url::encode_query_value;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
@@ -9,6 +12,8 @@ use leptos_router::hooks::use_location;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
+    let live = Live::provide();
+    let viewer = Resource::new(|| (), |_| get_viewer());
     view! {
         <a class="skip-link" href="#main">{t!(i18n, app.skip_to_content)}</a>
         <header class="site-header">
@@ -20,10 +25,19 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <nav class="site-nav" aria-label=move || td_string!(i18n.get_locale(), app.main_nav)>
                     <a href="/">{t!(i18n, nav.home)}</a>
                     <a href="/services">{t!(i18n, nav.services)}</a>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            let signed_in = viewer.await.ok().flatten();
+                            view! { <AccountLinks viewer=signed_in live /> }
+                        })}
+                    </Suspense>
                     <LanguageSwitch />
                 </nav>
             </div>
         </header>
+        <div class="live-region" role="status" aria-live="polite" aria-atomic="true">
+            {move || live.announcement.get().map(|text| view! { <p class="toast">{text}</p> })}
+        </div>
         <main id="main" class="site-main" tabindex="-1">
             {children()}
         </main>
@@ -31,6 +45,46 @@ pub fn Layout(children: Children) -> impl IntoView {
             <p>{t!(i18n, footer.hotline)}</p>
             <p>{t!(i18n, footer.about)}</p>
         </footer>
+    }
+}
+
+/// "我的办件", "消息 (3)", "我的资料", "退出" when signed in; "登录" / "注册" otherwise.
+#[component]
+fn AccountLinks(viewer: Option<Viewer>, live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    match viewer {
+        Some(viewer) => {
+            if live.unread.get_untracked().is_none() {
+                live.unread.set(Some(viewer.unread_notifications));
+            }
+            Effect::new(move |_| connect(live));
+            let unread = move || live.unread.get().unwrap_or(0);
+            view! {
+                <a href="/me/applications">{t!(i18n, nav.my_applications)}</a>
+                <a href="/me/messages" class="nav-messages">
+                    {t!(i18n, nav.messages)}
+                    <span
+                        class="badge"
+                        data-testid="unread-badge"
+                        data-live=move || live.connected.get().then_some("connected")
+                        hidden=move || unread() == 0
+                    >
+                        {unread}
+                        <span class="visually-hidden">{t!(i18n, nav.unread)}</span>
+                    </span>
+                </a>
+                <a href="/me/profile">{t!(i18n, nav.profile)}</a>
+                <form method="post" action="/forms/sign-out" class="inline-form">
+                    <button type="submit" class="link-button">{t!(i18n, nav.sign_out)}</button>
+                </form>
+            }
+            .into_any()
+        }
+        None => view! {
+            <a href="/sign-in">{t!(i18n, nav.sign_in)}</a>
+            <a href="/register">{t!(i18n, nav.register)}</a>
+        }
+        .into_any(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod components;
 pub mod layout;
+pub mod live;
 pub mod pages;
 pub mod url;
 
@@ -57,6 +58,18 @@ pub fn App() -> impl IntoView {
                             view=pages::service_detail::ServiceDetailPage
                             ssr=SsrMode::Async
                         />
+                        <Route path=path!("/sign-in") view=pages::sign_in::SignInPage ssr=SsrMode::Async />
+                        <Route path=path!("/register") view=pages::register::RegisterPage ssr=SsrMode::Async />
+                        <Route path=path!("/apply/:code") view=pages::apply::ApplyPage ssr=SsrMode::Async />
+                        <Route path=path!("/me/applications") view=pages::my_applications::MyApplicationsPage ssr=SsrMode::Async />
+                        <Route path=path!("/me/applications/:number") view=pages::application::ApplicationPage ssr=SsrMode::Async />
+                        <Route
+                            path=path!("/me/applications/:number/edit")
+                            view=pages::apply::EditApplicationPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("/me/messages") view=pages::messages::MessagesPage ssr=SsrMode::Async />
+                        <Route path=path!("/me/profile") view=pages::profile::ProfilePage ssr=SsrMode::Async />
                     </Routes>
                 </layout::Layout>
             </Router>

@@ -22,6 +22,7 @@ pub enum Backend {
 pub struct TestApp {
     pub addr: SocketAddr,
     pub db: DatabaseConnection,
+    pub state: AppState,
     pub client: reqwest::Client,
     pub backend: Backend,
     _database: TestDatabase,
@@ -106,6 +107,10 @@ pub fn test_settings(database_url: String) -> Settings {
         load_demo_data: false,
         request_timeout: Duration::from_secs(30),
         body_limit_bytes: 2 * 1024 * 1024,
+        upload_dir: std::env::temp_dir()
+            .join(format!("minsheng-test-uploads-{}", std::process::id())),
+        upload_max_bytes: 1024 * 1024,
+        secure_cookies: false,
     }
 }
 
@@ -131,13 +136,9 @@ impl TestApp {
                 .expect("load demo data");
         }
         let leptos_options = server::config::leptos_options().expect("leptos options");
-        let router = server::http::router(
-            AppState {
-                db: db.clone(),
-                leptos_options,
-            },
-            &settings,
-        );
+        let state = AppState::new(db.clone(), leptos_options, settings.clone());
+        let router = server::http::router(state.clone(), &settings)
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -152,6 +153,7 @@ impl TestApp {
         TestApp {
             addr,
             db,
+            state,
             client,
             backend,
             _database: database,
@@ -219,4 +221,128 @@ macro_rules! on_both_backends {
             )*
         }
     };
+}
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "minsheng-demo";
+
+/// The mobile number of demo resident `n` (registered online for n ≤ 200 adults).
+pub fn demo_mobile(n: u64) -> String {
+    (13_800_000_000u64 + n).to_string()
+}
+
+/// A signed-in browser or API client: sends the session cookie with every request.
+pub struct Session<'a> {
+    pub app: &'a TestApp,
+    pub cookie: String,
+}
+
+/// The `ms_session=…` pair of a response's Set-Cookie, if it sets one.
+pub fn session_cookie(response: &reqwest::Response) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("ms_session=") && !v.starts_with("ms_session=;"))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+}
+
+impl TestApp {
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Signs in through the API and returns the session.
+    pub async fn sign_in(&self, account: &str, password: &str) -> Session<'_> {
+        let response = self
+            .post_json(
+                "/api/v1/session",
+                serde_json::json!({ "account": account, "password": password }),
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 200, "sign in as {account}");
+        let cookie = session_cookie(&response).expect("a session cookie");
+        Session { app: self, cookie }
+    }
+
+    /// Demo resident `n`, signed in with the demo password.
+    pub async fn resident(&self, n: u64) -> Session<'_> {
+        self.sign_in(&demo_mobile(n), DEMO_PASSWORD).await
+    }
+}
+
+impl Session<'_> {
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.app
+            .client
+            .request(method, self.app.url(path))
+            .header(reqwest::header::COOKIE, &self.cookie)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.request(reqwest::Method::GET, path)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self.get(path).await;
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let response = self
+            .request(method, path)
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    pub async fn post_json(&self, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+        self.send_json(reqwest::Method::POST, path, body).await
+    }
+
+    /// A plain HTML form post (as a browser without JavaScript sends it).
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.request(reqwest::Method::POST, path)
+            .form(fields)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        form: reqwest::multipart::Form,
+    ) -> reqwest::Response {
+        self.request(reqwest::Method::POST, path)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
 }

@@ -1,5 +1,8 @@
 //! Small building blocks shared by pages.
 
 pub mod facts;
+pub mod forms;
 pub mod service_card;
 pub mod status;
+pub mod status_chip;
+pub mod time;

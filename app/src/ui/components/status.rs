@@ -15,10 +15,45 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         response.set_status(status);
     }
     let code = error.code;
+    if code == crate::domain::error::ErrorCode::Unauthenticated {
+        return view! { <SignInRequired /> }.into_any();
+    }
     view! {
         <div class="notice notice--error" role="alert" data-error-code=move || format!("{code:?}")>
             <h2>{t!(i18n, errors.title)}</h2>
             <p>{move || code.message(i18n.get_locale())}</p>
+        </div>
+    }
+    .into_any()
+}
+
+/// A page that needs a signed-in resident: the server sends the browser to sign in (and back
+/// here afterwards); a hydrated page shows the link.
+#[component]
+pub fn SignInRequired() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = leptos_router::hooks::use_location();
+    let here = move || {
+        let search = location.search.get();
+        let path = location.pathname.get();
+        if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        }
+    };
+    let href = move || {
+        format!(
+            "/sign-in?next={}",
+            crate::ui::url::encode_query_value(&here())
+        )
+    };
+    #[cfg(feature = "ssr")]
+    leptos_axum::redirect(&href());
+    view! {
+        <div class="notice" role="status">
+            <p>{t!(i18n, errors.unauthenticated)}</p>
+            <p><a class="button button--primary" href=href>{t!(i18n, nav.sign_in)}</a></p>
         </div>
     }
 }

@@ -1,6 +1,13 @@
 //! One module per route.
 
+pub mod application;
+pub mod apply;
 pub mod home;
+pub mod messages;
+pub mod my_applications;
 pub mod not_found;
+pub mod profile;
+pub mod register;
 pub mod service_detail;
 pub mod services;
+pub mod sign_in;

@@ -1,0 +1,232 @@
+//! Applying: the form generated from the service's definition, prefilled ("fill once"),
+//! with the materials to upload. The same page edits a draft and answers a supplement
+//! request. Saving keeps a draft (resumable on any device); submitting checks everything.
+
+use crate::domain::application::ApplicationForm;
+use crate::domain::catalog::MaterialForm;
+use crate::domain::form::{is_locked, material_key, needs_upload};
+use crate::domain::validation::FieldError;
+use crate::i18n::*;
+use crate::server_fns::account::take_flash;
+use crate::server_fns::applications::{apply_form, edit_form};
+use crate::ui::components::facts::{Localized, PromisedDays};
+use crate::ui::components::forms::{AnswerInput, ErrorSummary};
+use crate::ui::components::status::{ErrorNotice, Loading};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// `/apply/:code`: a new application (or the resident's draft of it).
+#[component]
+pub fn ApplyPage() -> impl IntoView {
+    let params = use_params_map();
+    let code = move || params.with(|p| p.get("code").unwrap_or_default());
+    let form = Resource::new(code, apply_form);
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match form.await {
+                    Ok(form) => view! { <FormView form extra=Vec::new() saved=false /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// `/me/applications/:number/edit`: a draft, or the answer to a supplement request.
+#[component]
+pub fn EditApplicationPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let number = move || params.with(|p| p.get("number").unwrap_or_default());
+    let key = move || {
+        query.with(|q| {
+            (
+                number(),
+                q.get("check").is_some(),
+                q.get("retry"),
+                q.get("saved").is_some(),
+            )
+        })
+    };
+    let form = Resource::new(key, |(number, check, _, _)| edit_form(number, check));
+    let flash = Resource::new(key, |_| take_flash("application".into()));
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let extra = flash.await.ok().flatten().map(|f| f.errors).unwrap_or_default();
+                let saved = key().3;
+                match form.await {
+                    Ok(form) => view! { <FormView form extra saved /> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = move || i18n.get_locale() == Locale::en;
+    let mut errors = form.errors.clone();
+    for e in extra {
+        if !errors.contains(&e) {
+            errors.push(e);
+        }
+    }
+    let action = match &form.number {
+        Some(number) => format!("/forms/applications/{number}"),
+        None => format!("/forms/apply/{}", form.service_code),
+    };
+    let labels: Vec<(String, crate::domain::text::LocalizedText)> = form
+        .fields
+        .iter()
+        .map(|f| (f.key.clone(), f.label.clone()))
+        .chain(
+            form.materials
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (material_key(i), m.name.clone())),
+        )
+        .collect();
+    let label_of = Callback::new(move |(key, english): (String, bool)| {
+        labels
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, l)| l.pick(english).to_owned())
+            .unwrap_or(key)
+    });
+    let problem_of = |key: &str| {
+        errors
+            .iter()
+            .find(|e| e.field == key)
+            .map(|e| e.problem.clone())
+    };
+    let title = form.title.clone();
+    let is_supplement = form.supplement.is_some();
+    let requested: Vec<usize> = form
+        .supplement
+        .as_ref()
+        .map(|s| s.materials.clone())
+        .unwrap_or_default();
+    let identity: Vec<_> = form
+        .fields
+        .iter()
+        .filter(|f| is_locked(f))
+        .cloned()
+        .collect();
+    let questions: Vec<_> = form
+        .fields
+        .iter()
+        .filter(|f| !is_locked(f))
+        .cloned()
+        .collect();
+    view! {
+        <Title text=move || title.pick(english()).to_owned() />
+        <article class="apply" data-service-code=form.service_code.clone()>
+            <p class="breadcrumb"><a href=format!("/services/{}", form.service_code)>{t!(i18n, apply.back_to_service)}</a></p>
+            <h1><Localized text=form.title.clone() /></h1>
+            <p class="apply__meta">
+                <Localized text=form.department.clone() /> " · " {t!(i18n, apps.promise_after_acceptance)} " "
+                <PromisedDays days=form.promised_days />
+                {form.number.clone().map(|n| view! { " · " <span class="apply__number">{n}</span> })}
+            </p>
+            {saved.then(|| view! { <div class="notice notice--success" role="status"><p>{t!(i18n, apply.saved)}</p></div> })}
+            <ErrorSummary errors=errors.clone() label_of />
+            {form.supplement.clone().map(|s| view! {
+                <section class="notice notice--warning">
+                    <h2>{t!(i18n, apps.supplement_title)}</h2>
+                    <p class="supplement__note">{s.note}</p>
+                </section>
+            })}
+            <p class="field__hint">{t!(i18n, apply.prefilled_hint)}</p>
+            <form method="post" action=action enctype="multipart/form-data" class="stack" novalidate>
+                {form.idempotency_key.clone().map(|key| view! { <input type="hidden" name="_key" value=key /> })}
+                <fieldset class="fieldset">
+                    <legend>{t!(i18n, apply.applicant)}</legend>
+                    <dl class="answers">
+                        {identity.into_iter().map(|f| {
+                            let value = form.answers.get(&f.key).cloned().unwrap_or_default();
+                            view! { <div><dt><Localized text=f.label /></dt><dd>{value}</dd></div> }
+                        }).collect_view()}
+                    </dl>
+                </fieldset>
+                <fieldset class="fieldset">
+                    <legend>{t!(i18n, apply.questions)}</legend>
+                    {questions.into_iter().map(|field| {
+                        let value = form.answers.get(&field.key).cloned().unwrap_or_default();
+                        let problem = problem_of(&field.key);
+                        view! { <AnswerInput field value problem /> }
+                    }).collect_view()}
+                </fieldset>
+                <fieldset class="fieldset">
+                    <legend>{t!(i18n, apply.materials)}</legend>
+                    <p class="field__hint">{t!(i18n, apply.file_rules)}</p>
+                    {form.materials.iter().cloned().enumerate().map(|(index, material)| {
+                        let key = material_key(index);
+                        let problem = problem_of(&key);
+                        let files: Vec<_> = form.attachments.iter().filter(|a| a.material == Some(index)).cloned().collect();
+                        let exempt = material.form == MaterialForm::Exempt;
+                        let asked = requested.contains(&index);
+                        let required = needs_upload(&material);
+                        let number = form.number.clone();
+                        let input_id = format!("field-{key}");
+                        let error_id = format!("{input_id}-error");
+                        view! {
+                            <div class="field field--file" class:field--invalid=problem.is_some() class:field--asked=asked>
+                                <label for=input_id.clone()>
+                                    <Localized text=material.name.clone() />
+                                    {(!required && !exempt).then(|| view! { {t!(i18n, forms.optional)} })}
+                                    {asked.then(|| view! { " " <span class="chip chip--supplement_requested">{t!(i18n, apply.asked_again)}</span> })}
+                                </label>
+                                {problem.clone().map(|p| view! {
+                                    <p class="field__error" id=error_id.clone()>{move || p.message(i18n.get_locale())}</p>
+                                })}
+                                {(!files.is_empty()).then(|| view! {
+                                    <ul class="file-list">
+                                        {files.into_iter().map(|a| {
+                                            let remove = number.clone().map(|n| format!("/forms/applications/{n}/attachments/{}/delete", a.id));
+                                            view! {
+                                                <li>
+                                                    <a href=format!("/api/v1/me/attachments/{}", a.id) download>{a.file_name.clone()}</a>
+                                                    {remove.map(|href| view! {
+                                                        " " <button type="submit" class="link-button" formaction=href formmethod="post">
+                                                            {t!(i18n, apply.remove_file)}
+                                                        </button>
+                                                    })}
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                })}
+                                {if exempt {
+                                    view! { <p class="field__hint">{t!(i18n, apply.exempt)}</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <input
+                                            id=input_id
+                                            type="file"
+                                            name=key
+                                            accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                                            aria-invalid=problem.is_some().then_some("true")
+                                            aria-describedby=problem.is_some().then_some(error_id)
+                                        />
+                                    }
+                                    .into_any()
+                                }}
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
+                <div class="actions">
+                    <button type="submit" name="_intent" value="submit" class="button button--primary">
+                        {if is_supplement { t!(i18n, apply.resubmit).into_any() } else { t!(i18n, apply.submit).into_any() }}
+                    </button>
+                    <button type="submit" name="_intent" value="save" class="button">{t!(i18n, apply.save)}</button>
+                </div>
+            </form>
+        </article>
+    }
+}

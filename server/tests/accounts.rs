@@ -1,0 +1,261 @@
+//! Resident accounts over HTTP: registering, signing in with mobile or ID number, throttling,
+//! sessions in the database, signing out, the profile, and the plain-form versions.
+
+mod common;
+
+use common::{DEMO_PASSWORD, demo_mobile, session_cookie};
+use sea_orm::ConnectionTrait;
+use serde_json::json;
+
+fn registration(mobile: &str) -> serde_json::Value {
+    json!({
+        "name": "林小雨",
+        "mobile": mobile,
+        "id_number": "11010519491231002X",
+        "password": "a sentence I remember",
+    })
+}
+
+on_both_backends! {
+    async fn registering_creates_a_hashed_account_and_signs_in(app) {
+        let response = app.post_json("/api/v1/accounts", registration("139 0000 1234")).await;
+        assert_eq!(response.status().as_u16(), 201);
+        let set_cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
+        assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+        let cookie = session_cookie(&response).unwrap();
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["name"], "林小雨");
+        let hash_is_argon2 = app
+            .scalar("SELECT COUNT(*) FROM resident WHERE mobile = '13900001234' AND password_hash LIKE '$argon2id$%'")
+            .await;
+        assert_eq!(hash_is_argon2, 1);
+        // The session is in the database (by hash, not by the cookie's token).
+        let token = cookie.trim_start_matches("ms_session=");
+        let sessions = app
+            .scalar(&format!("SELECT COUNT(*) FROM session WHERE id = '{token}'"))
+            .await;
+        assert_eq!(sessions, 0, "the token itself is never stored");
+        let me = app.client.get(app.url("/api/v1/me")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(me.status().as_u16(), 200);
+    }
+
+    async fn bad_registrations_change_nothing_and_say_why(app) {
+        let before = app.scalar("SELECT COUNT(*) FROM resident").await;
+        let response = app
+            .client
+            .post(app.url("/api/v1/accounts"))
+            .header("accept-language", "en")
+            .json(&json!({ "name": "", "mobile": "12345", "id_number": "110105194912310021", "password": "12345678" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 422);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "validation_failed");
+        let fields: Vec<(&str, &str)> = body["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["field"].as_str().unwrap(), e["code"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("name", "required"),
+                ("mobile", "invalid_mobile"),
+                ("id_number", "invalid_id_number"),
+                ("password", "password_too_common"),
+            ]
+        );
+        assert!(body["errors"][1]["message"].as_str().unwrap().contains("11 digits"));
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM resident").await, before);
+
+        // Wrong JSON types are refused as well.
+        let response = app.post_json("/api/v1/accounts", json!({ "name": 5 })).await;
+        assert!(response.status().is_client_error());
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM resident").await, before);
+    }
+
+    async fn a_mobile_number_or_id_number_registers_once(app) {
+        let taken = demo_mobile(1);
+        let response = app.post_json("/api/v1/accounts", registration(&taken)).await;
+        assert_eq!(response.status().as_u16(), 422);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["errors"][0]["field"], "mobile");
+        assert_eq!(body["errors"][0]["code"], "already_registered");
+        assert_eq!(app.post_json("/api/v1/accounts", registration("13900001235")).await.status().as_u16(), 201);
+        let again = app.post_json("/api/v1/accounts", registration("13900001236")).await;
+        let body: serde_json::Value = again.json().await.unwrap();
+        assert_eq!(body["errors"][0]["field"], "id_number");
+    }
+
+    async fn residents_sign_in_with_mobile_or_id_number(app) {
+        let by_mobile = app.resident(1).await;
+        let (status, me) = by_mobile.get_json("/api/v1/me").await;
+        assert_eq!(status, 200);
+        let id_number: String = {
+            let id = me["resident_id"].as_i64().unwrap();
+            let row = app
+                .db
+                .query_one_raw(sea_orm::Statement::from_string(
+                    app.db.get_database_backend(),
+                    format!("SELECT id_number FROM resident WHERE id = {id}"),
+                ))
+                .await
+                .unwrap()
+                .unwrap();
+            row.try_get_by_index(0).unwrap()
+        };
+        let by_id = app.sign_in(&id_number.to_lowercase(), DEMO_PASSWORD).await;
+        assert_ne!(by_id.cookie, by_mobile.cookie, "every sign-in gets a new session");
+        let (_, me_again) = by_id.get_json("/api/v1/me").await;
+        assert_eq!(me_again["resident_id"], me["resident_id"]);
+    }
+
+    async fn wrong_passwords_are_throttled_per_account(app) {
+        let account = demo_mobile(2);
+        for _ in 0..5 {
+            let response = app
+                .post_json("/api/v1/session", json!({ "account": account, "password": "not the password" }))
+                .await;
+            assert_eq!(response.status().as_u16(), 401);
+            let body: serde_json::Value = response.json().await.unwrap();
+            assert_eq!(body["code"], "invalid_credentials");
+        }
+        // Cooling down: even the right password waits.
+        let response = app
+            .post_json("/api/v1/session", json!({ "account": account, "password": DEMO_PASSWORD }))
+            .await;
+        assert_eq!(response.status().as_u16(), 429);
+        assert!(session_cookie(&response).is_none());
+        let locked = app
+            .scalar(&format!("SELECT COUNT(*) FROM sign_in_throttle WHERE key = 'account:{account}' AND locked_until IS NOT NULL"))
+            .await;
+        assert_eq!(locked, 1);
+        // Another account from the same address still signs in (the address allows 20).
+        let other = app
+            .post_json("/api/v1/session", json!({ "account": demo_mobile(3), "password": DEMO_PASSWORD }))
+            .await;
+        assert_eq!(other.status().as_u16(), 200);
+        let ip_failures = app.scalar("SELECT CAST(failures AS BIGINT) FROM sign_in_throttle WHERE key LIKE 'ip:%'").await;
+        assert_eq!(ip_failures, 5);
+    }
+
+    async fn signing_out_ends_the_session_on_the_server(app) {
+        let session = app.resident(1).await;
+        let before = app.scalar("SELECT COUNT(*) FROM session").await;
+        let response = app
+            .client
+            .delete(app.url("/api/v1/session"))
+            .header("cookie", &session.cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 204);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM session").await, before - 1);
+        let (status, body) = session.get_json("/api/v1/me").await;
+        assert_eq!(status, 401);
+        assert_eq!(body["code"], "unauthenticated");
+    }
+
+    async fn expired_sessions_are_refused(app) {
+        let session = app.resident(1).await;
+        app.db
+            .execute_unprepared("UPDATE session SET expires_at = created_at")
+            .await
+            .unwrap();
+        let (status, _) = session.get_json("/api/v1/me").await;
+        assert_eq!(status, 401);
+    }
+
+    async fn a_new_mobile_number_needs_the_password(app) {
+        let session = app.resident(1).await;
+        let (status, profile) = session.get_json("/api/v1/me/profile").await;
+        assert_eq!(status, 200);
+        let mut update = json!({
+            "mobile": "13912340000",
+            "email": "",
+            "address": "西湖区文三路 100 号",
+            "language": "en",
+            "elderly_mode": true,
+            "notify_consent": false,
+        });
+        let (status, body) = session.send_json(reqwest::Method::PUT, "/api/v1/me/profile", update.clone()).await;
+        assert_eq!(status, 422);
+        assert_eq!(body["errors"][0]["field"], "current_password");
+        let unchanged = session.get_json("/api/v1/me/profile").await.1;
+        assert_eq!(unchanged["mobile"], profile["mobile"]);
+        update["current_password"] = json!(DEMO_PASSWORD);
+        let (status, body) = session.send_json(reqwest::Method::PUT, "/api/v1/me/profile", update).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["mobile"], "13912340000");
+        assert_eq!(body["elderly_mode"], true);
+        assert_eq!(body["language"], "en");
+        // The next form is prefilled from it ("fill once").
+        let code = first_service_code(&app).await;
+        let (status, form) = session.post_json("/api/v1/me/applications", json!({ "service_code": code })).await;
+        assert_eq!(status, 201);
+        assert_eq!(form["answers"]["applicant_mobile"], "13912340000");
+        assert_eq!(form["answers"]["applicant_address"], "西湖区文三路 100 号");
+    }
+
+    async fn the_plain_forms_work_without_javascript(app) {
+        // Wrong password: back to the page, with the problem kept for it.
+        let response = app
+            .client
+            .post(app.url("/forms/sign-in?next=/me/applications"))
+            .form(&[("account", demo_mobile(1).as_str()), ("password", "wrong password")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 303);
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with("/sign-in?next=%2Fme%2Fapplications"), "{location}");
+        let flash_cookie = session_cookie(&response).expect("a session carries the problem");
+        let page = app.client.get(app.url(&location)).header("cookie", &flash_cookie).send().await.unwrap();
+        let html = page.text().await.unwrap();
+        assert!(html.contains("账号或密码不正确"), "the sign-in page shows the problem");
+        // Right password: a session and back to where the resident was going.
+        let response = app
+            .client
+            .post(app.url("/forms/sign-in?next=/me/applications"))
+            .form(&[("account", demo_mobile(1).as_str()), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 303);
+        assert_eq!(response.headers()["location"], "/me/applications");
+        let cookie = session_cookie(&response).unwrap();
+        let page = app.client.get(app.url("/me/applications")).header("cookie", &cookie).send().await.unwrap();
+        assert_eq!(page.status().as_u16(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("我的办件"));
+        // Somewhere else only by a local path.
+        let response = app
+            .client
+            .post(app.url("/forms/sign-in?next=//evil.example"))
+            .form(&[("account", demo_mobile(1).as_str()), ("password", DEMO_PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.headers()["location"], "/me");
+    }
+
+    async fn pages_that_need_an_account_send_the_browser_to_sign_in(app) {
+        let response = app
+            .client
+            .get(app.url("/me/applications"))
+            .header("accept", "text/html")
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_redirection(), "{}", response.status());
+        let location = response.headers()["location"].to_str().unwrap();
+        assert!(location.starts_with("/sign-in?next="), "{location}");
+    }
+}
+
+async fn first_service_code(app: &common::TestApp) -> String {
+    let (_, page) = app.get_json("/api/v1/services").await;
+    page["items"][0]["code"].as_str().unwrap().to_owned()
+}

@@ -1,0 +1,455 @@
+//! Applying and following applications over HTTP: the prefilled form, drafts, attachments,
+//! idempotent submission, withdrawal, supplements with the paused clock, the live stream,
+//! the plain-form flow, and that no resident reaches another's data.
+
+mod common;
+
+use app::store::workflow::{self, StaffAction};
+use common::{Session, TestApp};
+use futures_util::StreamExt;
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+/// A valid answer for a field of the given kind.
+fn valid_answer(field: &Value) -> Option<String> {
+    let answer = match field["kind"].as_str()? {
+        "text" => "测试".to_owned(),
+        "number" => "3".to_owned(),
+        "date" => "2026-01-15".to_owned(),
+        "choice" => field["options"][0]["zh"].as_str()?.to_owned(),
+        "id_number" => "11010519491231002X".to_owned(),
+        "phone" => "13800000009".to_owned(),
+        "address" => "西湖区文三路 1 号".to_owned(),
+        _ => return None,
+    };
+    Some(answer)
+}
+
+/// A published service with at least one material to upload and one required question.
+async fn service_with_uploads(app: &TestApp) -> Value {
+    let (_, page) = app.get_json("/api/v1/services?page_size=50").await;
+    for item in page["items"].as_array().unwrap() {
+        let code = item["code"].as_str().unwrap();
+        let (_, detail) = app.get_json(&format!("/api/v1/services/{code}")).await;
+        let uploads = detail["materials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["required"] == true && m["form"] != "exempt");
+        let questions = detail["form_fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["required"] == true);
+        if uploads && questions {
+            return detail;
+        }
+    }
+    panic!("the demo catalogue has a service with uploads and questions");
+}
+
+fn all_answers(service: &Value) -> Value {
+    let mut answers = serde_json::Map::new();
+    for field in service["form_fields"].as_array().unwrap() {
+        if let Some(answer) = valid_answer(field) {
+            answers.insert(field["key"].as_str().unwrap().to_owned(), answer.into());
+        }
+    }
+    Value::Object(answers)
+}
+
+fn upload_indexes(service: &Value) -> Vec<usize> {
+    service["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m["required"] == true && m["form"] != "exempt")
+        .map(|(i, _)| i)
+        .collect()
+}
+
+async fn upload(
+    session: &Session<'_>,
+    number: &str,
+    material: usize,
+    name: &str,
+    bytes: &[u8],
+) -> (u16, Value) {
+    let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new().part(format!("material_{material}"), part);
+    let response = session
+        .post_multipart(
+            &format!("/api/v1/me/applications/{number}/attachments"),
+            form,
+        )
+        .await;
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// A complete, submitted application of `session` for `service`; returns its number.
+async fn submitted_application(session: &Session<'_>, service: &Value) -> String {
+    let (status, form) = session
+        .post_json(
+            "/api/v1/me/applications",
+            json!({ "service_code": service["code"], "answers": all_answers(service) }),
+        )
+        .await;
+    assert_eq!(status, 201, "{form}");
+    let number = form["number"].as_str().unwrap().to_owned();
+    for material in upload_indexes(service) {
+        let (status, body) = upload(session, &number, material, "证明.pdf", PDF).await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let (status, detail) = session
+        .post_json(
+            &format!("/api/v1/me/applications/{number}/submit"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, 200, "{detail}");
+    number
+}
+
+async fn staff_act(
+    app: &TestApp,
+    number: &str,
+    action: StaffAction,
+) -> app::store::applications::Outcome {
+    let admin = app
+        .scalar("SELECT id FROM staff WHERE username = 'admin'")
+        .await;
+    let calendar = app::store::calendar::load(&app.db).await.unwrap();
+    workflow::act(
+        &app.db,
+        &calendar,
+        admin,
+        number,
+        action,
+        None,
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("staff action")
+}
+
+on_both_backends! {
+    async fn a_complete_application_is_submitted_once_with_a_number(app) {
+        let session = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let before = app.scalar("SELECT COUNT(*) FROM application").await;
+        let number = submitted_application(&session, &service).await;
+        let pattern = number.len() == 18 && number.starts_with("MS-20") && number.as_bytes()[11] == b'-';
+        assert!(pattern, "MS-YYYYMMDD-NNNNNN: {number}");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM application").await, before + 1);
+        // A double click or a retry: still one application, one task.
+        let (status, detail) = session.post_json(&format!("/api/v1/me/applications/{number}/submit"), json!({})).await;
+        assert_eq!(status, 200);
+        assert_eq!(detail["status"], "submitted");
+        let id = app.scalar(&format!("SELECT id FROM application WHERE number = '{number}'")).await;
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM task WHERE application_id = {id}")).await, 1);
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM application_event WHERE application_id = {id} AND kind = 'submitted'")).await, 1);
+        assert_eq!(detail["timeline"].as_array().unwrap().len(), 1);
+        assert_eq!(detail["timeline"][0]["kind"], "submitted");
+        // The resident's inbox got a message.
+        let (_, inbox) = session.get_json("/api/v1/me/notifications").await;
+        assert!(inbox["items"][0]["body"].as_str().unwrap().contains(&number));
+        assert!(inbox["unread"].as_i64().unwrap() >= 1);
+        // And it is in "my applications".
+        let (_, mine) = session.get_json("/api/v1/me/applications").await;
+        assert!(mine.as_array().unwrap().iter().any(|a| a["number"] == number.as_str()));
+    }
+
+    async fn an_idempotency_key_makes_a_retried_start_one_draft(app) {
+        let session = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let before = app.scalar("SELECT COUNT(*) FROM application").await;
+        let mut numbers = Vec::new();
+        for _ in 0..2 {
+            let response = app
+                .client
+                .post(app.url("/api/v1/me/applications"))
+                .header("cookie", &session.cookie)
+                .header("idempotency-key", "retry-me-1")
+                .json(&json!({ "service_code": service["code"] }))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status().as_u16(), 201);
+            let form: Value = response.json().await.unwrap();
+            numbers.push(form["number"].as_str().unwrap().to_owned());
+        }
+        assert_eq!(numbers[0], numbers[1]);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM application").await, before + 1);
+        // A draft is never submitted by itself.
+        let draft = app.scalar(&format!("SELECT COUNT(*) FROM application WHERE number = '{}' AND status = 'draft' AND submitted_at IS NULL", numbers[0])).await;
+        assert_eq!(draft, 1);
+    }
+
+    async fn the_form_is_prefilled_and_problems_are_listed_per_field(app) {
+        let session = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let (_, profile) = session.get_json("/api/v1/me/profile").await;
+        let (status, form) = session.post_json("/api/v1/me/applications", json!({ "service_code": service["code"] })).await;
+        assert_eq!(status, 201);
+        assert_eq!(form["answers"]["applicant_name"], profile["name"]);
+        assert_eq!(form["answers"]["applicant_id_number"], profile["id_number"]);
+        let number = form["number"].as_str().unwrap();
+        // Submitting the empty draft: every missing answer and file, and nothing changes.
+        let response = app
+            .client
+            .post(app.url(&format!("/api/v1/me/applications/{number}/submit")))
+            .header("cookie", &session.cookie)
+            .header("accept-language", "zh-CN")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 422);
+        let body: Value = response.json().await.unwrap();
+        let errors = body["errors"].as_array().unwrap();
+        assert!(errors.iter().any(|e| e["code"] == "file_required" && e["field"].as_str().unwrap().starts_with("material_")));
+        assert!(errors.iter().any(|e| e["code"] == "required"));
+        assert!(errors.iter().all(|e| !e["message"].as_str().unwrap().is_empty()));
+        let status = app.scalar(&format!("SELECT COUNT(*) FROM application WHERE number = '{number}' AND status = 'draft'")).await;
+        assert_eq!(status, 1);
+        // The identity cannot be changed through the form.
+        let mut answers = all_answers(&service);
+        answers["applicant_name"] = json!("别人");
+        let (status, form) = session
+            .send_json(reqwest::Method::PUT, &format!("/api/v1/me/applications/{number}/answers"), answers)
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(form["answers"]["applicant_name"], profile["name"]);
+        // What the resident gave once comes back in the next form ("fill once").
+        let key = service["form_fields"].as_array().unwrap().iter().find(|f| f["kind"] == "text" && f["prefill"].is_null()).map(|f| f["key"].as_str().unwrap().to_owned());
+        if let Some(key) = key {
+            let other = service_with_uploads(&app).await;
+            let (_, second) = session.post_json("/api/v1/me/applications", json!({ "service_code": other["code"] })).await;
+            // A new application starts with what the resident gave before.
+            assert_eq!(second["answers"][&key], "测试");
+        }
+    }
+
+    async fn files_are_checked_by_content_and_kept_private(app) {
+        let session = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let (_, form) = session.post_json("/api/v1/me/applications", json!({ "service_code": service["code"] })).await;
+        let number = form["number"].as_str().unwrap().to_owned();
+        let material = upload_indexes(&service)[0];
+        let (status, body) = upload(&session, &number, material, "evil.pdf", b"MZ this is no pdf").await;
+        assert_eq!(status, 422);
+        assert_eq!(body["errors"][0]["code"], "unsupported_file_type");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM attachment WHERE file_name = 'evil.pdf'").await, 0);
+        let too_big = [PDF, &vec![b' '; 1024 * 1024 + 1]].concat();
+        let (status, body) = upload(&session, &number, material, "big.pdf", &too_big).await;
+        assert_eq!(status, 422);
+        assert_eq!(body["errors"][0]["code"], "file_too_large");
+        let (status, body) = upload(&session, &number, material, "身份证 正面.pdf", PDF).await;
+        assert_eq!(status, 201);
+        let id = body["attachments"][0]["id"].as_i64().unwrap();
+        let download = session.get(&format!("/api/v1/me/attachments/{id}")).await;
+        assert_eq!(download.status().as_u16(), 200);
+        let disposition = download.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert!(disposition.starts_with("attachment;"), "{disposition}");
+        assert_eq!(download.headers()["content-type"], "application/pdf");
+        assert_eq!(download.bytes().await.unwrap().as_ref(), PDF);
+        // Another resident: not found, nothing leaked.
+        let other = app.resident(2).await;
+        let response = other.get(&format!("/api/v1/me/attachments/{id}")).await;
+        assert_eq!(response.status().as_u16(), 404);
+        // No session at all: 401.
+        assert_eq!(app.get(&format!("/api/v1/me/attachments/{id}")).await.status().as_u16(), 401);
+    }
+
+    async fn no_resident_reaches_another_residents_application(app) {
+        let owner = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let number = submitted_application(&owner, &service).await;
+        let other = app.resident(2).await;
+        for path in [
+            format!("/api/v1/me/applications/{number}"),
+            format!("/api/v1/me/applications/{number}/form"),
+        ] {
+            let (status, body) = other.get_json(&path).await;
+            assert_eq!(status, 404, "{path}");
+            assert!(!body.to_string().contains(&number), "nothing leaked");
+        }
+        for path in ["withdraw", "submit"] {
+            let (status, _) = other.post_json(&format!("/api/v1/me/applications/{number}/{path}"), json!({})).await;
+            assert_eq!(status, 404, "{path}");
+        }
+        let (status, _) = other
+            .send_json(reqwest::Method::PUT, &format!("/api/v1/me/applications/{number}/answers"), json!({}))
+            .await;
+        assert_eq!(status, 404);
+        let (_, mine) = other.get_json("/api/v1/me/applications").await;
+        assert!(!mine.to_string().contains(&number));
+        let (_, inbox) = other.get_json("/api/v1/me/notifications").await;
+        assert!(!inbox.to_string().contains(&number));
+        let owners_message = app.scalar("SELECT MAX(id) FROM notification").await;
+        let (status, _) = other.post_json("/api/v1/me/notifications/read", json!({ "id": owners_message })).await;
+        assert_eq!(status, 404);
+        // The plain form post is refused the same way.
+        let response = other.post_form(&format!("/forms/applications/{number}/withdraw"), &[]).await;
+        assert!(response.status().is_redirection());
+        let still = app.scalar(&format!("SELECT COUNT(*) FROM application WHERE number = '{number}' AND status = 'submitted'")).await;
+        assert_eq!(still, 1);
+    }
+
+    async fn withdrawal_only_before_a_decision(app) {
+        let session = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let first = submitted_application(&session, &service).await;
+        let (status, detail) = session.post_json(&format!("/api/v1/me/applications/{first}/withdraw"), json!({})).await;
+        assert_eq!(status, 200);
+        assert_eq!(detail["status"], "withdrawn");
+        assert_eq!(detail["can_withdraw"], false);
+        let second = submitted_application(&session, &service).await;
+        staff_act(&app, &second, StaffAction::Accept).await;
+        staff_act(&app, &second, StaffAction::Approve { comment: None }).await;
+        let (status, body) = session.post_json(&format!("/api/v1/me/applications/{second}/withdraw"), json!({})).await;
+        assert_eq!(status, 409);
+        assert_eq!(body["code"], "invalid_state_change");
+        let approved = app.scalar(&format!("SELECT COUNT(*) FROM application WHERE number = '{second}' AND status = 'approved'")).await;
+        assert_eq!(approved, 1);
+    }
+
+    async fn a_supplement_pauses_the_clock_and_resubmission_restarts_it(app) {
+        let session = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let number = submitted_application(&session, &service).await;
+        staff_act(&app, &number, StaffAction::Accept).await;
+        let (_, detail) = session.get_json(&format!("/api/v1/me/applications/{number}")).await;
+        assert_eq!(detail["status"], "accepted");
+        let due_before = detail["due_on"].as_str().expect("a due date once accepted").to_owned();
+        let material = upload_indexes(&service)[0];
+        staff_act(&app, &number, StaffAction::RequestSupplement { materials: vec![material], note: "请上传清晰的扫描件".into() }).await;
+        let (_, detail) = session.get_json(&format!("/api/v1/me/applications/{number}")).await;
+        assert_eq!(detail["status"], "supplement_requested");
+        assert_eq!(detail["supplement"]["note"], "请上传清晰的扫描件");
+        assert_eq!(detail["supplement"]["materials"][0], material);
+        assert_eq!(detail["tasks"][0]["paused"], true);
+        // Two working days pass while the resident gathers the file.
+        let paused_at = "2026-11-23T02:00:00+00:00";
+        app.db
+            .execute_unprepared(&format!("UPDATE task SET paused_at = '{paused_at}'"))
+            .await
+            .unwrap();
+        let (status, _) = upload(&session, &number, material, "清晰版.pdf", PDF).await;
+        assert_eq!(status, 201);
+        let (status, detail) = session.post_json(&format!("/api/v1/me/applications/{number}/submit"), json!({})).await;
+        assert_eq!(status, 200, "{detail}");
+        assert_eq!(detail["status"], "accepted", "back to the department, the clock running");
+        assert_eq!(detail["tasks"][0]["paused"], false);
+        let kinds: Vec<&str> = detail["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["submitted", "accepted", "supplement_requested", "resubmitted"]);
+        let paused_days = app.scalar("SELECT CAST(paused_working_days AS BIGINT) FROM task ORDER BY id DESC LIMIT 1").await;
+        assert!(paused_days >= 4, "paused from Monday 2026-11-23 until today: {paused_days}");
+        let due_after = detail["due_on"].as_str().unwrap();
+        assert!(due_after > due_before.as_str(), "{due_after} is later than {due_before}");
+        let responded = app.scalar("SELECT COUNT(*) FROM supplement WHERE responded_at IS NOT NULL").await;
+        assert_eq!(responded, 1);
+    }
+
+    async fn state_changes_are_pushed_to_the_open_stream(app) {
+        let session = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let number = submitted_application(&session, &service).await;
+        let response = session.get("/api/v1/me/events").await;
+        assert_eq!(response.status().as_u16(), 200);
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
+        let mut stream = response.bytes_stream();
+        let mut seen = String::new();
+        // Wait for the stream to be live before acting.
+        while !seen.contains("event: ready") {
+            let chunk = tokio::time::timeout(Duration::from_secs(5), stream.next()).await.expect("ready").unwrap().unwrap();
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        let outcome = staff_act(&app, &number, StaffAction::Accept).await;
+        match app.backend {
+            // Another instance publishes: the push crosses through PostgreSQL.
+            common::Backend::Postgres => server::push::PushHub::start(&app.db).publish(outcome.pushes).await,
+            common::Backend::Sqlite => app.state.push.publish(outcome.pushes).await,
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        while !(seen.contains("event: application_updated") && seen.contains("event: notification")) {
+            let chunk = tokio::time::timeout_at(deadline, stream.next()).await.expect("pushed within 5 s").unwrap().unwrap();
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        assert!(seen.contains(&number));
+        // Another resident's stream gets nothing of it.
+        let other = app.resident(2).await;
+        let mut other_stream = other.get("/api/v1/me/events").await.bytes_stream();
+        let first = tokio::time::timeout(Duration::from_secs(5), other_stream.next()).await.unwrap().unwrap().unwrap();
+        assert!(String::from_utf8_lossy(&first).contains("ready"));
+        let outcome = staff_act(&app, &number, StaffAction::Approve { comment: None }).await;
+        app.state.push.publish(outcome.pushes).await;
+        let nothing = tokio::time::timeout(Duration::from_millis(700), other_stream.next()).await;
+        assert!(nothing.is_err(), "no event for someone else");
+    }
+
+    async fn the_plain_form_applies_with_a_file_and_one_click_makes_one_application(app) {
+        let session = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let code = service["code"].as_str().unwrap();
+        let before = app.scalar("SELECT COUNT(*) FROM application").await;
+        let build = || {
+            let mut form = reqwest::multipart::Form::new()
+                .text("_intent", "submit")
+                .text("_key", "form-key-1");
+            if let Value::Object(answers) = all_answers(&service) {
+                for (key, value) in answers {
+                    form = form.text(key, value.as_str().unwrap().to_owned());
+                }
+            }
+            for material in upload_indexes(&service) {
+                form = form.part(
+                    format!("material_{material}"),
+                    reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("材料.pdf"),
+                );
+            }
+            form
+        };
+        let first = session.post_multipart(&format!("/forms/apply/{code}"), build()).await;
+        assert_eq!(first.status().as_u16(), 303);
+        let location = first.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with("/me/applications/MS-") && location.ends_with("?submitted=1"), "{location}");
+        // The same form posted again (a double click): the same application.
+        let second = session.post_multipart(&format!("/forms/apply/{code}"), build()).await;
+        assert_eq!(second.status().as_u16(), 303);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM application").await, before + 1);
+        let page = session.get(&location).await;
+        assert_eq!(page.status().as_u16(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("已提交"), "the page shows the status");
+        assert!(html.contains("材料.pdf"));
+    }
+
+    async fn a_form_with_problems_comes_back_with_them(app) {
+        let session = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let code = service["code"].as_str().unwrap();
+        let form = reqwest::multipart::Form::new().text("_intent", "submit");
+        let response = session.post_multipart(&format!("/forms/apply/{code}"), form).await;
+        assert_eq!(response.status().as_u16(), 303);
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.contains("/edit?check=1"), "{location}");
+        let html = session.get(&location).await.text().await.unwrap();
+        assert!(html.contains("错误：有"), "an error summary titled 错误：");
+        assert!(html.contains("请上传此项材料"));
+        assert!(html.contains(r#"aria-invalid="true""#));
+        let drafts = app.scalar("SELECT COUNT(*) FROM application WHERE status = 'draft' AND submitted_at IS NULL AND resident_id = (SELECT id FROM resident WHERE mobile = '13800000001')").await;
+        assert!(drafts >= 1, "kept as a draft, not submitted");
+    }
+
+    async fn the_openapi_document_describes_the_resident_api(app) {
+        let (_, doc) = app.get_json("/api/v1/openapi.json").await;
+        for path in ["/api/v1/session", "/api/v1/me/applications", "/api/v1/me/applications/{number}/submit", "/api/v1/me/events", "/api/v1/me/attachments/{id}"] {
+            assert!(doc["paths"][path].is_object(), "{path} is documented");
+        }
+    }
+}
