@@ -126,3 +126,125 @@ export async function cardCodes(page: Page): Promise<string> {
   );
   return codes.join(' ');
 }
+
+/** The password of every demo account. */
+export const DEMO_PASSWORD = 'minsheng-demo';
+
+/** The database the e2e server runs on (see serve.sh); `server case` acts on it. */
+export const E2E_DATABASE_URL =
+  process.env.MINSHENG_E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/minsheng_e2e';
+
+/** Whether the server runs on PostgreSQL, so pushes from another process reach pages. */
+export const PUSH_CROSSES_PROCESSES = process.env.MINSHENG_E2E_SQLITE !== '1';
+
+/** Signs in through the sign-in page, as a resident would. */
+export async function signIn(page: Page, account: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('手机号码或身份证号').fill(account);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page).toHaveURL(/\/me\/applications/);
+}
+
+/** A valid resident ID number (GB 11643 check character) for a made-up birth date. */
+export function idNumber(sequence: number): string {
+  const month = String((sequence % 9) + 1).padStart(2, '0');
+  const base = `1101051985${month}15${String(sequence % 1000).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const sum = [...base].reduce((acc, digit, i) => acc + Number(digit) * weights[i], 0);
+  return base + '10X98765432'[sum % 11];
+}
+
+type Field = { key: string; kind: string; required: boolean; options?: { zh: string }[] };
+type Material = { required: boolean; form: string };
+export type Service = { code: string; form_fields: Field[]; materials: Material[] };
+
+/** A published service with questions and at least one material to upload. */
+export async function serviceWithUploads(page: Page): Promise<Service> {
+  const list = await (await page.request.get('/api/v1/services?page_size=50')).json();
+  for (const item of list.items as { code: string }[]) {
+    const service: Service = await (await page.request.get(`/api/v1/services/${item.code}`)).json();
+    const uploads = service.materials.some((m) => m.required && m.form !== 'exempt');
+    const questions = service.form_fields.some((f) => f.required);
+    if (uploads && questions) return service;
+  }
+  throw new Error('no service with uploads in the demo catalogue');
+}
+
+/** Answers every question of the service's form on the page. */
+export async function answerQuestions(page: Page, service: Service): Promise<void> {
+  // The applicant's name and ID number come from the account; the form only shows them.
+  const locked = ['applicant_name', 'applicant_id_number'];
+  for (const field of service.form_fields.filter((f) => !locked.includes(f.key))) {
+    const input = page.locator(`[name="${field.key}"]`);
+    switch (field.kind) {
+      case 'choice':
+        await input.selectOption(field.options?.[0]?.zh ?? '');
+        break;
+      case 'date':
+        await input.fill('2026-01-15');
+        break;
+      case 'number':
+        await input.fill('3');
+        break;
+      case 'id_number':
+        await input.fill('11010519491231002X');
+        break;
+      case 'phone':
+        await input.fill('13800000009');
+        break;
+      case 'address':
+        await input.fill('西湖区文三路 1 号');
+        break;
+      case 'text':
+        await input.fill('测试');
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+/** Attaches a small PDF to every required material. */
+export async function attachMaterials(page: Page, service: Service): Promise<void> {
+  for (const [index, material] of service.materials.entries()) {
+    if (material.required && material.form !== 'exempt') {
+      await page
+        .locator(`input[type="file"][name="material_${index}"]`)
+        .setInputFiles({ name: `材料${index}.pdf`, mimeType: 'application/pdf', buffer: PDF });
+    }
+  }
+}
+
+/** Fills every question of the form on the page by its kind of input (any service or bundle). */
+export async function fillEveryQuestion(page: Page): Promise<void> {
+  const questions = page.locator('fieldset.fieldset').nth(1);
+  for (const select of await questions.locator('select').all()) {
+    const value = await select.locator('option').nth(1).getAttribute('value');
+    if (value) await select.selectOption(value);
+  }
+  for (const area of await questions.locator('textarea').all()) {
+    await area.fill('西湖区文三路 1 号');
+  }
+  for (const input of await questions.locator('input').all()) {
+    const type = await input.getAttribute('type');
+    const mode = await input.getAttribute('inputmode');
+    const id = (await input.getAttribute('id')) ?? '';
+    const label = (await questions.locator(`label[for="${id}"]`).textContent()) ?? '';
+    if (type === 'date') await input.fill('2026-01-15');
+    else if (type === 'tel') await input.fill('13800000009');
+    else if (mode === 'decimal') await input.fill('3');
+    else if (label.includes('身份证') || label.includes('公民身份号码')) await input.fill('11010519491231002X');
+    else if (type === 'text') await input.fill('测试');
+  }
+}
+
+/** Attaches a small PDF to every material of the form on the page. */
+export async function attachEveryMaterial(page: Page): Promise<void> {
+  const inputs = await page.locator('input[type="file"]').all();
+  for (const [index, input] of inputs.entries()) {
+    await input.setInputFiles({ name: `材料${index}.pdf`, mimeType: 'application/pdf', buffer: PDF });
+  }
+}

@@ -238,7 +238,7 @@ on_both_backends! {
             .send()
             .await
             .unwrap();
-        assert_eq!(response.headers()["location"], "/me");
+        assert_eq!(response.headers()["location"], "/me/applications");
     }
 
     async fn pages_that_need_an_account_send_the_browser_to_sign_in(app) {

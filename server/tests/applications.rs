@@ -421,6 +421,8 @@ on_both_backends! {
         // The same form posted again (a double click): the same application.
         let second = session.post_multipart(&format!("/forms/apply/{code}"), build()).await;
         assert_eq!(second.status().as_u16(), 303);
+        let number = location.trim_end_matches("?submitted=1");
+        assert!(second.headers()["location"].to_str().unwrap().starts_with(number), "the same application");
         assert_eq!(app.scalar("SELECT COUNT(*) FROM application").await, before + 1);
         let page = session.get(&location).await;
         assert_eq!(page.status().as_u16(), 200);
@@ -444,6 +446,99 @@ on_both_backends! {
         assert!(html.contains(r#"aria-invalid="true""#));
         let drafts = app.scalar("SELECT COUNT(*) FROM application WHERE status = 'draft' AND submitted_at IS NULL AND resident_id = (SELECT id FROM resident WHERE mobile = '13800000001')").await;
         assert!(drafts >= 1, "kept as a draft, not submitted");
+    }
+
+    async fn a_bundle_is_one_form_with_a_task_per_department(app) {
+        let session = app.resident(1).await;
+        let bundle = app.text("SELECT code FROM bundle WHERE status = 'published' ORDER BY id LIMIT 1").await;
+        let (status, form) = session.post_json("/api/v1/me/applications", json!({ "bundle_code": bundle })).await;
+        assert_eq!(status, 201, "{form}");
+        assert_eq!(form["is_bundle"], true);
+        let keys: Vec<&str> = form["fields"].as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap()).collect();
+        let mut unique = keys.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), keys.len(), "shared fields are asked once");
+        let number = form["number"].as_str().unwrap().to_owned();
+        let mut answers = serde_json::Map::new();
+        for field in form["fields"].as_array().unwrap() {
+            if let Some(answer) = valid_answer(field) {
+                answers.insert(field["key"].as_str().unwrap().to_owned(), answer.into());
+            }
+        }
+        let (status, _) = session
+            .send_json(reqwest::Method::PUT, &format!("/api/v1/me/applications/{number}/answers"), Value::Object(answers))
+            .await;
+        assert_eq!(status, 200);
+        for (index, material) in form["materials"].as_array().unwrap().iter().enumerate() {
+            if material["required"] == true && material["form"] != "exempt" {
+                let (status, body) = upload(&session, &number, index, "材料.pdf", PDF).await;
+                assert_eq!(status, 201, "{body}");
+            }
+        }
+        let (status, detail) = session.post_json(&format!("/api/v1/me/applications/{number}/submit"), json!({})).await;
+        assert_eq!(status, 200, "{detail}");
+        let services = app
+            .scalar(&format!("SELECT COUNT(*) FROM bundle_service bs JOIN bundle b ON b.id = bs.bundle_id WHERE b.code = '{bundle}'"))
+            .await;
+        assert!(services >= 2);
+        assert_eq!(detail["tasks"].as_array().unwrap().len() as i64, services);
+        // Each department works its task; the application completes when every task does.
+        for action in [StaffAction::Accept, StaffAction::Approve { comment: None }, StaffAction::Complete] {
+            for _ in 0..services {
+                staff_act(&app, &number, action.clone()).await;
+            }
+        }
+        let (_, detail) = session.get_json(&format!("/api/v1/me/applications/{number}")).await;
+        assert!(detail["tasks"].as_array().unwrap().iter().all(|t| t["status"] == "completed"));
+        assert_eq!(detail["status"], "completed");
+    }
+
+    async fn a_household_member_applies_with_consent_only(app) {
+        let (proxy, member) = app.household_pair().await;
+        let proxy_session = app.sign_in(&proxy.1, common::DEMO_PASSWORD).await;
+        let member_session = app.sign_in(&member.1, common::DEMO_PASSWORD).await;
+        let service = service_with_uploads(&app).await;
+        let new = json!({ "service_code": service["code"], "on_behalf_of": member.0 });
+        // No consent yet: the member is "not found".
+        let (status, _) = proxy_session.post_json("/api/v1/me/applications", new.clone()).await;
+        assert_eq!(status, 404);
+        // The member consents in their profile.
+        let response = member_session
+            .post_form("/forms/profile/consent", &[("member", &proxy.0.to_string()), ("action", "grant")])
+            .await;
+        assert_eq!(response.status().as_u16(), 303);
+        let (status, form) = proxy_session.post_json("/api/v1/me/applications", new.clone()).await;
+        assert_eq!(status, 201, "{form}");
+        let (_, member_profile) = member_session.get_json("/api/v1/me/profile").await;
+        assert_eq!(form["answers"]["applicant_name"], member_profile["name"], "the member's own details");
+        assert_eq!(form["on_behalf_of"]["member_id"], member.0);
+        let number = form["number"].as_str().unwrap().to_owned();
+        for material in upload_indexes(&service) {
+            let (status, body) = upload(&proxy_session, &number, material, "材料.pdf", PDF).await;
+            assert_eq!(status, 201, "{body}");
+        }
+        let mut answers = all_answers(&service);
+        answers["applicant_name"] = json!("ignored");
+        let (status, body) = proxy_session
+            .send_json(reqwest::Method::PUT, &format!("/api/v1/me/applications/{number}/answers"), answers)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = proxy_session.post_json(&format!("/api/v1/me/applications/{number}/submit"), json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        // The member sees who applied for them; the proxy sees for whom.
+        let (_, seen_by_member) = member_session.get_json(&format!("/api/v1/me/applications/{number}")).await;
+        let (_, proxy_profile) = proxy_session.get_json("/api/v1/me/profile").await;
+        assert_eq!(seen_by_member["submitted_by"], proxy_profile["name"]);
+        let (_, proxy_list) = proxy_session.get_json("/api/v1/me/applications").await;
+        let entry = proxy_list.as_array().unwrap().iter().find(|a| a["number"] == number.as_str()).unwrap().clone();
+        assert_eq!(entry["for_name"], member_profile["name"]);
+        // Revoked: no new applications on the member's behalf.
+        member_session
+            .post_form("/forms/profile/consent", &[("member", &proxy.0.to_string()), ("action", "revoke")])
+            .await;
+        let (status, _) = proxy_session.post_json("/api/v1/me/applications", new).await;
+        assert_eq!(status, 404);
     }
 
     async fn the_openapi_document_describes_the_resident_api(app) {

@@ -257,6 +257,20 @@ pub struct ApplicationForm {
     pub supplement: Option<SupplementView>,
     /// For a new form: sent back with the first post, so a double click makes one draft.
     pub idempotency_key: Option<String>,
+    /// A life-event package (一件事): one form, a task per department.
+    pub is_bundle: bool,
+    /// The household member this is for, when the resident applies on their behalf (代办).
+    pub on_behalf_of: Option<OnBehalf>,
+    /// Household members who let the resident apply for them.
+    pub can_apply_for: Vec<OnBehalf>,
+}
+
+/// Someone a resident may apply for (代办): a household member who consented.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct OnBehalf {
+    pub member_id: i64,
+    pub name: String,
 }
 
 /// The status of an application made of several departments' tasks (一件事): done when every

@@ -15,10 +15,21 @@ pub async fn get_application(number: String) -> Result<ApplicationDetail, AppErr
     crate::store::applications::detail(&super::db()?, super::resident_id()?, &number).await
 }
 
-/// The form to apply for a service: a resumed draft or a new, prefilled one.
+/// The form to apply for a service (or, `bundle`, a life-event package), for the resident or
+/// a consenting household member: a resumed draft or a new, prefilled one.
 #[server(prefix = "/rpc", endpoint = "me/apply", input = GetUrl)]
-pub async fn apply_form(code: String) -> Result<ApplicationForm, AppError> {
-    crate::store::applications::open_form(&super::db()?, super::resident_id()?, &code).await
+pub async fn apply_form(
+    code: String,
+    bundle: bool,
+    for_member: Option<i64>,
+) -> Result<ApplicationForm, AppError> {
+    use crate::store::applications::{Subject, open_form};
+    let subject = if bundle {
+        Subject::Bundle(&code)
+    } else {
+        Subject::Service(&code)
+    };
+    open_form(&super::db()?, super::resident_id()?, subject, for_member).await
 }
 
 /// The form of a draft or of a supplement request; `check` lists its problems.

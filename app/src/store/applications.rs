@@ -6,13 +6,13 @@
 //! applications (or those they applied for on someone's behalf): anything else is "not found".
 
 use super::entities::{
-    application, application_event, attachment, bundle, bundle_service, department, resident,
-    service, supplement, task,
+    application, application_event, attachment, bundle, bundle_service, department, proxy_consent,
+    resident, service, supplement, task,
 };
 use super::notifications::{self, NewNotification};
 use crate::domain::application::{
     Actor, ApplicationDetail, ApplicationForm, ApplicationStatus, ApplicationSummary,
-    AttachmentView, EventActor, SupplementView, TaskView, TimelineEvent, combined_status,
+    AttachmentView, EventActor, OnBehalf, SupplementView, TaskView, TimelineEvent, combined_status,
 };
 use crate::domain::catalog::{FormField, Material};
 use crate::domain::deadline::{china_date, due_on, end_of_china_day, paused_days};
@@ -56,51 +56,226 @@ fn status_of(text: &str) -> Result<ApplicationStatus, AppError> {
     })
 }
 
-/// A published service with its form (applicant block first) and materials.
-struct ServiceForm {
-    model: service::Model,
-    department: department::Model,
+/// What an application asks and where it goes: one service's form, or a bundle's (一件事)
+/// combined form, shared fields asked once, with one task per service.
+struct Definition {
+    /// The service's or the bundle's catalogue code.
+    code: String,
+    service_id: Option<i64>,
+    bundle_id: Option<i64>,
+    title: LocalizedText,
+    /// The department; for a bundle every department, in order.
+    department: LocalizedText,
+    promised_days: i32,
+    form_version: i32,
+    /// The applicant block first.
     fields: Vec<FormField>,
     materials: Vec<Material>,
+    /// (service id, department id) of each task a submission creates.
+    targets: Vec<(i64, i64)>,
 }
 
-async fn published_service(db: &impl ConnectionTrait, code: &str) -> Result<ServiceForm, AppError> {
-    let (model, department) = service::Entity::find()
-        .filter(service::Column::Code.eq(code))
-        .filter(service::Column::Status.eq(service::PUBLISHED))
-        .find_also_related(department::Entity)
-        .one(db)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let department = department.ok_or_else(AppError::not_found)?;
-    service_form(model, department)
+/// What a resident applies for.
+#[derive(Clone, Copy, Debug)]
+pub enum Subject<'a> {
+    Service(&'a str),
+    Bundle(&'a str),
 }
 
-fn service_form(
+fn service_definition(
     model: service::Model,
     department: department::Model,
-) -> Result<ServiceForm, AppError> {
+) -> Result<Definition, AppError> {
     let mut fields = form::applicant_fields();
-    fields.extend(parse_json::<Vec<FormField>>(
-        model.form_fields.clone(),
-        "form_fields",
-    )?);
-    let materials = parse_json(model.materials.clone(), "materials")?;
-    Ok(ServiceForm {
-        model,
-        department,
+    // A service may ask for an applicant fact itself: it is asked once, in the applicant block.
+    for field in parse_json::<Vec<FormField>>(model.form_fields.clone(), "form_fields")? {
+        if !fields.iter().any(|f| f.key == field.key) {
+            fields.push(field);
+        }
+    }
+    Ok(Definition {
+        materials: parse_json(model.materials.clone(), "materials")?,
+        code: model.code,
+        service_id: Some(model.id),
+        bundle_id: None,
+        title: LocalizedText::new(model.name, model.name_en),
+        department: LocalizedText::new(department.name, department.name_en),
+        promised_days: model.promised_days,
+        form_version: model.form_version,
         fields,
-        materials,
+        targets: vec![(model.id, department.id)],
     })
 }
 
-async fn service_by_id(db: &impl ConnectionTrait, id: i64) -> Result<ServiceForm, AppError> {
-    let (model, department) = service::Entity::find_by_id(id)
+async fn service_by(
+    db: &impl ConnectionTrait,
+    condition: sea_orm::Condition,
+) -> Result<Definition, AppError> {
+    let (model, department) = service::Entity::find()
+        .filter(condition)
         .find_also_related(department::Entity)
         .one(db)
         .await?
         .ok_or_else(AppError::not_found)?;
-    service_form(model, department.ok_or_else(AppError::not_found)?)
+    service_definition(model, department.ok_or_else(AppError::not_found)?)
+}
+
+/// A bundle's combined form: the fields of its services, each key once; their materials,
+/// each once; the longest promise; a task for each service.
+async fn bundle_definition(
+    db: &impl ConnectionTrait,
+    found: bundle::Model,
+) -> Result<Definition, AppError> {
+    let members = service::Entity::find()
+        .inner_join(bundle_service::Entity)
+        .filter(bundle_service::Column::BundleId.eq(found.id))
+        .order_by_asc(bundle_service::Column::SortOrder)
+        .find_also_related(department::Entity)
+        .all(db)
+        .await?;
+    let mut fields = form::applicant_fields();
+    let mut materials: Vec<Material> = Vec::new();
+    let mut zh_departments: Vec<String> = Vec::new();
+    let mut en_departments: Vec<String> = Vec::new();
+    let mut targets = Vec::new();
+    let mut promised_days = 0;
+    for (model, department) in members {
+        let department = department.ok_or_else(AppError::not_found)?;
+        for field in parse_json::<Vec<FormField>>(model.form_fields.clone(), "form_fields")? {
+            if !fields.iter().any(|f| f.key == field.key) {
+                fields.push(field);
+            }
+        }
+        for material in parse_json::<Vec<Material>>(model.materials.clone(), "materials")? {
+            if !materials.iter().any(|m| m.name.zh == material.name.zh) {
+                materials.push(material);
+            }
+        }
+        if !zh_departments.contains(&department.name) {
+            zh_departments.push(department.name.clone());
+            en_departments.push(
+                department
+                    .name_en
+                    .clone()
+                    .unwrap_or(department.name.clone()),
+            );
+        }
+        promised_days = Ord::max(promised_days, model.promised_days);
+        targets.push((model.id, department.id));
+    }
+    if targets.is_empty() {
+        return Err(AppError::not_found());
+    }
+    Ok(Definition {
+        code: found.code,
+        service_id: None,
+        bundle_id: Some(found.id),
+        title: LocalizedText::new(found.name, found.name_en),
+        department: LocalizedText::new(zh_departments.join("、"), Some(en_departments.join(", "))),
+        promised_days,
+        form_version: 1,
+        fields,
+        materials,
+        targets,
+    })
+}
+
+/// The published definition of what a resident wants to apply for.
+async fn published(
+    db: &impl ConnectionTrait,
+    subject: Subject<'_>,
+) -> Result<Definition, AppError> {
+    match subject {
+        Subject::Service(code) => {
+            service_by(
+                db,
+                sea_orm::Condition::all()
+                    .add(service::Column::Code.eq(code))
+                    .add(service::Column::Status.eq(service::PUBLISHED)),
+            )
+            .await
+        }
+        Subject::Bundle(code) => {
+            let found = bundle::Entity::find()
+                .filter(bundle::Column::Code.eq(code))
+                .filter(bundle::Column::Status.eq(service::PUBLISHED))
+                .one(db)
+                .await?
+                .ok_or_else(AppError::not_found)?;
+            bundle_definition(db, found).await
+        }
+    }
+}
+
+/// The definition an existing application was made with.
+async fn definition_of(
+    db: &impl ConnectionTrait,
+    app: &application::Model,
+) -> Result<Definition, AppError> {
+    match (app.service_id, app.bundle_id) {
+        (Some(id), _) => {
+            service_by(
+                db,
+                sea_orm::Condition::all().add(service::Column::Id.eq(id)),
+            )
+            .await
+        }
+        (None, Some(id)) => {
+            let found = bundle::Entity::find_by_id(id)
+                .one(db)
+                .await?
+                .ok_or_else(AppError::not_found)?;
+            bundle_definition(db, found).await
+        }
+        (None, None) => Err(AppError::not_found()),
+    }
+}
+
+/// Whom a new application is for: the resident, or a household member who consented that the
+/// resident applies on their behalf (代办). Anyone else is "not found".
+async fn applicant_for(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+    on_behalf_of: Option<i64>,
+) -> Result<resident::Model, AppError> {
+    let Some(member) = on_behalf_of.filter(|m| *m != resident_id) else {
+        return resident_of(db, resident_id).await;
+    };
+    let consent = proxy_consent::Entity::find()
+        .filter(proxy_consent::Column::ResidentId.eq(member))
+        .filter(proxy_consent::Column::ProxyResidentId.eq(resident_id))
+        .filter(proxy_consent::Column::RevokedAt.is_null())
+        .one(db)
+        .await?;
+    if consent.is_none() {
+        return Err(AppError::not_found());
+    }
+    resident::Entity::find_by_id(member)
+        .one(db)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+/// Household members who let the resident apply for them.
+async fn can_apply_for(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+) -> Result<Vec<OnBehalf>, AppError> {
+    let rows: Vec<(i64, String)> = resident::Entity::find()
+        .select_only()
+        .column(resident::Column::Id)
+        .column(resident::Column::Name)
+        .inner_join(proxy_consent::Entity)
+        .filter(proxy_consent::Column::ProxyResidentId.eq(resident_id))
+        .filter(proxy_consent::Column::RevokedAt.is_null())
+        .order_by_asc(resident::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(member_id, name)| OnBehalf { member_id, name })
+        .collect())
 }
 
 async fn resident_of(db: &impl ConnectionTrait, id: i64) -> Result<resident::Model, AppError> {
@@ -260,44 +435,48 @@ async fn open_supplement(
 // ---------------------------------------------------------------------------------------
 // The form and drafts
 
-/// The form for applying for `service_code`: the resident's newest draft of it if there is
-/// one (drafts follow the resident to any device), otherwise a new, prefilled form.
+/// The form for applying for a service or bundle, for the resident or (代办) a household
+/// member who consented: the newest draft of it if there is one (drafts follow the resident
+/// to any device), otherwise a new form, prefilled from the applicant's profile and answers.
 pub async fn open_form(
     db: &impl ConnectionTrait,
     resident_id: i64,
-    service_code: &str,
+    subject: Subject<'_>,
+    on_behalf_of: Option<i64>,
 ) -> Result<ApplicationForm, AppError> {
-    let service = published_service(db, service_code).await?;
-    let draft = application::Entity::find()
-        .filter(application::Column::ResidentId.eq(resident_id))
-        .filter(application::Column::SubmittedByResidentId.is_null())
-        .filter(application::Column::ServiceId.eq(service.model.id))
+    let definition = published(db, subject).await?;
+    let applicant = applicant_for(db, resident_id, on_behalf_of).await?;
+    let proxy = (applicant.id != resident_id).then_some(resident_id);
+    let mut draft = application::Entity::find()
+        .filter(application::Column::ResidentId.eq(applicant.id))
         .filter(application::Column::Status.eq(ApplicationStatus::Draft.as_str()))
-        .order_by_desc(application::Column::Id)
-        .one(db)
-        .await?;
-    match draft {
-        Some(draft) => form_of(db, draft, service, false).await,
+        .order_by_desc(application::Column::Id);
+    draft = match proxy {
+        Some(proxy) => draft.filter(application::Column::SubmittedByResidentId.eq(proxy)),
+        None => draft.filter(application::Column::SubmittedByResidentId.is_null()),
+    };
+    draft = match (definition.service_id, definition.bundle_id) {
+        (Some(id), _) => draft.filter(application::Column::ServiceId.eq(id)),
+        (None, Some(id)) => draft.filter(application::Column::BundleId.eq(id)),
+        (None, None) => return Err(AppError::not_found()),
+    };
+    let can_apply_for = can_apply_for(db, resident_id).await?;
+    let mut form = match draft.one(db).await? {
+        Some(draft) => form_of(db, draft, definition, false).await?,
         None => {
-            let resident = resident_of(db, resident_id).await?;
-            let earlier = earlier_answers(db, resident_id).await?;
-            let answers = prefill(&service.fields, &resident, &earlier);
-            Ok(ApplicationForm {
+            let earlier = earlier_answers(db, applicant.id).await?;
+            let answers = prefill(&definition.fields, &applicant, &earlier);
+            ApplicationForm {
                 number: None,
-                service_code: service.model.code.clone(),
-                title: LocalizedText::new(
-                    service.model.name.clone(),
-                    service.model.name_en.clone(),
-                ),
-                department: LocalizedText::new(
-                    service.department.name.clone(),
-                    service.department.name_en.clone(),
-                ),
-                promised_days: service.model.promised_days,
+                service_code: definition.code,
+                is_bundle: definition.bundle_id.is_some(),
+                title: definition.title,
+                department: definition.department,
+                promised_days: definition.promised_days,
                 status: ApplicationStatus::Draft,
-                fields: service.fields,
+                fields: definition.fields,
                 answers,
-                materials: service.materials,
+                materials: definition.materials,
                 attachments: Vec::new(),
                 errors: Vec::new(),
                 supplement: None,
@@ -305,9 +484,17 @@ pub async fn open_form(
                     "form-{resident_id}-{}",
                     chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
                 )),
-            })
+                on_behalf_of: None,
+                can_apply_for: Vec::new(),
+            }
         }
-    }
+    };
+    form.on_behalf_of = proxy.map(|_| OnBehalf {
+        member_id: applicant.id,
+        name: applicant.name.clone(),
+    });
+    form.can_apply_for = can_apply_for;
+    Ok(form)
 }
 
 /// The form of an existing draft or of an application waiting for a supplement, with the
@@ -319,15 +506,22 @@ pub async fn edit_form(
     check: bool,
 ) -> Result<ApplicationForm, AppError> {
     let app = visible_application(db, resident_id, number).await?;
-    let service_id = app.service_id.ok_or_else(AppError::not_found)?;
-    let service = service_by_id(db, service_id).await?;
-    form_of(db, app, service, check).await
+    let definition = definition_of(db, &app).await?;
+    let for_name = (app.resident_id != resident_id).then_some(app.resident_id);
+    let mut form = form_of(db, app, definition, check).await?;
+    if let Some(member) = for_name {
+        form.on_behalf_of = Some(OnBehalf {
+            member_id: member,
+            name: resident_of(db, member).await?.name,
+        });
+    }
+    Ok(form)
 }
 
 async fn form_of(
     db: &impl ConnectionTrait,
     app: application::Model,
-    service: ServiceForm,
+    service: Definition,
     check: bool,
 ) -> Result<ApplicationForm, AppError> {
     let status = status_of(&app.status)?;
@@ -343,10 +537,11 @@ async fn form_of(
     };
     Ok(ApplicationForm {
         number: Some(app.number),
-        service_code: service.model.code.clone(),
-        title: LocalizedText::new(service.model.name, service.model.name_en),
-        department: LocalizedText::new(service.department.name, service.department.name_en),
-        promised_days: service.model.promised_days,
+        service_code: service.code,
+        is_bundle: service.bundle_id.is_some(),
+        title: service.title,
+        department: service.department,
+        promised_days: service.promised_days,
         status,
         fields: service.fields,
         answers,
@@ -355,6 +550,8 @@ async fn form_of(
         errors,
         supplement: open_supplement(db, app.id).await?,
         idempotency_key: None,
+        on_behalf_of: None,
+        can_apply_for: Vec::new(),
     })
 }
 
@@ -376,17 +573,18 @@ fn problems(
 /// Saves the answers as a draft: a new one (`number` None) or an existing draft. Returns the
 /// draft's number. A draft never counts as submitted. With an `idempotency_key`, a repeated
 /// call returns the draft the first one made.
+#[allow(clippy::too_many_arguments)]
 pub async fn save_draft(
     db: &sea_orm::DatabaseConnection,
     resident_id: i64,
-    service_code: &str,
+    subject: Subject<'_>,
     number: Option<&str>,
     sent: &Answers,
     idempotency_key: Option<&str>,
+    on_behalf_of: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let txn = db.begin().await?;
-    let resident = resident_of(&txn, resident_id).await?;
     let number = match number {
         Some(number) => {
             let app = visible_application(&txn, resident_id, number).await?;
@@ -394,50 +592,50 @@ pub async fn save_draft(
             if !status.is_editable() {
                 return Err(AppError::new(ErrorCode::InvalidStateChange));
             }
-            let service =
-                service_by_id(&txn, app.service_id.ok_or_else(AppError::not_found)?).await?;
-            let answers = clean_answers(&service.fields, sent, &resident);
-            application::Entity::update_many()
-                .col_expr(
-                    application::Column::FormData,
-                    Expr::value(serde_json::to_value(&answers).unwrap_or_default()),
-                )
-                .col_expr(application::Column::UpdatedAt, Expr::value(now))
-                .col_expr(
-                    application::Column::Version,
-                    Expr::col(application::Column::Version).add(1),
-                )
-                .filter(application::Column::Id.eq(app.id))
-                .exec(&txn)
-                .await?;
+            let service = definition_of(&txn, &app).await?;
+            let applicant = resident_of(&txn, app.resident_id).await?;
+            // What was sent replaces those answers; the others stay as they were.
+            let mut answers: Answers = parse_json(app.form_data.clone(), "form_data")?;
+            answers.extend(clean_answers(&service.fields, sent, &applicant));
+            update_answers(&txn, app.id, &answers, now).await?;
             app.number
         }
         None => {
-            let service = published_service(&txn, service_code).await?;
+            let service = published(&txn, subject).await?;
+            let applicant = applicant_for(&txn, resident_id, on_behalf_of).await?;
             if let Some(key) = idempotency_key {
                 let earlier = application::Entity::find()
-                    .filter(application::Column::ResidentId.eq(resident_id))
+                    .filter(application::Column::ResidentId.eq(applicant.id))
                     .filter(application::Column::IdempotencyKey.eq(key))
                     .one(&txn)
                     .await?;
+                // The same form posted again (a double click, a background save before the
+                // submit): the same draft, with the latest answers while it is one.
                 if let Some(earlier) = earlier {
+                    if status_of(&earlier.status)?.is_editable() {
+                        let answers = clean_answers(&service.fields, sent, &applicant);
+                        update_answers(&txn, earlier.id, &answers, now).await?;
+                        txn.commit().await?;
+                    }
                     return Ok(earlier.number);
                 }
             }
             // Prefilled first, then whatever was sent ("fill once").
-            let earlier = earlier_answers(&txn, resident_id).await?;
-            let mut answers = prefill(&service.fields, &resident, &earlier);
-            answers.extend(clean_answers(&service.fields, sent, &resident));
+            let earlier = earlier_answers(&txn, applicant.id).await?;
+            let mut answers = prefill(&service.fields, &applicant, &earlier);
+            answers.extend(clean_answers(&service.fields, sent, &applicant));
             let created = application::ActiveModel {
                 // A placeholder, unique, replaced by the real number below.
                 number: Set(format!(
                     "new-{resident_id}-{}",
                     now.timestamp_nanos_opt().unwrap_or_default()
                 )),
-                resident_id: Set(resident_id),
-                service_id: Set(Some(service.model.id)),
+                resident_id: Set(applicant.id),
+                submitted_by_resident_id: Set((applicant.id != resident_id).then_some(resident_id)),
+                service_id: Set(service.service_id),
+                bundle_id: Set(service.bundle_id),
                 status: Set(ApplicationStatus::Draft.as_str().to_owned()),
-                form_version: Set(service.model.form_version),
+                form_version: Set(service.form_version),
                 form_data: Set(serde_json::to_value(&answers).unwrap_or_default()),
                 idempotency_key: Set(idempotency_key.map(str::to_owned)),
                 version: Set(1),
@@ -458,6 +656,28 @@ pub async fn save_draft(
     };
     txn.commit().await?;
     Ok(number)
+}
+
+async fn update_answers(
+    txn: &impl ConnectionTrait,
+    application_id: i64,
+    answers: &Answers,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    application::Entity::update_many()
+        .col_expr(
+            application::Column::FormData,
+            Expr::value(serde_json::to_value(answers).unwrap_or_default()),
+        )
+        .col_expr(application::Column::UpdatedAt, Expr::value(now))
+        .col_expr(
+            application::Column::Version,
+            Expr::col(application::Column::Version).add(1),
+        )
+        .filter(application::Column::Id.eq(application_id))
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// `MS-YYYYMMDD-NNNNNN`: the day it was started (China date) and its id.
@@ -489,7 +709,7 @@ pub async fn add_attachment(
     if !status.is_editable() {
         return Err(AppError::new(ErrorCode::InvalidStateChange));
     }
-    let service = service_by_id(db, app.service_id.ok_or_else(AppError::not_found)?).await?;
+    let service = definition_of(db, &app).await?;
     let material = service
         .materials
         .get(file.material)
@@ -606,7 +826,7 @@ pub async fn submit(
         // Already submitted (a double click or a retried request): the same application.
         _ => return Ok(Outcome::default()),
     }
-    let service = service_by_id(&txn, app.service_id.ok_or_else(AppError::not_found)?).await?;
+    let service = definition_of(&txn, &app).await?;
     let answers: Answers = parse_json(app.form_data.clone(), "form_data")?;
     let attachments = attachments_of(&txn, app.id, &service.materials).await?;
     let errors = problems(&service.fields, &service.materials, &answers, &attachments);
@@ -633,19 +853,22 @@ pub async fn submit(
         return Ok(Outcome::default());
     }
     let kind = if status == ApplicationStatus::Draft {
-        task::ActiveModel {
-            application_id: Set(app.id),
-            department_id: Set(service.department.id),
-            service_id: Set(service.model.id),
-            status: Set(ApplicationStatus::Submitted.as_str().to_owned()),
-            paused_working_days: Set(0),
-            version: Set(1),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
+        // One task for each department's service (one for a single service).
+        for (service_id, department_id) in &service.targets {
+            task::ActiveModel {
+                application_id: Set(app.id),
+                department_id: Set(*department_id),
+                service_id: Set(*service_id),
+                status: Set(ApplicationStatus::Submitted.as_str().to_owned()),
+                paused_working_days: Set(0),
+                version: Set(1),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?;
         }
-        .insert(&txn)
-        .await?;
         "submitted"
     } else {
         resume_clock(&txn, calendar, app.id, now).await?;
@@ -1072,33 +1295,12 @@ pub async fn detail(
         .into_iter()
         .map(|d| (d.id, d))
         .collect();
-    let (service_code, fields, materials, title, promised_days) =
-        match app.service_id.and_then(|id| services.get(&id)) {
-            Some(s) => {
-                let mut fields = form::applicant_fields();
-                fields.extend(parse_json::<Vec<FormField>>(
-                    s.form_fields.clone(),
-                    "form_fields",
-                )?);
-                (
-                    Some(s.code.clone()),
-                    fields,
-                    parse_json::<Vec<Material>>(s.materials.clone(), "materials")?,
-                    LocalizedText::new(s.name.clone(), s.name_en.clone()),
-                    s.promised_days,
-                )
-            }
-            None => {
-                let title = title_of(db, &app).await?;
-                let promised = tasks
-                    .iter()
-                    .filter_map(|t| services.get(&t.service_id))
-                    .map(|s| s.promised_days)
-                    .max()
-                    .unwrap_or(0);
-                (None, form::applicant_fields(), Vec::new(), title, promised)
-            }
-        };
+    let definition = definition_of(db, &app).await?;
+    let service_code = definition.service_id.map(|_| definition.code.clone());
+    let fields = definition.fields;
+    let materials = definition.materials;
+    let title = definition.title;
+    let promised_days = definition.promised_days;
     let task_views = tasks
         .iter()
         .map(|t| {

@@ -1,5 +1,6 @@
 //! What residents see: the document shell, the app's routes, layout, pages and components.
 
+pub mod autosave;
 pub mod components;
 pub mod layout;
 pub mod live;
@@ -61,6 +62,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/sign-in") view=pages::sign_in::SignInPage ssr=SsrMode::Async />
                         <Route path=path!("/register") view=pages::register::RegisterPage ssr=SsrMode::Async />
                         <Route path=path!("/apply/:code") view=pages::apply::ApplyPage ssr=SsrMode::Async />
+                        <Route path=path!("/apply/bundle/:code") view=pages::apply::ApplyBundlePage ssr=SsrMode::Async />
                         <Route path=path!("/me/applications") view=pages::my_applications::MyApplicationsPage ssr=SsrMode::Async />
                         <Route path=path!("/me/applications/:number") view=pages::application::ApplicationPage ssr=SsrMode::Async />
                         <Route

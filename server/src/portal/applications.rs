@@ -5,6 +5,7 @@ use super::upload::{self, Posted};
 use crate::auth::FormResident;
 use crate::state::AppState;
 use app::domain::error::{AppError, ErrorCode};
+use app::store::applications::Subject;
 use app::store::{applications, calendar};
 use axum::extract::{Multipart, Path, State};
 use axum::http::request::Parts;
@@ -12,8 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use std::collections::BTreeMap;
 
-/// The first post of a new application: saves the draft (and its files), then submits it
-/// when asked.
+/// The first post of a new application for a service: saves the draft (and its files),
+/// then submits it when asked.
 pub async fn apply(
     State(state): State<AppState>,
     resident: FormResident,
@@ -21,23 +22,64 @@ pub async fn apply(
     parts: Parts,
     multipart: Multipart,
 ) -> Response {
+    let page = format!("/apply/{code}");
+    start(
+        &state,
+        &parts,
+        resident,
+        Subject::Service(&code),
+        &page,
+        multipart,
+    )
+    .await
+}
+
+/// The first post of a life-event package (一件事): one form for every department.
+pub async fn apply_bundle(
+    State(state): State<AppState>,
+    resident: FormResident,
+    Path(code): Path<String>,
+    parts: Parts,
+    multipart: Multipart,
+) -> Response {
+    let page = format!("/apply/bundle/{code}");
+    start(
+        &state,
+        &parts,
+        resident,
+        Subject::Bundle(&code),
+        &page,
+        multipart,
+    )
+    .await
+}
+
+async fn start(
+    state: &AppState,
+    parts: &Parts,
+    resident: FormResident,
+    subject: Subject<'_>,
+    page: &str,
+    multipart: Multipart,
+) -> Response {
     let posted = match upload::read(multipart, state.settings.upload_max_bytes).await {
         Ok(posted) => posted,
-        Err(error) => return error_page(&state, &parts, &format!("/apply/{code}"), error).await,
+        Err(error) => return error_page(state, parts, page, error).await,
     };
     let saved = applications::save_draft(
         &state.db,
         resident.resident_id,
-        &code,
+        subject,
         None,
         &posted.answers,
         posted.key.as_deref(),
+        posted.on_behalf_of,
         Utc::now(),
     )
     .await;
     match saved {
-        Ok(number) => finish(&state, &parts, resident.resident_id, &number, posted).await,
-        Err(error) => error_page(&state, &parts, &format!("/apply/{code}"), error).await,
+        Ok(number) => finish(state, parts, resident.resident_id, &number, posted).await,
+        Err(error) => error_page(state, parts, page, error).await,
     }
 }
 
@@ -57,9 +99,10 @@ pub async fn edit(
     let saved = applications::save_draft(
         &state.db,
         resident.resident_id,
-        "",
+        Subject::Service(""),
         Some(&number),
         &posted.answers,
+        None,
         None,
         Utc::now(),
     )
@@ -92,6 +135,10 @@ async fn finish(
     } = posted;
     match upload::attach_files(state, resident_id, number, files).await {
         Ok(file_problems) => problems.extend(file_problems),
+        // Already submitted (the same form posted twice): show the application.
+        Err(error) if error.code == ErrorCode::InvalidStateChange => {
+            return Redirect::to(&format!("/me/applications/{number}")).into_response();
+        }
         Err(error) => return error_page(state, parts, &edit_page, error).await,
     }
     if !problems.is_empty() {

@@ -46,6 +46,10 @@ pub fn router() -> Router<AppState> {
 pub fn upload_router() -> Router<AppState> {
     Router::new()
         .route("/forms/apply/{code}", post(applications::apply))
+        .route(
+            "/forms/apply-bundle/{code}",
+            post(applications::apply_bundle),
+        )
         .route("/forms/applications/{number}", post(applications::edit))
 }
 
@@ -64,7 +68,7 @@ pub fn safe_next(next: Option<&str>) -> String {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
             path.to_owned()
         }
-        _ => "/me".to_owned(),
+        _ => "/me/applications".to_owned(),
     }
 }
 

@@ -24,6 +24,8 @@ pub struct Posted {
     pub intent: String,
     /// `_key`: the idempotency key the form was rendered with.
     pub key: Option<String>,
+    /// `_for`: the household member applied for (代办), if not the resident.
+    pub on_behalf_of: Option<i64>,
     pub files: Vec<PostedFile>,
     /// Files refused while reading (too large).
     pub problems: Vec<FieldError>,
@@ -94,6 +96,7 @@ pub async fn read(mut multipart: Multipart, max_file_bytes: usize) -> Result<Pos
         match name.as_str() {
             "_intent" => posted.intent = value,
             "_key" => posted.key = Some(value).filter(|k| !k.is_empty() && k.len() <= 64),
+            "_for" => posted.on_behalf_of = value.trim().parse().ok(),
             _ if !name.is_empty() && !name.starts_with('_') => {
                 posted.answers.insert(name, value);
             }

@@ -181,16 +181,19 @@ impl TestApp {
 
     /// One number from a SQL query (the first column of the first row).
     pub async fn scalar(&self, sql: &str) -> i64 {
-        let row = self
-            .db
+        self.first_row(sql).await.try_get_by_index::<i64>(0).expect("an integer")
+    }
+
+    /// The first row of a SQL query; the test fails when there is none.
+    pub async fn first_row(&self, sql: &str) -> sea_orm::QueryResult {
+        self.db
             .query_one_raw(sea_orm::Statement::from_string(
                 self.db.get_database_backend(),
                 sql,
             ))
             .await
             .expect("query")
-            .expect("a row");
-        row.try_get_by_index::<i64>(0).expect("an integer")
+            .expect("a row")
     }
 }
 
@@ -257,6 +260,38 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// One text from a SQL query (the first column of the first row).
+    pub async fn text(&self, sql: &str) -> String {
+        self.first_row(sql).await.try_get_by_index::<String>(0).expect("a text")
+    }
+
+    /// Two registered residents of one household: ((id, mobile), (id, mobile)).
+    pub async fn household_pair(&self) -> ((i64, String), (i64, String)) {
+        let sql = "SELECT a.id, a.mobile, b.id, b.mobile FROM resident a \
+            JOIN resident b ON a.household_id = b.household_id AND a.id < b.id \
+            WHERE a.password_hash IS NOT NULL AND b.password_hash IS NOT NULL \
+            AND a.mobile IS NOT NULL AND b.mobile IS NOT NULL ORDER BY a.id LIMIT 1";
+        let row = self
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.db.get_database_backend(),
+                sql,
+            ))
+            .await
+            .expect("query")
+            .expect("a household with two accounts");
+        (
+            (
+                row.try_get_by_index(0).unwrap(),
+                row.try_get_by_index(1).unwrap(),
+            ),
+            (
+                row.try_get_by_index(2).unwrap(),
+                row.try_get_by_index(3).unwrap(),
+            ),
+        )
     }
 
     /// Signs in through the API and returns the session.

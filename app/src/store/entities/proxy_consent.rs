@@ -14,6 +14,13 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::resident::Entity",
+        from = "Column::ResidentId",
+        to = "super::resident::Column::Id"
+    )]
+    Resident,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -29,4 +29,11 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
+/// Consents this resident gave (as the one applied for).
+impl Related<super::proxy_consent::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::proxy_consent::Relation::Resident.def().rev()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}

@@ -69,6 +69,12 @@ impl Related<super::service_category::Entity> for Entity {
     }
 }
 
+impl Related<super::bundle_service::Entity> for Entity {
+    fn to() -> RelationDef {
+        super::bundle_service::Relation::Service.def().rev()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}
 
 /// The value of `status` for a service residents can find and apply for.

@@ -9,6 +9,7 @@ use crate::domain::validation::FieldError;
 use crate::i18n::*;
 use crate::server_fns::account::take_flash;
 use crate::server_fns::applications::{apply_form, edit_form};
+use crate::ui::autosave::Autosave;
 use crate::ui::components::facts::{Localized, PromisedDays};
 use crate::ui::components::forms::{AnswerInput, ErrorSummary};
 use crate::ui::components::status::{ErrorNotice, Loading};
@@ -16,12 +17,29 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// `/apply/:code`: a new application (or the resident's draft of it).
+/// `/apply/:code`: a new application (or the resident's draft of it); `?for=<member>` applies
+/// on behalf of a consenting household member (代办).
 #[component]
 pub fn ApplyPage() -> impl IntoView {
+    view! { <NewApplication bundle=false /> }
+}
+
+/// `/apply/bundle/:code`: a life-event package (一件事), one form for every department.
+#[component]
+pub fn ApplyBundlePage() -> impl IntoView {
+    view! { <NewApplication bundle=true /> }
+}
+
+#[component]
+fn NewApplication(bundle: bool) -> impl IntoView {
     let params = use_params_map();
-    let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let form = Resource::new(code, apply_form);
+    let query = use_query_map();
+    let key = move || {
+        let code = params.with(|p| p.get("code").unwrap_or_default());
+        let member = query.with(|q| q.get("for").and_then(|m| m.parse::<i64>().ok()));
+        (code, member)
+    };
+    let form = Resource::new(key, move |(code, member)| apply_form(code, bundle, member));
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -76,9 +94,16 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
             errors.push(e);
         }
     }
-    let action = match &form.number {
-        Some(number) => format!("/forms/applications/{number}"),
-        None => format!("/forms/apply/{}", form.service_code),
+    let action = match (&form.number, form.is_bundle) {
+        (Some(number), _) => format!("/forms/applications/{number}"),
+        (None, false) => format!("/forms/apply/{}", form.service_code),
+        (None, true) => format!("/forms/apply-bundle/{}", form.service_code),
+    };
+    let autosave = Autosave::new(action.clone());
+    let apply_path = if form.is_bundle {
+        format!("/apply/bundle/{}", form.service_code)
+    } else {
+        format!("/apply/{}", form.service_code)
     };
     let labels: Vec<(String, crate::domain::text::LocalizedText)> = form
         .fields
@@ -126,13 +151,35 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
     view! {
         <Title text=move || title.pick(english()).to_owned() />
         <article class="apply" data-service-code=form.service_code.clone()>
-            <p class="breadcrumb"><a href=format!("/services/{}", form.service_code)>{t!(i18n, apply.back_to_service)}</a></p>
+            {(!form.is_bundle).then(|| view! {
+                <p class="breadcrumb"><a href=format!("/services/{}", form.service_code)>{t!(i18n, apply.back_to_service)}</a></p>
+            })}
             <h1><Localized text=form.title.clone() /></h1>
             <p class="apply__meta">
                 <Localized text=form.department.clone() /> " · " {t!(i18n, apps.promise_after_acceptance)} " "
                 <PromisedDays days=form.promised_days />
                 {form.number.clone().map(|n| view! { " · " <span class="apply__number">{n}</span> })}
             </p>
+            {form.is_bundle.then(|| view! { <p class="notice">{t!(i18n, apply.bundle_note)}</p> })}
+            {form.on_behalf_of.clone().map(|member| view! {
+                <p class="notice notice--warning" data-testid="on-behalf">
+                    {t!(i18n, apply.applying_for)} " " <strong>{member.name}</strong>
+                </p>
+            })}
+            {(form.number.is_none() && form.on_behalf_of.is_none() && !form.can_apply_for.is_empty()).then(|| {
+                let members = form.can_apply_for.clone();
+                let apply_path = apply_path.clone();
+                view! {
+                    <nav class="notice" aria-label=move || td_string!(i18n.get_locale(), apply.for_member)>
+                        <p>{t!(i18n, apply.for_member)}</p>
+                        <ul class="inline-list">
+                            {members.into_iter().map(|m| view! {
+                                <li><a href=format!("{apply_path}?for={}", m.member_id)>{m.name}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    </nav>
+                }
+            })}
             {saved.then(|| view! { <div class="notice notice--success" role="status"><p>{t!(i18n, apply.saved)}</p></div> })}
             <ErrorSummary errors=errors.clone() label_of />
             {form.supplement.clone().map(|s| view! {
@@ -142,8 +189,16 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
                 </section>
             })}
             <p class="field__hint">{t!(i18n, apply.prefilled_hint)}</p>
-            <form method="post" action=action enctype="multipart/form-data" class="stack" novalidate>
+            <form
+                method="post"
+                action=move || autosave.action.get()
+                enctype="multipart/form-data"
+                class="stack"
+                novalidate
+                on:change=move |ev| autosave.save(ev)
+            >
                 {form.idempotency_key.clone().map(|key| view! { <input type="hidden" name="_key" value=key /> })}
+                {form.on_behalf_of.clone().map(|m| view! { <input type="hidden" name="_for" value=m.member_id.to_string() /> })}
                 <fieldset class="fieldset">
                     <legend>{t!(i18n, apply.applicant)}</legend>
                     <dl class="answers">
@@ -220,6 +275,9 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
                         }
                     }).collect_view()}
                 </fieldset>
+                <p class="field__hint" role="status" aria-live="polite" data-testid="autosave">
+                    {move || autosave.saved_at.get().map(|at| format!("{} {at}", td_string!(i18n.get_locale(), apply.autosaved)))}
+                </p>
                 <div class="actions">
                     <button type="submit" name="_intent" value="submit" class="button button--primary">
                         {if is_supplement { t!(i18n, apply.resubmit).into_any() } else { t!(i18n, apply.submit).into_any() }}

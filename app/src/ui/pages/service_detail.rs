@@ -34,6 +34,7 @@ fn Detail(service: ServiceDetail) -> impl IntoView {
     let english = move || i18n.get_locale() == Locale::en;
     let title_text = service.summary.name.clone();
     let summary = service.summary;
+    let apply_href = format!("/apply/{}", summary.code);
     let materials_empty = service.materials.is_empty();
     let life_events_empty = service.life_events.is_empty();
     let bundles_empty = service.bundles.is_empty();
@@ -45,6 +46,7 @@ fn Detail(service: ServiceDetail) -> impl IntoView {
             </p>
             <h1><Localized text=summary.name /></h1>
             <p class="service-detail__summary"><Localized text=summary.summary /></p>
+            <p><a class="button button--primary" href=apply_href>{t!(i18n, service.apply_online)}</a></p>
             <dl class="key-facts">
                 <div>
                     <dt>{t!(i18n, service.department_label)}</dt>
@@ -156,7 +158,10 @@ fn Detail(service: ServiceDetail) -> impl IntoView {
                     <h2 id="bundles-heading">{t!(i18n, service.bundles_heading)}</h2>
                     <ul class="chips" role="list">
                         {service.bundles.clone().into_iter().map(|bundle| view! {
-                            <li><span class="chip"><Localized text=bundle.name /></span></li>
+                            <li>
+                                <a href=format!("/apply/bundle/{}", bundle.code)><Localized text=bundle.name /></a>
+                                " · " {t!(i18n, service.apply_bundle)}
+                            </li>
                         }).collect_view()}
                     </ul>
                 </section>

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use app::domain::application::{ApplicationDetail, ApplicationForm, ApplicationSummary};
 use app::domain::error::{ApiErrorBody, AppError, ErrorCode};
 use app::domain::form::Answers;
+use app::store::applications::Subject;
 use app::store::{applications, calendar};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
@@ -18,8 +19,15 @@ use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewApplication {
-    /// The service's catalogue code.
-    pub service_code: String,
+    /// The service's catalogue code (or give `bundle_code`).
+    #[serde(default)]
+    pub service_code: Option<String>,
+    /// A life-event package's code (一件事): one form, a task per department.
+    #[serde(default)]
+    pub bundle_code: Option<String>,
+    /// A household member who consented that the resident applies for them (代办).
+    #[serde(default)]
+    pub on_behalf_of: Option<i64>,
     #[serde(default)]
     pub answers: Answers,
 }
@@ -48,13 +56,21 @@ pub async fn create(
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
         .filter(|k| !k.is_empty() && k.len() <= 64);
+    let subject = match (&new.service_code, &new.bundle_code) {
+        (Some(code), None) => Subject::Service(code),
+        (None, Some(code)) => Subject::Bundle(code),
+        _ => {
+            return Err(AppError::with_field(ErrorCode::InvalidParameter, "service_code").into());
+        }
+    };
     let number = applications::save_draft(
         &state.db,
         id,
-        &new.service_code,
+        subject,
         None,
         &new.answers,
         key,
+        new.on_behalf_of,
         Utc::now(),
     )
     .await?;
@@ -98,7 +114,17 @@ pub async fn save_answers(
     Path(number): Path<String>,
     Json(answers): Json<Answers>,
 ) -> Result<Json<ApplicationForm>, ApiError> {
-    applications::save_draft(&state.db, id, "", Some(&number), &answers, None, Utc::now()).await?;
+    applications::save_draft(
+        &state.db,
+        id,
+        Subject::Service(""),
+        Some(&number),
+        &answers,
+        None,
+        None,
+        Utc::now(),
+    )
+    .await?;
     Ok(Json(
         applications::edit_form(&state.db, id, &number, true).await?,
     ))

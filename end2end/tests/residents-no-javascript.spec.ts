@@ -1,0 +1,77 @@
+/**
+ * The resident flow with JavaScript off (or the WASM failing to load): sign in, apply with an
+ * attachment, be asked for a supplement, resubmit, and track it, all as plain
+ * server-rendered forms.
+ */
+import { execFileSync } from 'node:child_process';
+import {
+  E2E_DATABASE_URL,
+  PDF,
+  answerQuestions,
+  attachMaterials,
+  expect,
+  serviceWithUploads,
+  signIn,
+  test,
+} from './support';
+
+test.use({ javaScriptEnabled: false });
+
+function staff(number: string, action: string, ...args: string[]): void {
+  execFileSync('../target/release/server', ['case', number, action, ...args], {
+    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, RUST_LOG: 'warn' },
+    stdio: 'pipe',
+  });
+}
+
+test('apply, answer a supplement and track it without JavaScript', async ({ page }) => {
+  await signIn(page, '13800000002');
+  const service = await serviceWithUploads(page);
+  await page.goto(`/apply/${service.code}`);
+
+  // Submitting with nothing filled in: the problems come back, the draft is kept.
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page).toHaveURL(/\/edit\?check=1/);
+  await expect(page.locator('.error-summary h2')).toHaveText(/^错误：有 \d+ 处需要修改/);
+  await expect(page.locator('.error-summary')).toContainText('请上传此项材料');
+
+  await answerQuestions(page, service);
+  await attachMaterials(page, service);
+  await page.getByRole('button', { name: '提交申请' }).click();
+  await expect(page).toHaveURL(/\/me\/applications\/MS-\d{8}-\d{6}\?submitted=1$/);
+  const number = page.url().match(/MS-\d{8}-\d{6}/)![0];
+  await expect(page.locator('.key-facts .chip')).toHaveText('已提交');
+
+  // The department accepts and asks for a clearer copy of the first material.
+  const material = service.materials.findIndex((m) => m.required && m.form !== 'exempt');
+  staff(number, 'accept');
+  staff(number, 'supplement', '--note', '请上传清晰的扫描件', '--materials', String(material));
+  await page.reload();
+  await expect(page.locator('.key-facts .chip')).toHaveText('待补正');
+  await expect(page.locator('.supplement__note')).toHaveText('请上传清晰的扫描件');
+
+  await page.getByRole('link', { name: '去补正材料' }).click();
+  await expect(page.locator('.field--asked')).toHaveCount(1);
+  await page
+    .locator(`input[type="file"][name="material_${material}"]`)
+    .setInputFiles({ name: '清晰版.pdf', mimeType: 'application/pdf', buffer: PDF });
+  await page.getByRole('button', { name: '补正后重新提交' }).click();
+
+  await expect(page).toHaveURL(new RegExp(`/me/applications/${number}`));
+  await expect(page.locator('.key-facts .chip')).toHaveText('已受理');
+  const steps = page.locator('.timeline__what');
+  await expect(steps).toHaveText(['已提交', '已受理', '待补正', '已补正并重新提交']);
+  await expect(page.locator('.file-list')).toContainText('清晰版.pdf');
+
+  // My applications lists it with its due date.
+  await page.goto('/me/applications');
+  await expect(page.locator(`article[data-number="${number}"] .application-card__due`)).toContainText('承诺办结');
+});
+
+test('signing out ends the session', async ({ page }) => {
+  await signIn(page, '13800000003');
+  await page.getByRole('button', { name: '退出' }).click();
+  await expect(page).toHaveURL('/');
+  await page.goto('/me/applications');
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+});
