@@ -1,9 +1,8 @@
 /**
  * One-stop packages (一件事) and applying on someone's behalf (代办), in the browser.
  */
-import { execFileSync } from 'node:child_process';
 import {
-  E2E_DATABASE_URL,
+  actAsStaff,
   PUSH_CROSSES_PROCESSES,
   attachEveryMaterial,
   expect,
@@ -12,13 +11,6 @@ import {
   test,
   waitForHydration,
 } from './support';
-
-function staff(number: string, action: string, ...args: string[]): void {
-  execFileSync('../target/release/server', ['case', number, action, ...args], {
-    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, RUST_LOG: 'warn' },
-    stdio: 'pipe',
-  });
-}
 
 /** The code of a published bundle, from a service that belongs to one. */
 async function aBundle(page: import('@playwright/test').Page): Promise<string> {
@@ -53,7 +45,7 @@ test('a bundle is one form and shows each department’s progress', async ({ pag
   if (PUSH_CROSSES_PROCESSES) {
     await waitForHydration(page);
     await page.locator('[data-live="connected"]').waitFor({ state: 'attached' });
-    staff(number, 'accept');
+    actAsStaff(number, 'accept');
     await expect(tasks.first().locator('.chip')).toHaveText('已受理');
     await expect(tasks.nth(1).locator('.chip')).toHaveText('已提交');
   }

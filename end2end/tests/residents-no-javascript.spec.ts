@@ -3,9 +3,8 @@
  * attachment, be asked for a supplement, resubmit, and track it, all as plain
  * server-rendered forms.
  */
-import { execFileSync } from 'node:child_process';
 import {
-  E2E_DATABASE_URL,
+  actAsStaff,
   PDF,
   answerQuestions,
   attachMaterials,
@@ -16,13 +15,6 @@ import {
 } from './support';
 
 test.use({ javaScriptEnabled: false });
-
-function staff(number: string, action: string, ...args: string[]): void {
-  execFileSync('../target/release/server', ['case', number, action, ...args], {
-    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, RUST_LOG: 'warn' },
-    stdio: 'pipe',
-  });
-}
 
 test('apply, answer a supplement and track it without JavaScript', async ({ page }) => {
   await signIn(page, '13800000002');
@@ -44,8 +36,8 @@ test('apply, answer a supplement and track it without JavaScript', async ({ page
 
   // The department accepts and asks for a clearer copy of the first material.
   const material = service.materials.findIndex((m) => m.required && m.form !== 'exempt');
-  staff(number, 'accept');
-  staff(number, 'supplement', '--note', '请上传清晰的扫描件', '--materials', String(material));
+  actAsStaff(number, 'accept');
+  actAsStaff(number, 'supplement', '--note', '请上传清晰的扫描件', '--materials', String(material));
   await page.reload();
   await expect(page.locator('.key-facts .chip')).toHaveText('待补正');
   await expect(page.locator('.supplement__note')).toHaveText('请上传清晰的扫描件');

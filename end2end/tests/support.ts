@@ -2,6 +2,7 @@
  * Shared helpers for the browser tests: a `test` that knows when the WASM has hydrated the
  * page, collects console errors, and small readers of what the resident sees.
  */
+import { execFileSync } from 'node:child_process';
 import { test as base, expect, type Locator, type Page } from '@playwright/test';
 
 declare global {
@@ -247,4 +248,12 @@ export async function attachEveryMaterial(page: Page): Promise<void> {
   for (const [index, input] of inputs.entries()) {
     await input.setInputFiles({ name: `材料${index}.pdf`, mimeType: 'application/pdf', buffer: PDF });
   }
+}
+
+/** Acts on an application as staff from another process (`server case`), as the console will. */
+export function actAsStaff(number: string, action: string, ...args: string[]): void {
+  execFileSync('../target/release/server', ['case', number, action, ...args], {
+    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, RUST_LOG: 'warn' },
+    stdio: 'pipe',
+  });
 }
