@@ -185,6 +185,22 @@ on_both_backends! {
         }
         assert_eq!(numbers[0], numbers[1]);
         assert_eq!(app.scalar("SELECT COUNT(*) FROM application").await, before + 1);
+        // Twins at the same moment (a double click): one draft, no error.
+        let twin = || {
+            app.client
+                .post(app.url("/api/v1/me/applications"))
+                .header("cookie", &session.cookie)
+                .header("idempotency-key", "twins-1")
+                .json(&json!({ "service_code": service["code"] }))
+                .send()
+        };
+        let (a, b) = tokio::join!(twin(), twin());
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!((a.status().as_u16(), b.status().as_u16()), (201, 201));
+        let a: Value = a.json().await.unwrap();
+        let b: Value = b.json().await.unwrap();
+        assert_eq!(a["number"], b["number"]);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM application").await, before + 2);
         // A draft is never submitted by itself.
         let draft = app.scalar(&format!("SELECT COUNT(*) FROM application WHERE number = '{}' AND status = 'draft' AND submitted_at IS NULL", numbers[0])).await;
         assert_eq!(draft, 1);

@@ -26,7 +26,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set, SqlErr, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -585,6 +585,16 @@ pub async fn save_draft(
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
     let txn = db.begin().await?;
+    // Write first: one resident's saves queue up here (a row lock on PostgreSQL, the write
+    // lock on SQLite), so a twin request sees the draft its twin made instead of racing it.
+    resident::Entity::update_many()
+        .col_expr(
+            resident::Column::UpdatedAt,
+            Expr::col(resident::Column::UpdatedAt),
+        )
+        .filter(resident::Column::Id.eq(resident_id))
+        .exec(&txn)
+        .await?;
     let number = match number {
         Some(number) => {
             let app = visible_application(&txn, resident_id, number).await?;
@@ -644,7 +654,25 @@ pub async fn save_draft(
                 ..Default::default()
             }
             .insert(&txn)
-            .await?;
+            .await;
+            let created = match created {
+                Ok(created) => created,
+                // A twin request with the same key made the draft first: that draft it is.
+                Err(err)
+                    if idempotency_key.is_some()
+                        && matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) =>
+                {
+                    drop(txn);
+                    let twin = application::Entity::find()
+                        .filter(application::Column::ResidentId.eq(applicant.id))
+                        .filter(application::Column::IdempotencyKey.eq(idempotency_key))
+                        .one(db)
+                        .await?
+                        .ok_or(AppError::new(ErrorCode::Conflict))?;
+                    return Ok(twin.number);
+                }
+                Err(err) => return Err(err.into()),
+            };
             let number = application_number(now, created.id);
             application::Entity::update_many()
                 .col_expr(application::Column::Number, Expr::value(number.clone()))

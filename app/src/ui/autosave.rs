@@ -12,13 +12,21 @@ pub struct Autosave {
     pub action: RwSignal<String>,
     /// When the last background save succeeded (HH:MM), or None.
     pub saved_at: RwSignal<Option<String>>,
+    /// Bumped by every change; a save runs only when the changes have paused.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    changes: RwSignal<u64>,
 }
+
+/// How long the form must rest before it is saved.
+#[cfg(feature = "hydrate")]
+const QUIET: std::time::Duration = std::time::Duration::from_millis(700);
 
 impl Autosave {
     pub fn new(action: String) -> Self {
         Self {
             action: RwSignal::new(action),
             saved_at: RwSignal::new(None),
+            changes: RwSignal::new(0),
         }
     }
 
@@ -40,6 +48,21 @@ impl Autosave {
         else {
             return;
         };
+        self.changes.update(|n| *n += 1);
+        let change = self.changes.get_untracked();
+        set_timeout(
+            move || {
+                if self.changes.get_untracked() == change {
+                    self.send(form);
+                }
+            },
+            QUIET,
+        );
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn send(self, form: web_sys::HtmlFormElement) {
+        use wasm_bindgen::JsCast;
         let Ok(data) = web_sys::FormData::new_with_form(&form) else {
             return;
         };

@@ -181,7 +181,10 @@ impl TestApp {
 
     /// One number from a SQL query (the first column of the first row).
     pub async fn scalar(&self, sql: &str) -> i64 {
-        self.first_row(sql).await.try_get_by_index::<i64>(0).expect("an integer")
+        self.first_row(sql)
+            .await
+            .try_get_by_index::<i64>(0)
+            .expect("an integer")
     }
 
     /// The first row of a SQL query; the test fails when there is none.
@@ -264,7 +267,10 @@ impl TestApp {
 
     /// One text from a SQL query (the first column of the first row).
     pub async fn text(&self, sql: &str) -> String {
-        self.first_row(sql).await.try_get_by_index::<String>(0).expect("a text")
+        self.first_row(sql)
+            .await
+            .try_get_by_index::<String>(0)
+            .expect("a text")
     }
 
     /// Two registered residents of one household: ((id, mobile), (id, mobile)).
