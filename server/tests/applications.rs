@@ -557,6 +557,20 @@ on_both_backends! {
         assert_eq!(status, 404);
     }
 
+    async fn the_showcase_resident_has_a_case_in_every_state(app) {
+        let session = app.resident(1).await;
+        let (_, mine) = session.get_json("/api/v1/me/applications").await;
+        let mine = mine.as_array().unwrap();
+        for status in ["draft", "submitted", "accepted", "supplement_requested", "rejected", "completed"] {
+            assert!(mine.iter().any(|a| a["status"] == status), "{status}");
+        }
+        assert!(mine.iter().any(|a| a["is_bundle"] == true));
+        let waiting = mine.iter().find(|a| a["status"] == "supplement_requested").unwrap();
+        let (_, detail) = session.get_json(&format!("/api/v1/me/applications/{}", waiting["number"].as_str().unwrap())).await;
+        assert!(!detail["supplement"]["note"].as_str().unwrap().is_empty());
+        assert_eq!(detail["tasks"][0]["paused"], true);
+    }
+
     async fn the_openapi_document_describes_the_resident_api(app) {
         let (_, doc) = app.get_json("/api/v1/openapi.json").await;
         for path in ["/api/v1/session", "/api/v1/me/applications", "/api/v1/me/applications/{number}/submit", "/api/v1/me/events", "/api/v1/me/attachments/{id}"] {

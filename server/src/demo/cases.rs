@@ -34,6 +34,20 @@ fn path_to(status: ApplicationStatus) -> Vec<(ApplicationStatus, Actor)> {
     }
 }
 
+/// The demo's showcase account (resident 1, mobile 13800000001): one application in each
+/// state a resident meets, and a life-event package, so a first sign-in shows a living
+/// portal. (status, as a bundle)
+const SHOWCASE_RESIDENT: i64 = 1;
+const SHOWCASE: &[(ApplicationStatus, bool)] = &[
+    (ApplicationStatus::Completed, false),
+    (ApplicationStatus::Rejected, false),
+    (ApplicationStatus::Accepted, true),
+    (ApplicationStatus::Submitted, false),
+    (ApplicationStatus::SupplementRequested, false),
+    (ApplicationStatus::Accepted, false),
+    (ApplicationStatus::Draft, false),
+];
+
 /// A status drawn with the shares a real queue shows: most cases done, some in every state.
 fn draw_status(rng: &mut impl Rng) -> ApplicationStatus {
     use ApplicationStatus::*;
@@ -130,11 +144,14 @@ pub async fn insert_applications(
             "decided_at",
             "completed_at",
             "decision_reason",
+            "paused_at",
             "version",
             "created_at",
             "updated_at",
         ],
     );
+    // Written after the tasks they belong to.
+    let mut supplements: Vec<Vec<Value>> = Vec::new();
     let mut events = BulkInsert::new(
         "application_event",
         &[
@@ -155,19 +172,26 @@ pub async fn insert_applications(
     let (mut application_id, mut task_id, mut event_id) = (0i64, 0i64, 0i64);
 
     for resident in residents.iter().filter(|r| r.age >= 18) {
-        if !rng.random_bool(0.45) {
+        let showcase = resident.id == SHOWCASE_RESIDENT;
+        if !showcase && !rng.random_bool(0.45) {
             continue;
         }
-        for _ in 0..rng.random_range(1..=2) {
+        // Fixed cases for the showcase account, drawn ones for everybody else.
+        let plan: Vec<Option<(ApplicationStatus, bool)>> = if showcase {
+            SHOWCASE.iter().copied().map(Some).collect()
+        } else {
+            vec![None; rng.random_range(1..=2)]
+        };
+        for fixed in plan {
             application_id += 1;
-            let status = draw_status(rng);
-            let (service_indexes, bundle_id) =
-                if rng.random_bool(0.08) && !catalog.bundles.is_empty() {
-                    let bundle = &catalog.bundles[rng.random_range(0..catalog.bundles.len())];
-                    (bundle.services.clone(), Some(bundle.id))
-                } else {
-                    (vec![rng.random_range(0..catalog.services.len())], None)
-                };
+            let (status, as_bundle) =
+                fixed.unwrap_or_else(|| (draw_status(rng), rng.random_bool(0.08)));
+            let (service_indexes, bundle_id) = if as_bundle && !catalog.bundles.is_empty() {
+                let bundle = &catalog.bundles[rng.random_range(0..catalog.bundles.len())];
+                (bundle.services.clone(), Some(bundle.id))
+            } else {
+                (vec![rng.random_range(0..catalog.services.len())], None)
+            };
             let main = &catalog.services[service_indexes[0]];
             // Open cases are recent; finished ones reach back four months.
             let days_ago = if status.is_final() || status == ApplicationStatus::Approved {
@@ -204,6 +228,10 @@ pub async fn insert_applications(
             let decided_at =
                 time_of(ApplicationStatus::Approved).or(time_of(ApplicationStatus::Rejected));
             let completed_at = time_of(ApplicationStatus::Completed);
+            // The clock stands still while a supplement is awaited.
+            let paused_at = (status == ApplicationStatus::SupplementRequested)
+                .then(|| time_of(ApplicationStatus::SupplementRequested))
+                .flatten();
             let submitted_at = time_of(ApplicationStatus::Submitted);
             let updated = times.last().copied().unwrap_or(created);
             let number = format!("MS-{}-{application_id:06}", created.format("%Y%m%d"));
@@ -260,12 +288,24 @@ pub async fn insert_applications(
                             decided_at.into(),
                             completed_at.into(),
                             reason.map(str::to_owned).into(),
+                            paused_at.into(),
                             (steps.len() as i32 + 1).into(),
                             created.into(),
                             updated.into(),
                         ],
                     )
                     .await?;
+                if let Some(requested_at) = paused_at {
+                    supplements.push(vec![
+                        task_id.into(),
+                        clerk.into(),
+                        Value::from(serde_json::json!([0])),
+                        comment_for(ApplicationStatus::SupplementRequested)
+                            .unwrap_or_default()
+                            .into(),
+                        requested_at.into(),
+                    ]);
+                }
                 let mut from = ApplicationStatus::Draft;
                 for ((to, actor), when) in steps.iter().zip(&times) {
                     debug_assert!(from.can_become(*to, *actor), "{from:?} -> {to:?}");
@@ -312,6 +352,20 @@ pub async fn insert_applications(
     applications.flush(db).await?;
     tasks.flush(db).await?;
     events.flush(db).await?;
+    let mut requests = BulkInsert::new(
+        "supplement",
+        &[
+            "task_id",
+            "requested_by_staff_id",
+            "materials",
+            "note",
+            "requested_at",
+        ],
+    );
+    for row in supplements {
+        requests.push(db, row).await?;
+    }
+    requests.flush(db).await?;
     Ok(applications.written)
 }
 

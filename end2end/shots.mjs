@@ -1,0 +1,22 @@
+// Scratch: screenshots of the resident pages at 360 px for a visual check (not committed).
+import { chromium } from 'playwright-core';
+const base = 'http://127.0.0.1:3100';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox'] });
+const page = await browser.newPage({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+await page.goto(base + '/sign-in');
+await page.screenshot({ path: '/tmp/shots/sign-in.png', fullPage: true });
+await page.fill('#field-account', '13800000001');
+await page.fill('#field-password', 'minsheng-demo');
+await page.click('button[type=submit].button--primary');
+await page.waitForURL(/me\/applications/);
+await page.screenshot({ path: '/tmp/shots/my-applications.png', fullPage: true });
+const first = await page.locator('article.application-card a').first().getAttribute('href');
+await page.goto(base + first);
+await page.screenshot({ path: '/tmp/shots/application.png', fullPage: true });
+await page.goto(base + '/apply/MZ-0201');
+await page.click('button[value=submit]');
+await page.waitForURL(/check=1/);
+await page.screenshot({ path: '/tmp/shots/apply-errors.png', fullPage: false });
+await page.goto(base + '/me/profile');
+await page.screenshot({ path: '/tmp/shots/profile.png', fullPage: true });
+await browser.close();
