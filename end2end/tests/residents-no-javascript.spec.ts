@@ -9,6 +9,7 @@ import {
   answerQuestions,
   attachMaterials,
   expect,
+  idNumber,
   serviceWithUploads,
   signIn,
   test,
@@ -66,4 +67,21 @@ test('signing out ends the session', async ({ page }) => {
   await expect(page).toHaveURL('/');
   await page.goto('/me/applications');
   await expect(page).toHaveURL(/\/sign-in\?next=/);
+});
+
+test('register without JavaScript, problems first, then in', async ({ page }) => {
+  const unique = (Date.now() + 7) % 100_000_000;
+  await page.goto('/register');
+  await page.getByLabel('姓名').fill('无脚本居民');
+  await page.getByLabel('手机号码').fill('123');
+  await page.getByLabel('身份证号码').fill(idNumber(unique));
+  await page.getByLabel('密码').fill('a sentence I remember');
+  await page.getByRole('button', { name: '注册并登录' }).click();
+  await expect(page.locator('.error-summary')).toContainText('手机号码');
+  await page.getByLabel('手机号码').fill(`137${String(unique).padStart(8, '0')}`);
+  await page.getByLabel('身份证号码').fill(idNumber(unique));
+  await page.getByLabel('密码').fill('a sentence I remember');
+  await page.getByRole('button', { name: '注册并登录' }).click();
+  await expect(page).toHaveURL(/\/me\/applications$/);
+  await expect(page.getByText('您还没有办件。')).toBeVisible();
 });
