@@ -571,6 +571,47 @@ on_both_backends! {
         assert_eq!(detail["tasks"][0]["paused"], true);
     }
 
+    async fn bad_input_is_refused_and_changes_nothing(app) {
+        let session = app.resident(1).await;
+        let before = app.scalar("SELECT COUNT(*) FROM application").await;
+        let (status, body) = session.post_json("/api/v1/me/applications", json!({ "service_code": "NO-SUCH" })).await;
+        assert_eq!(status, 404);
+        assert_eq!(body["code"], "not_found");
+        let (status, body) = session.post_json("/api/v1/me/applications", json!({ "service_code": 42 })).await;
+        assert_eq!(status, 422, "a number is not a code");
+        assert_eq!(body["code"], "invalid_parameter");
+        assert!(!body["message"].as_str().unwrap().is_empty());
+        let (status, body) = session.post_json("/api/v1/me/applications", json!({})).await;
+        assert_eq!(status, 400);
+        assert_eq!(body["field"], "service_code");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM application").await, before);
+        // An answer far too long is kept as typed in the draft but refused at submission.
+        let service = service_with_uploads(&app).await;
+        let (_, form) = session.post_json("/api/v1/me/applications", json!({ "service_code": service["code"] })).await;
+        let number = form["number"].as_str().unwrap().to_owned();
+        let key = service["form_fields"].as_array().unwrap().iter()
+            .find(|f| f["kind"] == "text" && !f["key"].as_str().unwrap().starts_with("applicant_"))
+            .map(|f| f["key"].as_str().unwrap().to_owned());
+        if let Some(key) = key {
+            let mut answers = all_answers(&service);
+            answers[&key] = json!("长".repeat(300));
+            session.send_json(reqwest::Method::PUT, &format!("/api/v1/me/applications/{number}/answers"), answers).await;
+            for material in upload_indexes(&service) {
+                upload(&session, &number, material, "材料.pdf", PDF).await;
+            }
+            let (status, body) = session.post_json(&format!("/api/v1/me/applications/{number}/submit"), json!({})).await;
+            assert_eq!(status, 422);
+            assert!(body["errors"].as_array().unwrap().iter().any(|e| e["field"] == key.as_str() && e["code"] == "too_long"));
+            let still = app.scalar(&format!("SELECT COUNT(*) FROM application WHERE number = '{number}' AND status = 'draft'")).await;
+            assert_eq!(still, 1);
+        }
+        // Consent can only be given to one's own household.
+        let stranger = app.scalar("SELECT MAX(id) FROM resident").await;
+        let response = session.post_form("/forms/profile/consent", &[("member", &stranger.to_string()), ("action", "grant")]).await;
+        assert!(response.status().is_redirection());
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM proxy_consent WHERE proxy_resident_id = {stranger}")).await, 0);
+    }
+
     async fn the_openapi_document_describes_the_resident_api(app) {
         let (_, doc) = app.get_json("/api/v1/openapi.json").await;
         for path in ["/api/v1/session", "/api/v1/me/applications", "/api/v1/me/applications/{number}/submit", "/api/v1/me/events", "/api/v1/me/attachments/{id}"] {

@@ -42,8 +42,8 @@ impl IntoResponse for ApiError {
 }
 
 /// Writes the JSON body of every error: handler errors always, and under `/api/` the bare
-/// error statuses of the layers and the router (unknown path, wrong method, timeout, body
-/// too large).
+/// error statuses of the layers, the router and axum's extractors (unknown path, wrong
+/// method, timeout, body too large, unreadable body).
 pub async fn json_errors(request: Request, next: Next) -> Response {
     let locale = request_locale(request.headers());
     let is_api = request.uri().path().starts_with("/api/");
@@ -58,6 +58,10 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
             StatusCode::METHOD_NOT_ALLOWED => Some(ErrorCode::MethodNotAllowed),
             StatusCode::REQUEST_TIMEOUT => Some(ErrorCode::Timeout),
             StatusCode::PAYLOAD_TOO_LARGE => Some(ErrorCode::PayloadTooLarge),
+            // A body axum could not read (wrong JSON types, wrong content type).
+            StatusCode::BAD_REQUEST
+            | StatusCode::UNPROCESSABLE_ENTITY
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE => Some(ErrorCode::InvalidParameter),
             _ => None,
         };
         code.map(AppError::new)
