@@ -6,6 +6,9 @@
 use crate::domain::notification::PushEvent;
 use leptos::prelude::*;
 
+/// How long a pushed message stays on screen.
+const TOAST_FOR: std::time::Duration = std::time::Duration::from_secs(8);
+
 /// Shared by the layout (badge, announcements) and pages (reload on change).
 #[derive(Clone, Copy)]
 pub struct Live {
@@ -38,10 +41,19 @@ impl Live {
                 unread,
             } => {
                 self.unread.set(Some(unread));
-                self.announcement.set(Some(format!(
-                    "{} {}",
-                    notification.title, notification.body
-                )));
+                let text = format!("{} {}", notification.title, notification.body);
+                self.announcement.set(Some(text.clone()));
+                // The toast goes after a while (the inbox keeps the message); a newer one
+                // replaces it and keeps its own time.
+                let announcement = self.announcement;
+                set_timeout(
+                    move || {
+                        if announcement.get_untracked().as_deref() == Some(text.as_str()) {
+                            announcement.set(None);
+                        }
+                    },
+                    TOAST_FOR,
+                );
             }
             PushEvent::ApplicationUpdated { number } => {
                 self.updated.update(|(n, count)| {
