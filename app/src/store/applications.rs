@@ -1497,25 +1497,3 @@ pub(crate) async fn recompute_status(
     update.exec(txn).await?;
     Ok(combined)
 }
-
-/// Bundles a resident can apply for: their services, one per department.
-pub async fn bundle_services(
-    db: &impl ConnectionTrait,
-    bundle_code: &str,
-) -> Result<(bundle::Model, Vec<i64>), AppError> {
-    let found = bundle::Entity::find()
-        .filter(bundle::Column::Code.eq(bundle_code))
-        .filter(bundle::Column::Status.eq(service::PUBLISHED))
-        .one(db)
-        .await?
-        .ok_or_else(AppError::not_found)?;
-    let ids: Vec<i64> = bundle_service::Entity::find()
-        .select_only()
-        .column(bundle_service::Column::ServiceId)
-        .filter(bundle_service::Column::BundleId.eq(found.id))
-        .order_by_asc(bundle_service::Column::SortOrder)
-        .into_tuple()
-        .all(db)
-        .await?;
-    Ok((found, ids))
-}

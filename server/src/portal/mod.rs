@@ -11,7 +11,6 @@ pub mod upload;
 
 use crate::state::AppState;
 use app::domain::error::AppError;
-use app::domain::validation::FieldError;
 use app::store::{CurrentSession, Flash, sessions};
 use axum::Router;
 use axum::extract::ConnectInfo;
@@ -131,9 +130,4 @@ pub async fn back_with_problems(
             }
         }
     }
-}
-
-/// The problems of an error that is about fields, or the error as a whole.
-pub fn field_errors(error: &AppError) -> Vec<FieldError> {
-    error.errors.clone()
 }
