@@ -241,8 +241,14 @@ on_both_backends! {
         assert_eq!(status, 200);
         assert_eq!(form["answers"]["applicant_name"], profile["name"]);
         // What the resident gave once comes back in the next form ("fill once").
-        let key = service["form_fields"].as_array().unwrap().iter().find(|f| f["kind"] == "text" && f["prefill"].is_null()).map(|f| f["key"].as_str().unwrap().to_owned());
-        if let Some(key) = key {
+        let key = service["form_fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == "text" && f["prefill"].is_null())
+            .map(|f| f["key"].as_str().unwrap().to_owned())
+            .expect("the service asks a text question of its own");
+        {
             let other = service_with_uploads(&app).await;
             let (_, second) = session.post_json("/api/v1/me/applications", json!({ "service_code": other["code"] })).await;
             // A new application starts with what the resident gave before.
@@ -591,8 +597,9 @@ on_both_backends! {
         let number = form["number"].as_str().unwrap().to_owned();
         let key = service["form_fields"].as_array().unwrap().iter()
             .find(|f| f["kind"] == "text" && !f["key"].as_str().unwrap().starts_with("applicant_"))
-            .map(|f| f["key"].as_str().unwrap().to_owned());
-        if let Some(key) = key {
+            .map(|f| f["key"].as_str().unwrap().to_owned())
+            .expect("the service asks a text question of its own");
+        {
             let mut answers = all_answers(&service);
             answers[&key] = json!("长".repeat(300));
             session.send_json(reqwest::Method::PUT, &format!("/api/v1/me/applications/{number}/answers"), answers).await;

@@ -66,6 +66,12 @@ pub fn applicant_fields() -> Vec<FormField> {
     ]
 }
 
+/// Whether this is the platform's own default of an applicant field (a service may word it
+/// differently).
+pub fn is_applicant_default(field: &FormField) -> bool {
+    applicant_fields().contains(field)
+}
+
 /// Whether the field shows the account's identity rather than asking for it.
 pub fn is_locked(field: &FormField) -> bool {
     field.key == APPLICANT_NAME || field.key == APPLICANT_ID_NUMBER

@@ -87,12 +87,10 @@ fn service_definition(
     department: department::Model,
 ) -> Result<Definition, AppError> {
     let mut fields = form::applicant_fields();
-    // A service may ask for an applicant fact itself: it is asked once, in the applicant block.
-    for field in parse_json::<Vec<FormField>>(model.form_fields.clone(), "form_fields")? {
-        if !fields.iter().any(|f| f.key == field.key) {
-            fields.push(field);
-        }
-    }
+    merge_fields(
+        &mut fields,
+        parse_json(model.form_fields.clone(), "form_fields")?,
+    );
     Ok(Definition {
         materials: parse_json(model.materials.clone(), "materials")?,
         code: model.code,
@@ -105,6 +103,19 @@ fn service_definition(
         fields,
         targets: vec![(model.id, department.id)],
     })
+}
+
+/// Adds a service's fields to a form, each key once. A service's own wording of a field of
+/// the applicant block replaces the platform's default there; a key an earlier service of a
+/// bundle already asks keeps that first wording.
+fn merge_fields(fields: &mut Vec<FormField>, more: Vec<FormField>) {
+    for field in more {
+        match fields.iter().position(|f| f.key == field.key) {
+            Some(at) if form::is_applicant_default(&fields[at]) => fields[at] = field,
+            Some(_) => {}
+            None => fields.push(field),
+        }
+    }
 }
 
 async fn service_by(
@@ -141,11 +152,10 @@ async fn bundle_definition(
     let mut promised_days = 0;
     for (model, department) in members {
         let department = department.ok_or_else(AppError::not_found)?;
-        for field in parse_json::<Vec<FormField>>(model.form_fields.clone(), "form_fields")? {
-            if !fields.iter().any(|f| f.key == field.key) {
-                fields.push(field);
-            }
-        }
+        merge_fields(
+            &mut fields,
+            parse_json(model.form_fields.clone(), "form_fields")?,
+        );
         for material in parse_json::<Vec<Material>>(model.materials.clone(), "materials")? {
             if !materials.iter().any(|m| m.name.zh == material.name.zh) {
                 materials.push(material);

@@ -1,11 +1,14 @@
 //! Registering and signing in, shared by the page forms and the JSON API.
 
 use super::{password, session, throttle};
+use crate::portal::ip_of;
 use crate::state::AppState;
 use app::domain::account::{AccountName, Registration, SignIn};
 use app::domain::error::{AppError, ErrorCode};
+use app::store::CurrentSession;
 use app::store::accounts;
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use chrono::Utc;
 
 /// A new session for a resident: the cookie's token and the resident.
@@ -14,14 +17,25 @@ pub struct Started {
     pub resident_id: i64,
 }
 
+/// The request's headers, peer address and current session, as starting a session needs.
+fn request_of(parts: &Parts) -> (&HeaderMap, Option<String>, Option<&str>) {
+    (
+        &parts.headers,
+        ip_of(parts),
+        parts
+            .extensions
+            .get::<CurrentSession>()
+            .map(|s| s.id.as_str()),
+    )
+}
+
 /// Registers and signs in. Any earlier session of the browser is ended first.
 pub async fn register(
     state: &AppState,
     form: &Registration,
-    headers: &HeaderMap,
-    ip: Option<String>,
-    previous_session: Option<&str>,
+    parts: &Parts,
 ) -> Result<Started, AppError> {
+    let (headers, ip, previous_session) = request_of(parts);
     let valid = form.validate().map_err(AppError::invalid)?;
     let hash = password::hash(valid.password.clone()).await?;
     let now = Utc::now();
@@ -35,13 +49,8 @@ pub async fn register(
 }
 
 /// Checks the password (throttled per account and per IP) and starts a new session.
-pub async fn sign_in(
-    state: &AppState,
-    form: &SignIn,
-    headers: &HeaderMap,
-    ip: Option<String>,
-    previous_session: Option<&str>,
-) -> Result<Started, AppError> {
+pub async fn sign_in(state: &AppState, form: &SignIn, parts: &Parts) -> Result<Started, AppError> {
+    let (headers, ip, previous_session) = request_of(parts);
     let now = Utc::now();
     let account = AccountName::parse(&form.account);
     let account_key = match &account {

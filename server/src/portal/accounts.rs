@@ -1,6 +1,6 @@
 //! Register, sign in, sign out.
 
-use super::{back_with_problems, ip_of, safe_next};
+use super::{back_with_problems, safe_next};
 use crate::auth::{accounts, session};
 use crate::state::AppState;
 use app::domain::account::{Registration, SignIn};
@@ -24,18 +24,8 @@ pub async fn register(
     Query(next): Query<Next>,
     Form(form): Form<Registration>,
 ) -> Response {
-    let session = parts.extensions.get::<CurrentSession>();
-    let headers: &HeaderMap = &parts.headers;
-    let ip = ip_of(&parts);
-    match accounts::register(
-        &state,
-        &form,
-        headers,
-        ip.clone(),
-        session.map(|s| s.id.as_str()),
-    )
-    .await
-    {
+    let headers = &parts.headers;
+    match accounts::register(&state, &form, &parts).await {
         Ok(started) => signed_in(
             &state,
             headers,
@@ -59,19 +49,9 @@ pub async fn sign_in(
     Query(next): Query<Next>,
     Form(form): Form<SignIn>,
 ) -> Response {
-    let session = parts.extensions.get::<CurrentSession>();
-    let headers: &HeaderMap = &parts.headers;
-    let ip = ip_of(&parts);
+    let headers = &parts.headers;
     let next = safe_next(next.next.as_deref());
-    match accounts::sign_in(
-        &state,
-        &form,
-        headers,
-        ip.clone(),
-        session.map(|s| s.id.as_str()),
-    )
-    .await
-    {
+    match accounts::sign_in(&state, &form, &parts).await {
         Ok(started) => signed_in(&state, headers, &started.token, &next),
         Err(error) => {
             let values = BTreeMap::from([("account".to_owned(), form.account.clone())]);

@@ -4,16 +4,12 @@ use crate::domain::application::ApplicationStatus;
 use crate::i18n::*;
 use leptos::prelude::*;
 
-pub fn status_text(status: ApplicationStatus, locale: Locale) -> &'static str {
-    status.label(locale)
-}
-
 #[component]
 pub fn StatusChip(status: ApplicationStatus) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <span class=format!("chip chip--{}", status.as_str()) data-status=status.as_str()>
-            {move || status_text(status, i18n.get_locale())}
+            {move || status.label(i18n.get_locale())}
         </span>
     }
 }

@@ -8,7 +8,7 @@ use crate::i18n::*;
 use crate::server_fns::applications::get_application;
 use crate::ui::components::facts::{Localized, PromisedDays};
 use crate::ui::components::status::{ErrorNotice, Loading};
-use crate::ui::components::status_chip::{StatusChip, status_text};
+use crate::ui::components::status_chip::StatusChip;
 use crate::ui::components::time::{Day, When};
 use crate::ui::live::use_live;
 use leptos::prelude::*;
@@ -190,7 +190,7 @@ fn TimelineItem(event: TimelineEvent) -> impl IntoView {
         let locale = i18n.get_locale();
         match (kind.as_str(), event.to_status) {
             ("resubmitted", _) => td_string!(locale, apps.event_resubmitted).to_owned(),
-            (_, Some(status)) => status_text(status, locale).to_owned(),
+            (_, Some(status)) => status.label(locale).to_owned(),
             _ => td_string!(locale, apps.event_comment).to_owned(),
         }
     };

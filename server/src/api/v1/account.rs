@@ -2,7 +2,7 @@
 
 use crate::auth::{Resident, accounts, session};
 use crate::http::error::ApiError;
-use crate::portal::{ip_of, profile::apply_update};
+use crate::portal::profile::apply_update;
 use crate::state::AppState;
 use app::domain::account::{Registration, SignIn, Viewer};
 use app::domain::error::ApiErrorBody;
@@ -44,18 +44,7 @@ pub async fn register(
     parts: Parts,
     Json(form): Json<Registration>,
 ) -> Result<Response, ApiError> {
-    let previous = parts
-        .extensions
-        .get::<CurrentSession>()
-        .map(|s| s.id.clone());
-    let started = accounts::register(
-        &state,
-        &form,
-        &parts.headers,
-        ip_of(&parts),
-        previous.as_deref(),
-    )
-    .await?;
+    let started = accounts::register(&state, &form, &parts).await?;
     let viewer = account_store::viewer(&state.db, started.resident_id).await?;
     Ok(with_session(
         &state,
@@ -80,18 +69,7 @@ pub async fn sign_in(
     parts: Parts,
     Json(form): Json<SignIn>,
 ) -> Result<Response, ApiError> {
-    let previous = parts
-        .extensions
-        .get::<CurrentSession>()
-        .map(|s| s.id.clone());
-    let started = accounts::sign_in(
-        &state,
-        &form,
-        &parts.headers,
-        ip_of(&parts),
-        previous.as_deref(),
-    )
-    .await?;
+    let started = accounts::sign_in(&state, &form, &parts).await?;
     let viewer = account_store::viewer(&state.db, started.resident_id).await?;
     Ok(with_session(
         &state,
