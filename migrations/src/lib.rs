@@ -15,6 +15,9 @@ mod m20261127_000005_satisfaction;
 mod m20261127_000006_engagement;
 mod m20261127_000007_oversight;
 mod m20261128_000008_accounts;
+mod m20261128_000009_console;
+
+pub use m20261128_000009_console::APPEND_ONLY_SQLITE;
 
 pub struct Migrator;
 
@@ -30,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_engagement::Migration),
             Box::new(m20261127_000007_oversight::Migration),
             Box::new(m20261128_000008_accounts::Migration),
+            Box::new(m20261128_000009_console::Migration),
         ]
     }
 }

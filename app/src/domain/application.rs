@@ -166,9 +166,11 @@ pub enum EventActor {
     Resident {
         name: String,
     },
-    /// A member of staff, shown by department (names of staff stay inside).
+    /// A member of staff, shown to residents by department; staff also see the name.
     Staff {
         department: Option<LocalizedText>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
     },
     System,
 }
@@ -184,6 +186,9 @@ pub struct TimelineEvent {
     pub to_status: Option<ApplicationStatus>,
     pub actor: EventActor,
     pub comment: Option<String>,
+    /// A staff-only note; never part of what a resident receives.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
 }
 
 /// A file handed in with an application.

@@ -28,6 +28,12 @@ pub fn paused_days(calendar: &WorkingCalendar, paused_on: NaiveDate, resumed_on:
     calendar.working_days_between(paused_on, resumed_on)
 }
 
+/// Midnight at the start of `day` in China.
+pub fn start_of_china_day(day: NaiveDate) -> DateTime<Utc> {
+    DateTime::<Utc>::from_naive_utc_and_offset(day.and_time(chrono::NaiveTime::MIN), Utc)
+        - chrono::Duration::hours(8)
+}
+
 /// The end of `day` in China, the moment a task due that day becomes overdue.
 pub fn end_of_china_day(day: NaiveDate) -> DateTime<Utc> {
     let end = day.and_hms_opt(23, 59, 59).unwrap_or_default();

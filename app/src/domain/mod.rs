@@ -6,6 +6,8 @@
 pub mod account;
 pub mod application;
 pub mod catalog;
+pub mod catalog_admin;
+pub mod console;
 pub mod deadline;
 pub mod error;
 pub mod form;

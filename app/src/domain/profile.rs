@@ -59,7 +59,9 @@ pub struct ProfileUpdate {
 }
 
 /// An HTML checkbox sends "on" when ticked and nothing when not; JSON clients send a bool.
-fn checkbox<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
+pub(crate) fn checkbox<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<bool, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Value {

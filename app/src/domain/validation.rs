@@ -42,6 +42,15 @@ pub enum Problem {
     FileTooLarge {
         max_mb: u32,
     },
+    /// Characters a code or key may not have (catalogue codes, question keys).
+    InvalidFormat,
+    /// The same value as an earlier item of the list.
+    Duplicate,
+    /// A number outside `min..=max`.
+    OutOfRange {
+        min: i64,
+        max: i64,
+    },
 }
 
 impl Problem {
@@ -67,6 +76,9 @@ impl Problem {
             Problem::FileRequired => "file_required",
             Problem::UnsupportedFileType => "unsupported_file_type",
             Problem::FileTooLarge { .. } => "file_too_large",
+            Problem::InvalidFormat => "invalid_format",
+            Problem::Duplicate => "duplicate",
+            Problem::OutOfRange { .. } => "out_of_range",
         }
     }
 
@@ -105,6 +117,11 @@ impl Problem {
             Problem::FileTooLarge { max_mb } => {
                 td_string!(locale, problems.file_too_large).replace("$max_mb", &max_mb.to_string())
             }
+            Problem::InvalidFormat => td_string!(locale, problems.invalid_format).to_owned(),
+            Problem::Duplicate => td_string!(locale, problems.duplicate).to_owned(),
+            Problem::OutOfRange { min, max } => td_string!(locale, problems.out_of_range)
+                .replace("$min", &min.to_string())
+                .replace("$max", &max.to_string()),
         }
     }
 }

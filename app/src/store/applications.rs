@@ -14,7 +14,7 @@ use crate::domain::application::{
     Actor, ApplicationDetail, ApplicationForm, ApplicationStatus, ApplicationSummary,
     AttachmentView, EventActor, OnBehalf, SupplementView, TaskView, TimelineEvent, combined_status,
 };
-use crate::domain::catalog::{FormField, Material};
+use crate::domain::catalog::{FieldKind, FormField, Material};
 use crate::domain::deadline::{china_date, due_on, end_of_china_day, paused_days};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::form::{self, Answers, is_locked, missing_materials, validate_answers};
@@ -217,8 +217,31 @@ async fn published(
     }
 }
 
-/// The definition an existing application was made with.
+/// The form an application was submitted with, kept on it: a later change of the service's
+/// form leaves submitted applications as they were.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct FrozenForm {
+    fields: Vec<FormField>,
+    materials: Vec<Material>,
+}
+
+/// The definition an existing application was made with: the service's or bundle's, with the
+/// form it was submitted with (drafts follow the current form).
 async fn definition_of(
+    db: &impl ConnectionTrait,
+    app: &application::Model,
+) -> Result<Definition, AppError> {
+    let mut definition = current_definition_of(db, app).await?;
+    if let Some(frozen) = app.form_definition.clone() {
+        let frozen: FrozenForm = parse_json(frozen, "form_definition")?;
+        definition.fields = frozen.fields;
+        definition.materials = frozen.materials;
+        definition.form_version = app.form_version;
+    }
+    Ok(definition)
+}
+
+async fn current_definition_of(
     db: &impl ConnectionTrait,
     app: &application::Model,
 ) -> Result<Definition, AppError> {
@@ -883,6 +906,20 @@ pub async fn submit(
         )
         .col_expr(application::Column::UpdatedAt, Expr::value(now))
         .col_expr(application::Column::Version, Expr::value(app.version + 1))
+        .col_expr(
+            application::Column::FormVersion,
+            Expr::value(service.form_version),
+        )
+        .col_expr(
+            application::Column::FormDefinition,
+            Expr::value(
+                serde_json::to_value(FrozenForm {
+                    fields: service.fields.clone(),
+                    materials: service.materials.clone(),
+                })
+                .ok(),
+            ),
+        )
         .filter(application::Column::Id.eq(app.id))
         .filter(application::Column::Version.eq(app.version))
         .exec(&txn)
@@ -1169,6 +1206,71 @@ pub(crate) async fn record_change(
     })
 }
 
+/// A staff note on the timeline. An internal note stays among staff; any other one reaches
+/// the resident as a message and a live update.
+pub(crate) async fn record_note(
+    txn: &impl ConnectionTrait,
+    app: &application::Model,
+    staff_id: i64,
+    task_id: i64,
+    text: &str,
+    internal: bool,
+    now: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    application_event::ActiveModel {
+        application_id: Set(app.id),
+        task_id: Set(Some(task_id)),
+        kind: Set("comment".to_owned()),
+        actor_kind: Set("staff".to_owned()),
+        actor_staff_id: Set(Some(staff_id)),
+        comment: Set(Some(text.to_owned())),
+        internal: Set(internal),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    if internal {
+        return Ok(Outcome {
+            pushes: Vec::new(),
+            changed: true,
+        });
+    }
+    let resident = resident_of(txn, app.resident_id).await?;
+    let locale = locale_of(&resident);
+    let title_text = title_of(txn, app).await?;
+    let push = notifications::create(
+        txn,
+        NewNotification {
+            resident_id: app.resident_id,
+            kind: "application_event",
+            title: td_string!(locale, notify.note_title).to_owned(),
+            body: format!(
+                "{}（{}）{}{}",
+                title_text.pick(locale == Locale::en),
+                app.number,
+                td_string!(locale, notify.comment_separator),
+                text
+            ),
+            link: Some(format!("/me/applications/{}", app.number)),
+        },
+        now,
+    )
+    .await?;
+    Ok(Outcome {
+        pushes: vec![
+            push,
+            Push {
+                resident_id: app.resident_id,
+                event: PushEvent::ApplicationUpdated {
+                    number: app.number.clone(),
+                },
+            },
+        ],
+        changed: true,
+    })
+}
+
 async fn title_of(
     db: &impl ConnectionTrait,
     app: &application::Model,
@@ -1309,6 +1411,23 @@ pub async fn detail(
     number: &str,
 ) -> Result<ApplicationDetail, AppError> {
     let app = visible_application(db, resident_id, number).await?;
+    detail_of(db, &app, Reader::Resident(resident_id)).await
+}
+
+/// Who reads an application: the resident (or their proxy), or staff (who also see internal
+/// notes and colleagues' names, and ID numbers and phone numbers in answers masked).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Reader {
+    Resident(i64),
+    Staff,
+}
+
+pub(crate) async fn detail_of(
+    db: &impl ConnectionTrait,
+    app: &application::Model,
+    reader: Reader,
+) -> Result<ApplicationDetail, AppError> {
+    let app = app.clone();
     let status = status_of(&app.status)?;
     let tasks = task::Entity::find()
         .filter(task::Column::ApplicationId.eq(app.id))
@@ -1358,9 +1477,12 @@ pub async fn detail(
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    let events = application_event::Entity::find()
-        .filter(application_event::Column::ApplicationId.eq(app.id))
-        .filter(application_event::Column::Internal.eq(false))
+    let mut events = application_event::Entity::find()
+        .filter(application_event::Column::ApplicationId.eq(app.id));
+    if reader != Reader::Staff {
+        events = events.filter(application_event::Column::Internal.eq(false));
+    }
+    let events = events
         .order_by_asc(application_event::Column::CreatedAt)
         .order_by_asc(application_event::Column::Id)
         .all(db)
@@ -1372,7 +1494,7 @@ pub async fn detail(
         .chain(app.submitted_by_resident_id)
         .collect();
     let names = names_of(db, resident_ids).await?;
-    let staff_departments: HashMap<i64, Option<i64>> = {
+    let staff_members: HashMap<i64, (Option<i64>, String)> = {
         let staff_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_staff_id).collect();
         if staff_ids.is_empty() {
             HashMap::new()
@@ -1382,7 +1504,7 @@ pub async fn detail(
                 .all(db)
                 .await?
                 .into_iter()
-                .map(|s| (s.id, s.department_id))
+                .map(|s| (s.id, (s.department_id, s.name)))
                 .collect()
         }
     };
@@ -1399,14 +1521,17 @@ pub async fn detail(
                         .unwrap_or_default(),
                 },
                 "staff" => {
-                    let department_id = e
-                        .actor_staff_id
-                        .and_then(|id| staff_departments.get(&id).copied().flatten())
+                    let member = e.actor_staff_id.and_then(|id| staff_members.get(&id));
+                    let department_id = member
+                        .and_then(|(department, _)| *department)
                         .or_else(|| e.task_id.and_then(|t| task_departments.get(&t).copied()));
                     EventActor::Staff {
                         department: department_id
                             .and_then(|id| departments.get(&id))
                             .map(|d| LocalizedText::new(d.name.clone(), d.name_en.clone())),
+                        name: member
+                            .filter(|_| reader == Reader::Staff)
+                            .map(|(_, name)| name.clone()),
                     }
                 }
                 _ => EventActor::System,
@@ -1417,10 +1542,14 @@ pub async fn detail(
                 to_status: e.to_status.as_deref().and_then(ApplicationStatus::parse),
                 actor,
                 comment: e.comment,
+                internal: e.internal,
             }
         })
         .collect();
-    let answers: Answers = parse_json(app.form_data.clone(), "form_data")?;
+    let mut answers: Answers = parse_json(app.form_data.clone(), "form_data")?;
+    if reader == Reader::Staff {
+        mask_answers(&fields, &mut answers);
+    }
     let due_at = tasks.iter().filter_map(|t| t.due_at).max();
     Ok(ApplicationDetail {
         summary: ApplicationSummary {
@@ -1432,9 +1561,12 @@ pub async fn detail(
             due_on: due_at.map(china_date),
             promised_days,
             updated_at: app.updated_at,
-            for_name: (app.resident_id != resident_id)
-                .then(|| names.get(&app.resident_id).cloned())
-                .flatten(),
+            for_name: match reader {
+                Reader::Resident(reader) if reader != app.resident_id => {
+                    names.get(&app.resident_id).cloned()
+                }
+                _ => None,
+            },
         },
         service_code,
         fields,
@@ -1452,9 +1584,23 @@ pub async fn detail(
             .submitted_by_resident_id
             .filter(|id| *id != app.resident_id)
             .and_then(|id| names.get(&id).cloned()),
-        can_withdraw: status.can_become(ApplicationStatus::Withdrawn, Actor::Resident),
+        can_withdraw: matches!(reader, Reader::Resident(_))
+            && status.can_become(ApplicationStatus::Withdrawn, Actor::Resident),
         version: app.version,
     })
+}
+
+/// Staff see ID numbers and phone numbers in answers masked (6 + 4, 3 + 4).
+fn mask_answers(fields: &[FormField], answers: &mut Answers) {
+    for field in fields {
+        if let Some(value) = answers.get_mut(&field.key) {
+            match field.kind {
+                FieldKind::IdNumber => *value = crate::domain::id_number::mask(value),
+                FieldKind::Phone => *value = crate::domain::validation::mask_mobile(value),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// Statuses of the tasks of an application, for the combined status of a bundle.

@@ -3,12 +3,18 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod audit;
 pub mod calendar;
+pub mod cases;
 pub mod catalog;
+pub mod catalog_admin;
 pub mod entities;
 pub mod notifications;
 pub mod profile;
+pub mod queue;
+pub mod resident_records;
 pub mod sessions;
+pub mod staff_accounts;
 pub mod workflow;
 
 pub use sea_orm::DatabaseConnection as Db;
@@ -25,3 +31,20 @@ pub struct CurrentSession {
 }
 
 pub use crate::domain::validation::Flash;
+
+/// A member of staff acting through a request: who, and from which address (for the audit
+/// log).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffActor {
+    pub member: crate::domain::staff::StaffMember,
+    pub ip: Option<String>,
+}
+
+/// The staff session of a request (a separate cookie from the resident's), put into the
+/// request's extensions by the server's session layer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CurrentStaff {
+    pub session_id: String,
+    pub actor: StaffActor,
+    pub flash: Option<Flash>,
+}

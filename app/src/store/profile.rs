@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 
-fn age_on(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> u32 {
+pub(crate) fn age_on(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> u32 {
     let mut age = today.year() - birth.year();
     if (today.month(), today.day()) < (birth.month(), birth.day()) {
         age -= 1;
