@@ -6,6 +6,8 @@
 //! - [`http`]: the router, middleware and the one error shape of the HTTP boundary.
 //! - [`api`]: the JSON API handlers and the OpenAPI document generated from them.
 //! - [`portal`]: the resident pages' form posts (work without JavaScript).
+//! - [`console`]: the staff console's form posts and the case commands they share with
+//!   the API.
 //! - [`auth`]: sessions, passwords and sign-in throttling.
 //! - [`push`]: live events to open pages, across instances through PostgreSQL.
 //! - [`files`]: attachment storage by content hash.
@@ -15,6 +17,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod demo;
 pub mod files;

@@ -1,5 +1,6 @@
 //! `server` serves Minsheng; `server demo --residents N` regenerates the demo data set;
-//! `server case NUMBER ACTION` acts on an application as staff.
+//! `server case NUMBER ACTION` acts on an application as staff; `server staff add` creates a
+//! staff account (the only way to the first administrator: there are no default accounts).
 
 use anyhow::Context;
 use axum::serve::ListenerExt;
@@ -25,22 +26,45 @@ enum Command {
         #[arg(long, default_value_t = demo::DEFAULT_RESIDENTS)]
         residents: u32,
     },
-    /// Act on an application as a member of staff (until the staff console exists; also how
-    /// the browser tests move a case). Pushes reach open pages on PostgreSQL.
+    /// Act on an application as a member of staff (scripts, and how the browser tests move a
+    /// case without the console). Pushes reach open pages on PostgreSQL.
     Case {
         /// The application number, e.g. MS-20261128-000361.
         number: String,
         /// accept, supplement, approve, reject or complete.
         action: String,
-        /// Staff username (a department's staff act only on their department's cases).
-        #[arg(long, default_value = "admin")]
-        staff: String,
+        /// Staff username (a department's staff act only on their department's cases);
+        /// by default the head of the department of the case's first task.
+        #[arg(long)]
+        staff: Option<String>,
         /// What is needed (supplement) or why (reject); a comment otherwise.
         #[arg(long, default_value = "")]
         note: String,
         /// Material indexes asked for again (supplement), e.g. --materials 0,2.
         #[arg(long, value_delimiter = ',')]
         materials: Vec<usize>,
+    },
+    /// Staff accounts.
+    Staff {
+        #[command(subcommand)]
+        command: StaffCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum StaffCommand {
+    /// Create an account; the password comes from MINSHENG_STAFF_PASSWORD or standard input.
+    Add {
+        username: String,
+        /// The name colleagues see.
+        #[arg(long)]
+        name: String,
+        /// clerk, reviewer, department_head, supervisor or administrator.
+        #[arg(long)]
+        role: String,
+        /// The department's code (clerks, reviewers and heads need one).
+        #[arg(long)]
+        department: Option<String>,
     },
 }
 
@@ -73,8 +97,62 @@ async fn main() -> anyhow::Result<()> {
             staff,
             note,
             materials,
-        } => case(db, &number, &action, &staff, note, materials).await,
+        } => case(db, &number, &action, staff, note, materials).await,
+        Command::Staff {
+            command:
+                StaffCommand::Add {
+                    username,
+                    name,
+                    role,
+                    department,
+                },
+        } => add_staff(db, &username, &name, &role, department.as_deref()).await,
     }
+}
+
+/// Creates a staff account; the password is read from `MINSHENG_STAFF_PASSWORD` or the first
+/// line of standard input (never from the command line, where `ps` would show it).
+async fn add_staff(
+    db: sea_orm::DatabaseConnection,
+    username: &str,
+    name: &str,
+    role: &str,
+    department: Option<&str>,
+) -> anyhow::Result<()> {
+    use app::domain::account::check_password;
+    use app::domain::staff::StaffRole;
+    let role = StaffRole::parse(role).with_context(|| {
+        format!(
+            "unknown role {role:?}: clerk, reviewer, department_head, supervisor or administrator"
+        )
+    })?;
+    let password = match std::env::var("MINSHENG_STAFF_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
+        }
+    };
+    if let Err(problem) = check_password(&password) {
+        anyhow::bail!("the password is not acceptable: {problem:?}");
+    }
+    let hash = server::auth::password::hash(password)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let id = app::store::staff_accounts::create(
+        &db,
+        username,
+        name,
+        role,
+        department,
+        hash,
+        chrono::Utc::now(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(id, username, role = role.as_str(), "staff account created");
+    Ok(())
 }
 
 async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> anyhow::Result<()> {
@@ -114,7 +192,7 @@ async fn case(
     db: sea_orm::DatabaseConnection,
     number: &str,
     action: &str,
-    staff: &str,
+    staff: Option<String>,
     note: String,
     materials: Vec<usize>,
 ) -> anyhow::Result<()> {
@@ -132,19 +210,48 @@ async fn case(
             "unknown action {other:?}: accept, supplement, approve, reject or complete"
         ),
     };
+    use app::store::entities::{application, staff as staff_table, task};
+    let username = match staff {
+        Some(username) => username,
+        None => {
+            let app = application::Entity::find()
+                .filter(application::Column::Number.eq(number))
+                .one(&db)
+                .await?
+                .with_context(|| format!("no application {number:?}"))?;
+            let first = task::Entity::find()
+                .filter(task::Column::ApplicationId.eq(app.id))
+                .one(&db)
+                .await?
+                .with_context(|| format!("{number} has no task (a draft?)"))?;
+            staff_table::Entity::find()
+                .filter(staff_table::Column::DepartmentId.eq(first.department_id))
+                .filter(staff_table::Column::Role.eq("department_head"))
+                .one(&db)
+                .await?
+                .with_context(|| "no head of the case's department")?
+                .username
+        }
+    };
     let member = app::store::entities::staff::Entity::find()
-        .filter(app::store::entities::staff::Column::Username.eq(staff))
+        .filter(app::store::entities::staff::Column::Username.eq(&username))
         .one(&db)
         .await?
-        .with_context(|| format!("no staff account {staff:?}"))?;
+        .with_context(|| format!("no staff account {username:?}"))?;
+    let member = app::store::staff_accounts::member(&db, member.id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .with_context(|| format!("staff account {username:?} is not active"))?;
+    let actor = app::store::StaffActor { member, ip: None };
     let calendar = app::store::calendar::load(&db)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let outcome = workflow::act(
         &db,
         &calendar,
-        member.id,
+        &actor,
         number,
+        None,
         action,
         None,
         chrono::Utc::now(),

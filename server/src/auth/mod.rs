@@ -4,11 +4,12 @@
 pub mod accounts;
 pub mod password;
 pub mod session;
+pub mod staff;
 pub mod throttle;
 
 use crate::http::error::ApiError;
 use app::domain::error::{AppError, ErrorCode};
-use app::store::CurrentSession;
+use app::store::{CurrentSession, CurrentStaff, StaffActor};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
@@ -62,5 +63,44 @@ impl<S: Send + Sync> FromRequestParts<S> for FormResident {
                     form_urlencoded::byte_serialize(back.as_bytes()).collect::<String>()
                 ))
             })
+    }
+}
+
+/// The signed-in member of staff of an API request; without one the request gets 401.
+#[derive(Clone, Debug)]
+pub struct Staff(pub StaffActor);
+
+impl<S: Send + Sync> FromRequestParts<S> for Staff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CurrentStaff>()
+            .map(|s| Staff(s.actor.clone()))
+            .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated).into())
+    }
+}
+
+/// The signed-in member of staff of a console form; without one the browser goes to the
+/// staff sign-in.
+#[derive(Clone, Debug)]
+pub struct FormStaff {
+    pub actor: StaffActor,
+    pub session_id: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for FormStaff {
+    type Rejection = axum::response::Redirect;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CurrentStaff>()
+            .map(|s| FormStaff {
+                actor: s.actor.clone(),
+                session_id: s.session_id.clone(),
+            })
+            .ok_or_else(|| axum::response::Redirect::to("/admin/sign-in"))
     }
 }

@@ -6,7 +6,7 @@
 use crate::state::AppState;
 use app::domain::error::{AppError, ErrorCode};
 use app::store::entities::session;
-use app::store::{CurrentSession, Flash};
+use app::store::{CurrentSession, CurrentStaff, Flash, StaffActor, staff_accounts};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
@@ -17,6 +17,9 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Query
 use sha2::{Digest, Sha256};
 
 pub const COOKIE: &str = "ms_session";
+/// Staff sign in separately (a second cookie), so a clerk's console session and their own
+/// resident session never mix.
+pub const STAFF_COOKIE: &str = "ms_staff";
 pub const IDLE: Duration = Duration::minutes(30);
 pub const ABSOLUTE: Duration = Duration::hours(12);
 /// A session's last-seen time is written at most this often (not on every request).
@@ -40,14 +43,14 @@ pub fn expiry(created_at: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
     (now + IDLE).min(created_at + ABSOLUTE)
 }
 
-fn token_from(headers: &HeaderMap) -> Option<String> {
+fn token_from(headers: &HeaderMap, cookie: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(name, _)| *name == cookie)
         .map(|(_, value)| value.to_owned())
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
@@ -62,17 +65,31 @@ pub fn is_https(headers: &HeaderMap, always_secure: bool) -> bool {
 }
 
 pub fn set_cookie(token: &str, secure: bool) -> HeaderValue {
-    let value = format!(
-        "{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
-        ABSOLUTE.num_seconds(),
-        if secure { "; Secure" } else { "" }
-    );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    cookie(COOKIE, token, "Lax", ABSOLUTE.num_seconds(), secure)
 }
 
 pub fn clear_cookie(secure: bool) -> HeaderValue {
+    cookie(COOKIE, "", "Lax", 0, secure)
+}
+
+/// The staff cookie is SameSite=Strict: no other site can make a console request with it.
+pub fn set_staff_cookie(token: &str, secure: bool) -> HeaderValue {
+    cookie(
+        STAFF_COOKIE,
+        token,
+        "Strict",
+        ABSOLUTE.num_seconds(),
+        secure,
+    )
+}
+
+pub fn clear_staff_cookie(secure: bool) -> HeaderValue {
+    cookie(STAFF_COOKIE, "", "Strict", 0, secure)
+}
+
+fn cookie(name: &str, token: &str, same_site: &str, max_age: i64, secure: bool) -> HeaderValue {
     let value = format!(
-        "{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        "{name}={token}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{}",
         if secure { "; Secure" } else { "" }
     );
     HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
@@ -88,6 +105,30 @@ pub async fn start(
     ip: Option<String>,
     now: DateTime<Utc>,
 ) -> Result<(String, String), AppError> {
+    insert(db, resident_id, None, flash, headers, ip, now).await
+}
+
+/// Starts a staff session and returns the token for the staff cookie.
+pub async fn start_for_staff(
+    db: &impl ConnectionTrait,
+    staff_id: i64,
+    headers: &HeaderMap,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let (token, _) = insert(db, None, Some(staff_id), None, headers, ip, now).await?;
+    Ok(token)
+}
+
+async fn insert(
+    db: &impl ConnectionTrait,
+    resident_id: Option<i64>,
+    staff_id: Option<i64>,
+    flash: Option<&Flash>,
+    headers: &HeaderMap,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<(String, String), AppError> {
     let token = new_token()?;
     let id = session_id(&token);
     let user_agent = headers
@@ -97,7 +138,7 @@ pub async fn start(
     session::ActiveModel {
         id: Set(id.clone()),
         resident_id: Set(resident_id),
-        staff_id: Set(None),
+        staff_id: Set(staff_id),
         flash: Set(flash.and_then(|f| serde_json::to_value(f).ok())),
         created_at: Set(now),
         last_seen_at: Set(now),
@@ -126,11 +167,12 @@ pub async fn destroy_all_of(db: &impl ConnectionTrait, resident_id: i64) -> Resu
     Ok(())
 }
 
+/// The live session row of a token (its expiry pushed on, at most once a minute).
 async fn load(
     db: &impl ConnectionTrait,
     token: &str,
     now: DateTime<Utc>,
-) -> Result<Option<CurrentSession>, AppError> {
+) -> Result<Option<session::Model>, AppError> {
     let id = session_id(token);
     let Some(row) = session::Entity::find_by_id(id.clone())
         .filter(session::Column::ExpiresAt.gt(now))
@@ -146,46 +188,88 @@ async fn load(
                 session::Column::ExpiresAt,
                 Expr::value(expiry(row.created_at, now)),
             )
-            .filter(session::Column::Id.eq(id.clone()))
+            .filter(session::Column::Id.eq(id))
             .exec(db)
             .await?;
     }
-    Ok(Some(CurrentSession {
-        id,
-        resident_id: row.resident_id,
+    Ok(Some(row))
+}
+
+/// A resident's (or an anonymous flash-only) session; never a staff one.
+async fn resident_session(
+    db: &impl ConnectionTrait,
+    token: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentSession>, AppError> {
+    Ok(load(db, token, now)
+        .await?
+        .filter(|row| row.staff_id.is_none())
+        .map(|row| CurrentSession {
+            id: row.id,
+            resident_id: row.resident_id,
+            flash: row.flash.and_then(|f| serde_json::from_value(f).ok()),
+        }))
+}
+
+/// A staff session whose member is still active.
+async fn staff_session(
+    db: &impl ConnectionTrait,
+    token: &str,
+    ip: Option<String>,
+    now: DateTime<Utc>,
+) -> Result<Option<CurrentStaff>, AppError> {
+    let Some(row) = load(db, token, now).await? else {
+        return Ok(None);
+    };
+    let Some(staff_id) = row.staff_id else {
+        return Ok(None);
+    };
+    let Some(member) = staff_accounts::member(db, staff_id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(CurrentStaff {
+        session_id: row.id,
+        actor: StaffActor { member, ip },
         flash: row.flash.and_then(|f| serde_json::from_value(f).ok()),
     }))
 }
 
-/// Finds the request's session and puts it into the request's extensions. A cookie whose
-/// session has expired or was ended is cleared.
+/// Finds the request's sessions (the resident's and the staff member's cookie) and puts
+/// them into the request's extensions. A cookie whose session has expired or was ended is
+/// cleared.
 pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let Some(token) = token_from(request.headers()) else {
-        return next.run(request).await;
-    };
-    let found = match load(&state.db, &token, Utc::now()).await {
-        Ok(found) => found,
-        Err(err) => {
-            tracing::warn!(error = %err, "session lookup failed");
-            None
-        }
-    };
+    let now = Utc::now();
     let secure = is_https(request.headers(), state.settings.secure_cookies);
-    match found {
-        Some(session) => {
-            request.extensions_mut().insert(session);
-            next.run(request).await
-        }
-        None => {
-            let mut response = next.run(request).await;
-            if !response.headers().contains_key(header::SET_COOKIE) {
-                response
-                    .headers_mut()
-                    .append(header::SET_COOKIE, clear_cookie(secure));
+    let mut clear = Vec::new();
+    if let Some(token) = token_from(request.headers(), COOKIE) {
+        match resident_session(&state.db, &token, now).await {
+            Ok(Some(session)) => {
+                request.extensions_mut().insert(session);
             }
-            response
+            Ok(None) => clear.push(clear_cookie(secure)),
+            Err(err) => tracing::warn!(error = %err, "session lookup failed"),
         }
     }
+    if let Some(token) = token_from(request.headers(), STAFF_COOKIE) {
+        let ip = request
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string());
+        match staff_session(&state.db, &token, ip, now).await {
+            Ok(Some(staff)) => {
+                request.extensions_mut().insert(staff);
+            }
+            Ok(None) => clear.push(clear_staff_cookie(secure)),
+            Err(err) => tracing::warn!(error = %err, "staff session lookup failed"),
+        }
+    }
+    let mut response = next.run(request).await;
+    if !response.headers().contains_key(header::SET_COOKIE) {
+        for cookie in clear {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+    }
+    response
 }
 
 #[cfg(test)]
@@ -218,11 +302,12 @@ mod tests {
             header::COOKIE,
             HeaderValue::from_str(&format!("x=1; {COOKIE}={token}")).unwrap(),
         );
-        assert_eq!(token_from(&headers), Some(token));
+        assert_eq!(token_from(&headers, COOKIE), Some(token));
+        assert_eq!(token_from(&headers, STAFF_COOKIE), None);
         headers.insert(
             header::COOKIE,
             HeaderValue::from_static("ms_session=../../etc"),
         );
-        assert_eq!(token_from(&headers), None);
+        assert_eq!(token_from(&headers, COOKIE), None);
     }
 }

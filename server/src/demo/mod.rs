@@ -133,8 +133,8 @@ pub async fn regenerate(
 
 async fn wipe(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     // Tables that reference the demo's rows and that the demo does not fill itself.
+    wipe_audit_log(db).await?;
     let dependents = [
-        "audit_log",
         "escalation",
         "complaint",
         "notification",
@@ -155,6 +155,22 @@ async fn wipe(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         db.execute_unprepared(&format!("DELETE FROM {table}"))
             .await?;
     }
+    Ok(())
+}
+
+/// The audit log refuses deletes (append-only); a demo reset empties it on purpose, with
+/// TRUNCATE on PostgreSQL (row triggers do not fire) and by lifting SQLite's trigger for
+/// the moment.
+async fn wipe_audit_log(db: &impl ConnectionTrait) -> Result<(), DbErr> {
+    if db.get_database_backend() == DbBackend::Postgres {
+        db.execute_unprepared("TRUNCATE audit_log").await?;
+        return Ok(());
+    }
+    db.execute_unprepared("DROP TRIGGER IF EXISTS audit_log_no_delete")
+        .await?;
+    db.execute_unprepared("DELETE FROM audit_log").await?;
+    db.execute_unprepared(migrations::APPEND_ONLY_SQLITE[1])
+        .await?;
     Ok(())
 }
 

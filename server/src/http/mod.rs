@@ -7,7 +7,7 @@ pub mod locale;
 
 use crate::config::Settings;
 use crate::state::AppState;
-use crate::{api, auth, portal};
+use crate::{api, auth, console, portal};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -41,6 +41,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         .route("/lang/{locale}", get(language::switch_language))
         .nest("/api/v1", api::v1::router())
         .merge(portal::router())
+        .merge(console::router())
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())

@@ -125,3 +125,12 @@ pub async fn put_profile(
     apply_update(&state, id, &form).await?;
     Ok(Json(profile::profile(&state.db, id, Utc::now()).await?))
 }
+
+/// Which staff department looked at the resident's record or applications, and when (the
+/// last 100).
+pub async fn record_accesses(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+) -> Result<Json<Vec<app::domain::console::RecordAccess>>, ApiError> {
+    Ok(Json(app::store::audit::accesses_of(&state.db, id).await?))
+}

@@ -204,6 +204,15 @@ pub async fn download(
     Path(attachment): Path<i64>,
 ) -> Result<Response, ApiError> {
     let found = applications::downloadable_attachment(&state.db, id, attachment).await?;
+    attachment_response(&state, found).await
+}
+
+/// A stored file as a download that no browser renders in place.
+pub async fn attachment_response(
+    state: &AppState,
+    found: app::store::entities::attachment::Model,
+) -> Result<Response, ApiError> {
+    let attachment = found.id;
     let bytes = files::read(&state.settings.upload_dir, &found.sha256)
         .await
         .map_err(|err| {

@@ -3,6 +3,8 @@
 pub mod account;
 pub mod applications;
 pub mod catalog;
+pub mod catalog_admin;
+pub mod console;
 pub mod inbox;
 
 use crate::http::error::ApiError;
@@ -26,6 +28,7 @@ pub fn router() -> Router<AppState> {
             "/me/profile",
             get(account::get_profile).put(account::put_profile),
         )
+        .route("/me/record-accesses", get(account::record_accesses))
         .route(
             "/me/applications",
             get(applications::list).post(applications::create),
@@ -52,7 +55,64 @@ pub fn router() -> Router<AppState> {
         .route("/me/notifications", get(inbox::list))
         .route("/me/notifications/read", post(inbox::mark_read))
         .route("/me/events", get(inbox::events))
+        .nest("/staff", staff_router())
         .fallback(|| async { ApiError::from(AppError::not_found()) })
+}
+
+/// The staff console's API.
+fn staff_router() -> Router<AppState> {
+    Router::new()
+        .route("/session", post(console::sign_in).delete(console::sign_out))
+        .route("/me", get(console::me))
+        .route("/home", get(console::home))
+        .route("/queue", get(console::queue_page))
+        .route("/cases/{number}", get(console::case))
+        .route("/cases/{number}/actions", post(console::act))
+        .route("/attachments/{id}", get(console::download))
+        .route("/residents", get(console::search_residents))
+        .route("/residents/{id}", get(console::resident))
+        .route("/residents/{id}/reveal", post(console::reveal))
+        .route("/residents/{id}/tags", post(console::add_tag))
+        .route(
+            "/residents/{id}/tags/{code}/remove",
+            post(console::remove_tag),
+        )
+        .route("/audit", get(console::audit_search))
+        .route("/audit.csv", get(console::audit_csv))
+        .route("/sessions", get(console::sessions))
+        .route("/sessions/{id}", delete(console::end_session))
+        .route(
+            "/catalog/services",
+            get(catalog_admin::list_services).post(catalog_admin::create_service),
+        )
+        .route(
+            "/catalog/services/{code}",
+            get(catalog_admin::get_service).put(catalog_admin::update_service),
+        )
+        .route(
+            "/catalog/services/{code}/publish",
+            post(catalog_admin::publish_service),
+        )
+        .route(
+            "/catalog/services/{code}/unpublish",
+            post(catalog_admin::unpublish_service),
+        )
+        .route(
+            "/catalog/bundles",
+            get(catalog_admin::list_bundles).post(catalog_admin::create_bundle),
+        )
+        .route(
+            "/catalog/bundles/{code}",
+            get(catalog_admin::get_bundle).put(catalog_admin::update_bundle),
+        )
+        .route(
+            "/catalog/bundles/{code}/publish",
+            post(catalog_admin::publish_bundle),
+        )
+        .route(
+            "/catalog/bundles/{code}/unpublish",
+            post(catalog_admin::unpublish_bundle),
+        )
 }
 
 /// API routes that take files (a larger body limit).

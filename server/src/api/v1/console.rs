@@ -1,0 +1,264 @@
+//! The staff console's JSON API under `/api/v1/staff`: sign-in, the queue, cases and their
+//! actions, resident records, the audit log and staff sessions. Every handler checks the
+//! staff session; scope and role are checked again inside each store function.
+
+use crate::auth::{Staff, session, staff as staff_auth};
+use crate::console::commands::{self, CaseCommand};
+use crate::http::error::ApiError;
+use crate::state::AppState;
+use app::domain::application::ApplicationDetail;
+use app::domain::console::{
+    AuditPage, AuditQuery, CaseView, ConsoleHome, PersonalField, QueueFilter, QueuePage,
+    ResidentHit, ResidentRecord, StaffSessionView,
+};
+use app::domain::staff::StaffMember;
+use app::store::{CurrentStaff, audit, cases, queue, resident_records, staff_accounts};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+/// Sign in as staff: sets the staff cookie, returns who signed in.
+pub async fn sign_in(
+    State(state): State<AppState>,
+    parts: Parts,
+    Json(form): Json<staff_auth::StaffSignIn>,
+) -> Result<Response, ApiError> {
+    let token = staff_auth::sign_in(&state, &form, &parts).await?;
+    let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
+    let member = staff_accounts::find_for_sign_in(&state.db, &form.username)
+        .await?
+        .map(|(id, _)| id);
+    let me = match member {
+        Some(id) => staff_accounts::member(&state.db, id).await?,
+        None => None,
+    };
+    Ok((
+        StatusCode::OK,
+        [(
+            header::SET_COOKIE,
+            session::set_staff_cookie(&token, secure),
+        )],
+        Json(me),
+    )
+        .into_response())
+}
+
+/// Sign out of the console.
+pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> Result<Response, ApiError> {
+    if let Some(current) = parts.extensions.get::<CurrentStaff>() {
+        session::destroy(&state.db, &current.session_id).await?;
+    }
+    let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, session::clear_staff_cookie(secure))],
+    )
+        .into_response())
+}
+
+pub async fn me(Staff(actor): Staff) -> Json<StaffMember> {
+    Json(actor.member)
+}
+
+pub async fn home(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+) -> Result<Json<ConsoleHome>, ApiError> {
+    Ok(Json(queue::home(&state.db, &actor, Utc::now()).await?))
+}
+
+pub async fn queue_page(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Query(filter): Query<QueueFilter>,
+) -> Result<Json<QueuePage>, ApiError> {
+    Ok(Json(
+        queue::page(&state.db, &actor, filter, Utc::now()).await?,
+    ))
+}
+
+pub async fn case(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Path(number): Path<String>,
+) -> Result<Json<CaseView>, ApiError> {
+    Ok(Json(
+        cases::view(&state.db, &actor, &number, Utc::now()).await?,
+    ))
+}
+
+/// Act on a case. A stale `version` gets 409 `conflict`; the current state is then a GET
+/// away.
+pub async fn act(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Path(number): Path<String>,
+    Json(command): Json<CaseCommand>,
+) -> Result<Json<ApplicationDetail>, ApiError> {
+    commands::run(&state, &actor, &number, command).await?;
+    let view = cases::view(&state.db, &actor, &number, Utc::now()).await?;
+    Ok(Json(view.detail))
+}
+
+#[derive(Deserialize)]
+pub struct Search {
+    #[serde(default)]
+    pub q: String,
+}
+
+pub async fn search_residents(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Query(search): Query<Search>,
+) -> Result<Json<Vec<ResidentHit>>, ApiError> {
+    Ok(Json(
+        resident_records::search(&state.db, &actor, &search.q).await?,
+    ))
+}
+
+pub async fn resident(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<i64>,
+) -> Result<Json<ResidentRecord>, ApiError> {
+    Ok(Json(
+        resident_records::view(&state.db, &actor, id, Utc::now()).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct RevealRequest {
+    pub field: PersonalField,
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[derive(Serialize)]
+pub struct Revealed {
+    pub field: PersonalField,
+    pub value: String,
+}
+
+/// Show a masked value in full; the reason is required and recorded.
+pub async fn reveal(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<i64>,
+    Json(request): Json<RevealRequest>,
+) -> Result<Json<Revealed>, ApiError> {
+    let value = resident_records::reveal(
+        &state.db,
+        &actor,
+        id,
+        request.field,
+        &request.reason,
+        Utc::now(),
+    )
+    .await?;
+    Ok(Json(Revealed {
+        field: request.field,
+        value,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct TagRequest {
+    pub tag: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn add_tag(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<i64>,
+    Json(request): Json<TagRequest>,
+) -> Result<StatusCode, ApiError> {
+    resident_records::add_tag(
+        &state.db,
+        &actor,
+        id,
+        &request.tag,
+        &request.reason,
+        Utc::now(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct Reason {
+    #[serde(default)]
+    pub reason: String,
+}
+
+pub async fn remove_tag(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Path((id, code)): Path<(i64, String)>,
+    Json(request): Json<Reason>,
+) -> Result<StatusCode, ApiError> {
+    resident_records::remove_tag(&state.db, &actor, id, &code, &request.reason, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn audit_search(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Query(query): Query<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    Ok(Json(audit::search(&state.db, &actor, query).await?))
+}
+
+/// The search's result as CSV.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Query(query): Query<AuditQuery>,
+) -> Result<Response, ApiError> {
+    let csv = audit::export_csv(&state.db, &actor, &query, Utc::now()).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"audit-log.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        csv,
+    )
+        .into_response())
+}
+
+pub async fn sessions(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+) -> Result<Json<Vec<StaffSessionView>>, ApiError> {
+    Ok(Json(
+        staff_accounts::sessions(&state.db, &actor, Utc::now()).await?,
+    ))
+}
+
+pub async fn end_session(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    staff_accounts::end_session(&state.db, &actor, &id, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A file handed in with a case the member of staff may see.
+pub async fn download(
+    State(state): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let found = cases::attachment_for_staff(&state.db, &actor, id, Utc::now()).await?;
+    super::applications::attachment_response(&state, found).await
+}
