@@ -37,3 +37,9 @@ pub async fn take_flash(form: String) -> Result<Option<Flash>, AppError> {
 pub async fn get_profile() -> Result<Profile, AppError> {
     crate::store::profile::profile(&super::db()?, super::resident_id()?, chrono::Utc::now()).await
 }
+
+/// Which staff department looked at the resident's record or applications, and when.
+#[server(prefix = "/rpc", endpoint = "me/record-accesses", input = GetUrl)]
+pub async fn record_accesses() -> Result<Vec<crate::domain::console::RecordAccess>, AppError> {
+    crate::store::audit::accesses_of(&super::db()?, super::resident_id()?).await
+}

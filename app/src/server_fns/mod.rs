@@ -4,6 +4,7 @@
 pub mod account;
 pub mod applications;
 pub mod catalog;
+pub mod console;
 pub mod inbox;
 
 /// The database handle the server puts into the Leptos context.
@@ -33,5 +34,25 @@ pub(crate) fn resident_id() -> Result<i64, crate::domain::error::AppError> {
     use crate::domain::error::{AppError, ErrorCode};
     session()
         .and_then(|s| s.resident_id)
+        .ok_or(AppError::new(ErrorCode::Unauthenticated))
+}
+
+/// The request's staff session, as the server's session layer found it.
+#[cfg(feature = "ssr")]
+pub(crate) fn current_staff() -> Option<crate::store::CurrentStaff> {
+    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::store::CurrentStaff>()
+            .cloned()
+    })
+}
+
+/// The signed-in member of staff, or "please sign in".
+#[cfg(feature = "ssr")]
+pub(crate) fn staff() -> Result<crate::store::StaffActor, crate::domain::error::AppError> {
+    use crate::domain::error::{AppError, ErrorCode};
+    current_staff()
+        .map(|s| s.actor)
         .ok_or(AppError::new(ErrorCode::Unauthenticated))
 }

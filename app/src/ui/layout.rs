@@ -2,8 +2,10 @@
 //! (with the live unread badge) and language switch, main landmark, footer.
 
 use crate::domain::account::Viewer;
+use crate::domain::staff::Permission;
 use crate::i18n::*;
 use crate::server_fns::account::get_viewer;
+use crate::server_fns::console::staff_me;
 use crate::ui::live::{Live, connect};
 use crate::ui::url::encode_query_value;
 use leptos::prelude::*;
@@ -13,9 +15,33 @@ use leptos_router::hooks::use_location;
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let live = Live::provide();
-    let viewer = Resource::new(|| (), |_| get_viewer());
+    let location = use_location();
+    // The console (/admin) has its own header; pages are otherwise the same frame.
+    let in_console = move || location.pathname.get().starts_with("/admin");
     view! {
         <a class="skip-link" href="#main">{t!(i18n, app.skip_to_content)}</a>
+        <Show when=in_console fallback=move || view! { <ResidentHeader live /> }>
+            <ConsoleHeader />
+        </Show>
+        <div class="live-region" role="status" aria-live="polite" aria-atomic="true">
+            {move || live.announcement.get().map(|text| view! { <p class="toast">{text}</p> })}
+        </div>
+        <main id="main" class="site-main" tabindex="-1">
+            {children()}
+        </main>
+        <footer class="site-footer">
+            <p>{t!(i18n, footer.hotline)}</p>
+            <p>{t!(i18n, footer.about)}</p>
+        </footer>
+    }
+}
+
+/// The residents' header: brand, navigation, account links with the live unread badge.
+#[component]
+fn ResidentHeader(live: Live) -> impl IntoView {
+    let i18n = use_i18n();
+    let viewer = Resource::new(|| (), |_| get_viewer());
+    view! {
         <header class="site-header">
             <div class="site-header__inner">
                 <a class="brand" href="/">
@@ -35,16 +61,45 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </nav>
             </div>
         </header>
-        <div class="live-region" role="status" aria-live="polite" aria-atomic="true">
-            {move || live.announcement.get().map(|text| view! { <p class="toast">{text}</p> })}
-        </div>
-        <main id="main" class="site-main" tabindex="-1">
-            {children()}
-        </main>
-        <footer class="site-footer">
-            <p>{t!(i18n, footer.hotline)}</p>
-            <p>{t!(i18n, footer.about)}</p>
-        </footer>
+    }
+}
+
+/// The console's header: who is signed in, and the sections their role may open.
+#[component]
+fn ConsoleHeader() -> impl IntoView {
+    let i18n = use_i18n();
+    let me = Resource::new(|| (), |_| staff_me());
+    view! {
+        <header class="site-header site-header--console">
+            <div class="site-header__inner">
+                <a class="brand" href="/admin">
+                    <span class="brand__mark" aria-hidden="true">"民"</span>
+                    <span class="brand__name">{t!(i18n, console.brand)}</span>
+                </a>
+                <nav class="site-nav" aria-label=move || td_string!(i18n.get_locale(), console.nav_label)>
+                    <Suspense>
+                        {move || Suspend::new(async move {
+                            me.await.ok().flatten().map(|member| {
+                                let may = |p: Permission| member.may(p);
+                                view! {
+                                    <a href="/admin">{t!(i18n, console.home_title)}</a>
+                                    <a href="/admin/queue">{t!(i18n, console.queue_title)}</a>
+                                    <a href="/admin/residents">{t!(i18n, console.residents_title)}</a>
+                                    {may(Permission::SearchAudit).then(|| view! { <a href="/admin/audit">{t!(i18n, console.audit_title)}</a> })}
+                                    {may(Permission::ManageCatalog).then(|| view! { <a href="/admin/catalog">{t!(i18n, console.catalog_title)}</a> })}
+                                    {may(Permission::ManageStaffSessions).then(|| view! { <a href="/admin/sessions">{t!(i18n, console.sessions_title)}</a> })}
+                                    <span class="site-nav__who" data-testid="staff-name">{member.name.clone()}</span>
+                                    <form method="post" action="/admin/forms/sign-out" class="inline-form">
+                                        <button type="submit" class="link-button">{t!(i18n, nav.sign_out)}</button>
+                                    </form>
+                                }
+                            })
+                        })}
+                    </Suspense>
+                    <LanguageSwitch />
+                </nav>
+            </div>
+        </header>
     }
 }
 

@@ -72,6 +72,18 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=path!("/me/messages") view=pages::messages::MessagesPage ssr=SsrMode::Async />
                         <Route path=path!("/me/profile") view=pages::profile::ProfilePage ssr=SsrMode::Async />
+                        // The staff console.
+                        <Route path=path!("/admin") view=pages::console::home::ConsoleHomePage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/sign-in") view=pages::console::sign_in::ConsoleSignInPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/queue") view=pages::console::queue::QueuePageView ssr=SsrMode::Async />
+                        <Route path=path!("/admin/cases/:number") view=pages::console::case::CasePage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/residents") view=pages::console::resident::ResidentSearchPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/residents/:id") view=pages::console::resident::ResidentPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/audit") view=pages::console::audit::AuditLogPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/catalog") view=pages::console::catalog::CatalogPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/catalog/services/:code") view=pages::console::catalog::ServiceEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/catalog/bundles/:code") view=pages::console::catalog::BundleEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/sessions") view=pages::console::sessions::StaffSessionsPage ssr=SsrMode::Async />
                     </Routes>
                 </layout::Layout>
             </Router>

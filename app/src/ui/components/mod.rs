@@ -6,3 +6,4 @@ pub mod service_card;
 pub mod status;
 pub mod status_chip;
 pub mod time;
+pub mod timeline;

@@ -42,11 +42,15 @@ pub fn SignInRequired() -> impl IntoView {
             format!("{path}?{search}")
         }
     };
+    // The console has its own sign-in.
     let href = move || {
-        format!(
-            "/sign-in?next={}",
-            crate::ui::url::encode_query_value(&here())
-        )
+        let here = here();
+        let page = if here.starts_with("/admin") {
+            "/admin/sign-in"
+        } else {
+            "/sign-in"
+        };
+        format!("{page}?next={}", crate::ui::url::encode_query_value(&here))
     };
     #[cfg(feature = "ssr")]
     leptos_axum::redirect(&href());

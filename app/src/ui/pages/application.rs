@@ -2,7 +2,7 @@
 //! the answers and files, and what the resident can do next (supplement, withdraw). While
 //! the page is open, changes arrive live and the page reloads its data in place.
 
-use crate::domain::application::{ApplicationDetail, ApplicationStatus, EventActor, TimelineEvent};
+use crate::domain::application::{ApplicationDetail, ApplicationStatus};
 use crate::domain::form::is_locked;
 use crate::i18n::*;
 use crate::server_fns::applications::get_application;
@@ -10,6 +10,7 @@ use crate::ui::components::facts::{Localized, PromisedDays};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::status_chip::StatusChip;
 use crate::ui::components::time::{Day, When};
+use crate::ui::components::timeline::TimelineItem;
 use crate::ui::live::use_live;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -179,37 +180,5 @@ fn Detail(detail: ApplicationDetail, just_submitted: bool) -> impl IntoView {
                 </section>
             })}
         </article>
-    }
-}
-
-#[component]
-fn TimelineItem(event: TimelineEvent) -> impl IntoView {
-    let i18n = use_i18n();
-    let kind = event.kind.clone();
-    let what = move || {
-        let locale = i18n.get_locale();
-        match (kind.as_str(), event.to_status) {
-            ("resubmitted", _) => td_string!(locale, apps.event_resubmitted).to_owned(),
-            (_, Some(status)) => status.label(locale).to_owned(),
-            _ => td_string!(locale, apps.event_comment).to_owned(),
-        }
-    };
-    let who = move || {
-        let locale = i18n.get_locale();
-        match &event.actor {
-            EventActor::Resident { name } => name.clone(),
-            EventActor::Staff { department } => department
-                .as_ref()
-                .map(|d| d.pick(locale == Locale::en).to_owned())
-                .unwrap_or_else(|| td_string!(locale, apps.staff).to_owned()),
-            EventActor::System => td_string!(locale, apps.system).to_owned(),
-        }
-    };
-    view! {
-        <li class="timeline__item" data-kind=event.kind.clone()>
-            <p class="timeline__what">{what}</p>
-            <p class="timeline__meta"><When at=event.at /> " · " {who}</p>
-            {event.comment.clone().map(|c| view! { <p class="timeline__comment">{c}</p> })}
-        </li>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod application;
 pub mod apply;
+pub mod console;
 pub mod home;
 pub mod messages;
 pub mod my_applications;

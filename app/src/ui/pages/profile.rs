@@ -1,12 +1,15 @@
 //! The profile (我的资料): contact details, address and preferences that every form is
 //! prefilled from; the household, and who may apply on whose behalf (代办).
 
+use crate::domain::console::RecordAccess;
 use crate::domain::profile::Profile;
 use crate::domain::validation::{Flash, Problem};
 use crate::i18n::*;
-use crate::server_fns::account::{get_profile, take_flash};
+use crate::server_fns::account::{get_profile, record_accesses, take_flash};
+use crate::ui::components::facts::Localized;
 use crate::ui::components::forms::{ErrorSummary, TextInput};
 use crate::ui::components::status::{ErrorNotice, Loading};
+use crate::ui::components::time::When;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -18,6 +21,7 @@ pub fn ProfilePage() -> impl IntoView {
     let key = move || query.with(|q| (q.get("retry"), q.get("saved").is_some()));
     let profile = Resource::new(key, |_| get_profile());
     let flash = Resource::new(key, |_| take_flash("profile".into()));
+    let accesses = Resource::new(|| (), |_| record_accesses());
     view! {
         <Title text=move || td_string!(i18n.get_locale(), profile.title).to_owned() />
         <h1>{t!(i18n, profile.title)}</h1>
@@ -31,6 +35,59 @@ pub fn ProfilePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <Suspense>
+            {move || Suspend::new(async move {
+                accesses.await.ok().map(|accesses| view! { <RecordAccesses accesses /> })
+            })}
+        </Suspense>
+    }
+}
+
+/// Which staff department looked at the resident's record or applications, and when.
+#[component]
+fn RecordAccesses(accesses: Vec<RecordAccess>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="section" aria-labelledby="record-accesses">
+            <h2 id="record-accesses">{t!(i18n, profile.accesses_title)}</h2>
+            <p class="field__hint">{t!(i18n, profile.accesses_hint)}</p>
+            {if accesses.is_empty() {
+                view! { <p>{t!(i18n, profile.accesses_none)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="record-list" data-testid="record-accesses">
+                        {accesses.into_iter().map(|a| {
+                            let action = a.action.clone();
+                            let what = move || {
+                                let locale = i18n.get_locale();
+                                if action.starts_with("resident.reveal") {
+                                    td_string!(locale, profile.access_reveal)
+                                } else if action.starts_with("resident.tag") {
+                                    td_string!(locale, profile.access_tag)
+                                } else if action.starts_with("resident.") {
+                                    td_string!(locale, profile.access_record)
+                                } else if action == "application.view" || action == "attachment.download" {
+                                    td_string!(locale, profile.access_application)
+                                } else {
+                                    td_string!(locale, profile.access_handled)
+                                }
+                            };
+                            view! {
+                                <li data-action=a.action.clone()>
+                                    <When at=a.at /> " · "
+                                    {match a.department {
+                                        Some(d) => view! { <Localized text=d /> }.into_any(),
+                                        None => view! { {t!(i18n, profile.access_oversight)} }.into_any(),
+                                    }}
+                                    " · " {what}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                .into_any()
+            }}
+        </section>
     }
 }
 

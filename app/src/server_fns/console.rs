@@ -1,0 +1,97 @@
+//! Server functions of the staff console's pages. Each reads the staff session and calls a
+//! store function, which checks role and department scope itself.
+
+use crate::domain::console::{
+    AuditPage, AuditQuery, CaseView, ConsoleHome, QueueFilter, QueuePage, ResidentHit,
+    ResidentRecord, StaffSessionView,
+};
+use crate::domain::error::AppError;
+use crate::domain::staff::StaffMember;
+use crate::domain::validation::Flash;
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+/// The signed-in member of staff, or None.
+#[server(prefix = "/rpc", endpoint = "staff/me", input = GetUrl)]
+pub async fn staff_me() -> Result<Option<StaffMember>, AppError> {
+    Ok(super::current_staff().map(|s| s.actor.member))
+}
+
+/// The outcome of the last console form post of `form`, once.
+#[server(prefix = "/rpc", endpoint = "staff/flash", input = GetUrl)]
+pub async fn take_staff_flash(form: String) -> Result<Option<Flash>, AppError> {
+    let Some(current) = super::current_staff() else {
+        return Ok(None);
+    };
+    match current.flash {
+        Some(flash) if flash.form == form => {
+            crate::store::sessions::clear_flash(&super::db()?, &current.session_id).await?;
+            Ok(Some(flash))
+        }
+        _ => Ok(None),
+    }
+}
+
+#[server(prefix = "/rpc", endpoint = "staff/home", input = GetUrl)]
+pub async fn get_console_home() -> Result<ConsoleHome, AppError> {
+    crate::store::queue::home(&super::db()?, &super::staff()?, chrono::Utc::now()).await
+}
+
+#[server(prefix = "/rpc", endpoint = "staff/queue", input = GetUrl)]
+pub async fn get_queue(filter: Option<QueueFilter>) -> Result<QueuePage, AppError> {
+    // Optional: an empty filter travels as an empty query string.
+    let filter = filter.unwrap_or_default();
+    crate::store::queue::page(&super::db()?, &super::staff()?, filter, chrono::Utc::now()).await
+}
+
+#[server(prefix = "/rpc", endpoint = "staff/case", input = GetUrl)]
+pub async fn get_case(number: String) -> Result<CaseView, AppError> {
+    crate::store::cases::view(&super::db()?, &super::staff()?, &number, chrono::Utc::now()).await
+}
+
+#[server(prefix = "/rpc", endpoint = "staff/resident", input = GetUrl)]
+pub async fn get_resident_record(id: i64) -> Result<ResidentRecord, AppError> {
+    crate::store::resident_records::view(&super::db()?, &super::staff()?, id, chrono::Utc::now())
+        .await
+}
+
+#[server(prefix = "/rpc", endpoint = "staff/residents", input = GetUrl)]
+pub async fn find_residents(q: String) -> Result<Vec<ResidentHit>, AppError> {
+    crate::store::resident_records::search(&super::db()?, &super::staff()?, &q).await
+}
+
+#[server(prefix = "/rpc", endpoint = "staff/audit", input = GetUrl)]
+pub async fn get_audit_page(query: Option<AuditQuery>) -> Result<AuditPage, AppError> {
+    // Optional: an empty query travels as an empty query string.
+    let query = query.unwrap_or_default();
+    crate::store::audit::search(&super::db()?, &super::staff()?, query).await
+}
+
+#[server(prefix = "/rpc", endpoint = "staff/sessions", input = GetUrl)]
+pub async fn get_staff_sessions() -> Result<Vec<StaffSessionView>, AppError> {
+    crate::store::staff_accounts::sessions(&super::db()?, &super::staff()?, chrono::Utc::now())
+        .await
+}
+
+#[server(prefix = "/rpc", endpoint = "staff/catalog", input = GetUrl)]
+pub async fn get_catalog() -> Result<crate::domain::catalog_admin::CatalogOverview, AppError> {
+    crate::store::catalog_admin::overview(&super::db()?, &super::staff()?).await
+}
+
+/// The service form; `code` None for a new service.
+#[server(prefix = "/rpc", endpoint = "staff/service-editor", input = GetUrl)]
+pub async fn get_service_editor(
+    code: Option<String>,
+) -> Result<crate::domain::catalog_admin::ServiceEditor, AppError> {
+    crate::store::catalog_admin::service_editor(&super::db()?, &super::staff()?, code.as_deref())
+        .await
+}
+
+/// The bundle form; `code` None for a new bundle.
+#[server(prefix = "/rpc", endpoint = "staff/bundle-editor", input = GetUrl)]
+pub async fn get_bundle_editor(
+    code: Option<String>,
+) -> Result<crate::domain::catalog_admin::BundleEditor, AppError> {
+    crate::store::catalog_admin::bundle_editor(&super::db()?, &super::staff()?, code.as_deref())
+        .await
+}

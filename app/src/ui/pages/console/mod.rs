@@ -1,0 +1,81 @@
+//! The staff console's pages under `/admin`: sign-in, home, queue, case, resident 360,
+//! audit log and staff sessions. Every page reads through a server function that checks the
+//! staff session, role and department again; links and buttons only mirror what is allowed.
+
+pub mod audit;
+pub mod case;
+pub mod catalog;
+pub mod home;
+pub mod queue;
+pub mod resident;
+pub mod sessions;
+pub mod sign_in;
+
+use crate::domain::console::Urgency;
+use crate::domain::error::ErrorCode;
+use crate::domain::validation::Flash;
+use crate::i18n::*;
+use leptos::prelude::*;
+
+/// "已超期" / "24小时内到期" next to a task: a word, with the colour only as a second cue.
+#[component]
+pub fn UrgencyTag(urgency: Urgency) -> impl IntoView {
+    let i18n = use_i18n();
+    match urgency {
+        Urgency::Overdue => Some(
+            view! { <span class="urgency urgency--overdue" data-urgency="overdue">{t!(i18n, console.overdue)}</span> }
+                .into_any(),
+        ),
+        Urgency::DueSoon => Some(
+            view! { <span class="urgency urgency--due-soon" data-urgency="due_soon">{t!(i18n, console.due_soon)}</span> }
+                .into_any(),
+        ),
+        Urgency::Normal => None,
+    }
+}
+
+/// The outcome of the last console form: its problem in an alert, or that it was done.
+#[component]
+pub fn FlashNotice(flash: Option<Flash>) -> impl IntoView {
+    let i18n = use_i18n();
+    let flash = flash?;
+    Some(match flash.error {
+        Some(code) => {
+            let conflict = code == ErrorCode::Conflict;
+            let details: Vec<String> = flash
+                .errors
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}: {}",
+                        e.field,
+                        e.problem.message(i18n.get_locale_untracked())
+                    )
+                })
+                .collect();
+            view! {
+                <div class="notice notice--error" role="alert" data-testid="console-error" data-error-code=format!("{code:?}")>
+                    <p>{move || code.message(i18n.get_locale()).to_owned()}</p>
+                    {conflict.then(|| view! { <p>{t!(i18n, console.conflict_hint)}</p> })}
+                    {(!details.is_empty()).then(|| view! {
+                        <ul>{details.into_iter().map(|d| view! { <li>{d}</li> }).collect_view()}</ul>
+                    })}
+                </div>
+            }
+            .into_any()
+        }
+        None if flash.form == "case"
+            || flash.form == "tag"
+            || flash.form == "untag"
+            || flash.form == "sessions" =>
+        {
+            view! {
+                <div class="notice notice--success" role="status" data-testid="console-done">
+                    <p>{t!(i18n, console.done)}</p>
+                </div>
+            }
+            .into_any()
+        }
+        None => ().into_any(),
+    })
+}
