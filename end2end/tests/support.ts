@@ -3,7 +3,13 @@
  * page, collects console errors, and small readers of what the resident sees.
  */
 import { execFileSync } from 'node:child_process';
-import { test as base, expect, type Locator, type Page } from '@playwright/test';
+import {
+  test as base,
+  expect,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from '@playwright/test';
 
 declare global {
   interface Window {
@@ -40,6 +46,12 @@ function trackWasmInstantiation(): void {
 type Fixtures = {
   /** Console errors and uncaught page errors seen so far in this test. */
   consoleErrors: string[];
+  /**
+   * Opens a page in a new browser context of its own (its own cookies: a second person, or
+   * staff next to a resident), tracking hydration like `page`. Desktop-sized by default;
+   * every context is closed when the test ends.
+   */
+  openPage: (options?: BrowserContextOptions) => Promise<Page>;
 };
 
 export const test = base.extend<Fixtures>({
@@ -57,6 +69,21 @@ export const test = base.extend<Fixtures>({
     });
     page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
     await use(errors);
+  },
+  openPage: async ({ browser, baseURL }, use) => {
+    const contexts: { close(): Promise<void> }[] = [];
+    await use(async (options = {}) => {
+      const context = await browser.newContext({
+        baseURL,
+        locale: 'zh-CN',
+        viewport: { width: 1280, height: 800 },
+        ...options,
+      });
+      contexts.push(context);
+      await context.addInitScript(trackWasmInstantiation);
+      return context.newPage();
+    });
+    for (const context of contexts) await context.close();
   },
 });
 
@@ -256,4 +283,13 @@ export function actAsStaff(number: string, action: string, ...args: string[]): v
     env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, RUST_LOG: 'warn' },
     stdio: 'pipe',
   });
+}
+
+/** Signs in to the staff console through its sign-in page (its own cookie, `ms_staff`). */
+export async function staffSignIn(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.goto('/admin/sign-in');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码', { exact: true }).fill(password);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page).toHaveURL(/\/admin(\?.*)?$/);
 }

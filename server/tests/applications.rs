@@ -115,20 +115,40 @@ async fn submitted_application(session: &Session<'_>, service: &Value) -> String
     number
 }
 
+/// Acts as the head of the department whose task the action applies to (the first such
+/// task, for a bundle).
 async fn staff_act(
     app: &TestApp,
     number: &str,
     action: StaffAction,
 ) -> app::store::applications::Outcome {
-    let admin = app
-        .scalar("SELECT id FROM staff WHERE username = 'admin'")
+    let from = match action {
+        StaffAction::Accept => "'submitted'",
+        StaffAction::RequestSupplement { .. } => "'submitted', 'accepted'",
+        StaffAction::Approve { .. } | StaffAction::Reject { .. } => "'accepted'",
+        StaffAction::Complete => "'approved'",
+        _ => "'submitted', 'accepted', 'supplement_requested', 'approved'",
+    };
+    let head = app
+        .scalar(&format!(
+            "SELECT s.id FROM staff s JOIN task t ON t.department_id = s.department_id \
+             JOIN application a ON a.id = t.application_id \
+             WHERE a.number = '{number}' AND s.role = 'department_head' AND t.status IN ({from}) \
+             ORDER BY t.id LIMIT 1"
+        ))
         .await;
+    let member = app::store::staff_accounts::member(&app.db, head)
+        .await
+        .unwrap()
+        .expect("an active head");
+    let actor = app::store::StaffActor { member, ip: None };
     let calendar = app::store::calendar::load(&app.db).await.unwrap();
     workflow::act(
         &app.db,
         &calendar,
-        admin,
+        &actor,
         number,
+        None,
         action,
         None,
         chrono::Utc::now(),

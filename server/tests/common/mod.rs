@@ -313,6 +313,32 @@ impl TestApp {
         Session { app: self, cookie }
     }
 
+    /// A demo staff account (`admin`, `supervisor`, `<dept>_clerk`, `<dept>_reviewer`,
+    /// `<dept>_head`), signed in to the console API; the session sends the staff cookie.
+    pub async fn staff(&self, username: &str) -> Session<'_> {
+        let response = self
+            .post_json(
+                "/api/v1/staff/session",
+                serde_json::json!({ "username": username, "password": DEMO_PASSWORD }),
+            )
+            .await;
+        assert_eq!(
+            response.status().as_u16(),
+            200,
+            "staff sign in as {username}"
+        );
+        let cookie = response
+            .headers()
+            .get_all(reqwest::header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("ms_staff=") && !v.starts_with("ms_staff=;"))
+            .and_then(|v| v.split(';').next())
+            .map(str::to_owned)
+            .expect("a staff cookie");
+        Session { app: self, cookie }
+    }
+
     /// Demo resident `n`, signed in with the demo password.
     pub async fn resident(&self, n: u64) -> Session<'_> {
         self.sign_in(&demo_mobile(n), DEMO_PASSWORD).await
