@@ -31,6 +31,8 @@ pub enum Target {
     Service(i64),
     Bundle(i64),
     StaffSession,
+    /// The audit log itself (an export).
+    AuditLog,
 }
 
 impl Target {
@@ -41,6 +43,7 @@ impl Target {
             Target::Service(id) => ("service", Some(id), None),
             Target::Bundle(id) => ("bundle", Some(id), None),
             Target::StaffSession => ("staff_session", None, None),
+            Target::AuditLog => ("audit_log", None, None),
         }
     }
 }
@@ -227,7 +230,7 @@ pub async fn export_csv(
 ) -> Result<String, AppError> {
     actor.member.require(Permission::SearchAudit)?;
     let (entries, _) = entries(db, query, 0, EXPORT_LIMIT).await?;
-    record(db, actor, "audit.export", Target::StaffSession, None, now).await?;
+    record(db, actor, "audit.export", Target::AuditLog, None, now).await?;
     let mut csv = String::from(
         "\u{feff}id,time,actor,username,role,department,action,target_kind,target_id,resident_id,reason,ip\r\n",
     );

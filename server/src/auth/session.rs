@@ -251,10 +251,7 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
         }
     }
     if let Some(token) = token_from(request.headers(), STAFF_COOKIE) {
-        let ip = request
-            .extensions()
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string());
+        let ip = crate::portal::client_ip(request.extensions().get());
         match staff_session(&state.db, &token, ip, now).await {
             Ok(Some(staff)) => {
                 request.extensions_mut().insert(staff);

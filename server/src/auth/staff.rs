@@ -20,12 +20,18 @@ pub struct StaffSignIn {
     pub password: String,
 }
 
-/// Checks the password and starts a staff session; returns the cookie's token.
+/// A new staff session: the cookie's token and who signed in.
+pub struct Started {
+    pub token: String,
+    pub staff_id: i64,
+}
+
+/// Checks the password and starts a staff session.
 pub async fn sign_in(
     state: &AppState,
     form: &StaffSignIn,
     parts: &Parts,
-) -> Result<String, AppError> {
+) -> Result<Started, AppError> {
     let now = Utc::now();
     let ip = ip_of(parts);
     let username: String = form.username.trim().chars().take(64).collect();
@@ -59,5 +65,5 @@ pub async fn sign_in(
     }
     let token = session::start_for_staff(&state.db, staff_id, &parts.headers, ip, now).await?;
     tracing::info!(staff_id, "staff signed in");
-    Ok(token)
+    Ok(Started { token, staff_id })
 }

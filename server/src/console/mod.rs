@@ -103,7 +103,7 @@ async fn sign_in(State(state): State<AppState>, parts: Parts, body: Bytes) -> Re
     };
     let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
     match staff_auth::sign_in(&state, &form, &parts).await {
-        Ok(token) => {
+        Ok(started) => {
             let next = value(&pairs, "next");
             let next = if next.starts_with("/admin") {
                 safe_next(Some(&next))
@@ -113,7 +113,7 @@ async fn sign_in(State(state): State<AppState>, parts: Parts, body: Bytes) -> Re
             (
                 [(
                     header::SET_COOKIE,
-                    session::set_staff_cookie(&token, secure),
+                    session::set_staff_cookie(&started.token, secure),
                 )],
                 Redirect::to(&next),
             )

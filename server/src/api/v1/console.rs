@@ -27,20 +27,14 @@ pub async fn sign_in(
     parts: Parts,
     Json(form): Json<staff_auth::StaffSignIn>,
 ) -> Result<Response, ApiError> {
-    let token = staff_auth::sign_in(&state, &form, &parts).await?;
+    let started = staff_auth::sign_in(&state, &form, &parts).await?;
     let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
-    let member = staff_accounts::find_for_sign_in(&state.db, &form.username)
-        .await?
-        .map(|(id, _)| id);
-    let me = match member {
-        Some(id) => staff_accounts::member(&state.db, id).await?,
-        None => None,
-    };
+    let me = staff_accounts::member(&state.db, started.staff_id).await?;
     Ok((
         StatusCode::OK,
         [(
             header::SET_COOKIE,
-            session::set_staff_cookie(&token, secure),
+            session::set_staff_cookie(&started.token, secure),
         )],
         Json(me),
     )
