@@ -16,6 +16,7 @@ mod m20261127_000006_engagement;
 mod m20261127_000007_oversight;
 mod m20261128_000008_accounts;
 mod m20261128_000009_console;
+mod m20261128_000010_ratings_loop;
 
 pub use m20261128_000009_console::APPEND_ONLY_SQLITE;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000007_oversight::Migration),
             Box::new(m20261128_000008_accounts::Migration),
             Box::new(m20261128_000009_console::Migration),
+            Box::new(m20261128_000010_ratings_loop::Migration),
         ]
     }
 }

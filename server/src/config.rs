@@ -1,6 +1,7 @@
 //! Settings, read once at start-up from the environment. Every one has a default, so the
 //! server runs with no configuration at all; the README lists them.
 
+use app::domain::satisfaction::SatisfactionPolicy;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -29,6 +30,8 @@ pub struct Settings {
     pub upload_max_bytes: usize,
     /// `MINSHENG_SECURE_COOKIES`: mark cookies Secure even without `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
+    /// Windows and thresholds of the ratings loop.
+    pub satisfaction: SatisfactionPolicy,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,8 +74,36 @@ impl Settings {
                 "a number of bytes",
             )?,
             secure_cookies: parse_bool_env("MINSHENG_SECURE_COOKIES", false)?,
+            satisfaction: satisfaction_from_env()?,
         })
     }
+}
+
+/// `MINSHENG_RATING_WINDOW_DAYS`, `MINSHENG_RECTIFICATION_DAYS`, `MINSHENG_APPEAL_DAYS`,
+/// `MINSHENG_FEEDBACK_DAYS` (working days) and `MINSHENG_SATISFACTION_ALERT` (percent).
+fn satisfaction_from_env() -> Result<SatisfactionPolicy, ConfigError> {
+    let default = SatisfactionPolicy::default();
+    let days = "a whole number of working days";
+    let percent: f64 = parse_env(
+        "MINSHENG_SATISFACTION_ALERT",
+        default.alert_threshold * 100.0,
+        "a percentage",
+    )?;
+    Ok(SatisfactionPolicy {
+        rating_window_days: parse_env(
+            "MINSHENG_RATING_WINDOW_DAYS",
+            default.rating_window_days,
+            days,
+        )?,
+        rectification_days: parse_env(
+            "MINSHENG_RECTIFICATION_DAYS",
+            default.rectification_days,
+            days,
+        )?,
+        appeal_days: parse_env("MINSHENG_APPEAL_DAYS", default.appeal_days, days)?,
+        feedback_days: parse_env("MINSHENG_FEEDBACK_DAYS", default.feedback_days, days)?,
+        alert_threshold: (percent / 100.0).clamp(0.0, 1.0),
+    })
 }
 
 /// The Leptos options (site root, package directory, address) from cargo-leptos' variables.

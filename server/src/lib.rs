@@ -9,6 +9,7 @@
 //! - [`console`]: the staff console's form posts and the case commands they share with
 //!   the API.
 //! - [`auth`]: sessions, passwords and sign-in throttling.
+//! - [`jobs`]: periodic work (lapsed rectifications, scheduled surveys), safe on many instances.
 //! - [`push`]: live events to open pages, across instances through PostgreSQL.
 //! - [`files`]: attachment storage by content hash.
 //! - [`demo`]: the deterministic demo data set and the large benchmark data set.
@@ -22,6 +23,7 @@ pub mod db;
 pub mod demo;
 pub mod files;
 pub mod http;
+pub mod jobs;
 pub mod portal;
 pub mod push;
 pub mod state;

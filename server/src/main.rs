@@ -163,6 +163,7 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> anyhow::R
     }
     let leptos_options = config::leptos_options()?;
     let addr = leptos_options.site_addr;
+    server::jobs::spawn(db.clone());
     let app = http::router(
         AppState::new(db, leptos_options, settings.clone()),
         &settings,

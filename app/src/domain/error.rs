@@ -45,6 +45,10 @@ pub enum ErrorCode {
     InvalidStateChange,
     /// Someone else changed it first; reload and try again.
     Conflict,
+    /// This task has been rated already (一事一评).
+    AlreadyRated,
+    /// The time allowed for this (rating, re-rating, appealing) has passed.
+    WindowClosed,
 }
 
 impl ErrorCode {
@@ -62,7 +66,10 @@ impl ErrorCode {
             ErrorCode::Forbidden => 403,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::ValidationFailed => 422,
-            ErrorCode::InvalidStateChange | ErrorCode::Conflict => 409,
+            ErrorCode::InvalidStateChange
+            | ErrorCode::Conflict
+            | ErrorCode::AlreadyRated
+            | ErrorCode::WindowClosed => 409,
         }
     }
 
@@ -85,6 +92,8 @@ impl ErrorCode {
             ErrorCode::ValidationFailed => td_string!(locale, errors.validation_failed),
             ErrorCode::InvalidStateChange => td_string!(locale, errors.invalid_state_change),
             ErrorCode::Conflict => td_string!(locale, errors.conflict),
+            ErrorCode::AlreadyRated => td_string!(locale, errors.already_rated),
+            ErrorCode::WindowClosed => td_string!(locale, errors.window_closed),
         }
     }
 }
@@ -229,6 +238,8 @@ mod tests {
             ErrorCode::ValidationFailed,
             ErrorCode::InvalidStateChange,
             ErrorCode::Conflict,
+            ErrorCode::AlreadyRated,
+            ErrorCode::WindowClosed,
         ];
         for code in codes {
             let zh = code.message(Locale::zh_CN);

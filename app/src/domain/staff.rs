@@ -83,10 +83,18 @@ pub enum Permission {
     SearchAudit,
     ManageCatalog,
     ManageStaffSessions,
+    /// See ratings, bad reviews and their rectifications (the rater stays anonymous).
+    ViewRatings,
+    /// Classify and answer a bad review, or appeal it.
+    AnswerRectification,
+    /// Decide appeals and escalated rectifications; see who rated.
+    OverseeRatings,
+    /// Build, schedule and read surveys.
+    ManageSurveys,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 19] = [
         Permission::ViewQueue,
         Permission::ViewCase,
         Permission::Accept,
@@ -102,6 +110,10 @@ impl Permission {
         Permission::SearchAudit,
         Permission::ManageCatalog,
         Permission::ManageStaffSessions,
+        Permission::ViewRatings,
+        Permission::AnswerRectification,
+        Permission::OverseeRatings,
+        Permission::ManageSurveys,
     ];
 }
 
@@ -125,6 +137,8 @@ impl StaffRole {
                     | ViewResident
                     | RevealPersonalData
                     | EditTags
+                    | ViewRatings
+                    | AnswerRectification
             ),
             StaffRole::Reviewer => matches!(
                 permission,
@@ -138,6 +152,8 @@ impl StaffRole {
                     | ViewResident
                     | RevealPersonalData
                     | EditTags
+                    | ViewRatings
+                    | AnswerRectification
             ),
             StaffRole::DepartmentHead => matches!(
                 permission,
@@ -153,10 +169,21 @@ impl StaffRole {
                     | ViewResident
                     | RevealPersonalData
                     | EditTags
+                    | ViewRatings
+                    | AnswerRectification
+                    | ManageSurveys
             ),
             StaffRole::Supervisor => matches!(
                 permission,
-                ViewQueue | ViewCase | Comment | ViewResident | RevealPersonalData | SearchAudit
+                ViewQueue
+                    | ViewCase
+                    | Comment
+                    | ViewResident
+                    | RevealPersonalData
+                    | SearchAudit
+                    | ViewRatings
+                    | OverseeRatings
+                    | ManageSurveys
             ),
             StaffRole::Administrator => matches!(
                 permission,
@@ -166,6 +193,7 @@ impl StaffRole {
                     | SearchAudit
                     | ManageCatalog
                     | ManageStaffSessions
+                    | ViewRatings
             ),
         }
     }

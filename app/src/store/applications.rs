@@ -327,7 +327,7 @@ fn locale_of(resident: &resident::Model) -> Locale {
 }
 
 /// An application the resident may see: their own, or one they submitted for someone else.
-async fn visible_application(
+pub(crate) async fn visible_application(
     db: &impl ConnectionTrait,
     resident_id: i64,
     number: &str,

@@ -185,19 +185,24 @@ pub async fn view(
         .collect();
     let applications = applications_of(db, scope, person.id).await?;
     let services = service_names(db).await?;
-    let ratings = rating::Entity::find()
-        .filter(rating::Column::ResidentId.eq(person.id))
-        .order_by_desc(rating::Column::CreatedAt)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| RecordRating {
-            service: services.get(&r.service_id).cloned().unwrap_or_default(),
-            score: i32::from(r.score),
-            comment: r.comment,
-            created_at: r.created_at,
-        })
-        .collect();
+    // Who rated what stays with supervisors: a department must not learn who rated it.
+    let ratings = if actor.member.may(Permission::OverseeRatings) {
+        rating::Entity::find()
+            .filter(rating::Column::ResidentId.eq(person.id))
+            .order_by_desc(rating::Column::CreatedAt)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| RecordRating {
+                service: services.get(&r.service_id).cloned().unwrap_or_default(),
+                score: i32::from(r.score),
+                comment: r.comment,
+                created_at: r.created_at,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let complaints = complaint::Entity::find()
         .filter(complaint::Column::ResidentId.eq(person.id))
         .order_by_desc(complaint::Column::CreatedAt)

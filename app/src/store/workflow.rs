@@ -285,7 +285,7 @@ pub async fn act(
     let app_status =
         ApplicationStatus::parse(&app.status).ok_or_else(|| AppError::new(ErrorCode::Internal))?;
     let combined = recompute_status(&txn, &app, now).await?;
-    let outcome = record_change(
+    let mut outcome = record_change(
         &txn,
         &app,
         Change {
@@ -303,6 +303,14 @@ pub async fn act(
         now,
     )
     .await?;
+    // A decided task invites the resident to rate it (一事一评).
+    if matches!(
+        target,
+        ApplicationStatus::Completed | ApplicationStatus::Rejected
+    ) {
+        let push = super::ratings::invite(&txn, &app, &the_task, now).await?;
+        outcome.pushes.push(push);
+    }
     audit::record(
         &txn,
         actor,

@@ -26,7 +26,11 @@ use tracing::{Span, field};
 pub fn router(state: AppState, settings: &Settings) -> Router {
     let routes = generate_route_list(App);
     let db = state.db.clone();
-    let context = move || provide_context(db.clone());
+    let policy = settings.satisfaction;
+    let context = move || {
+        provide_context(db.clone());
+        provide_context(policy);
+    };
     let options = state.leptos_options.clone();
 
     // Forms and API calls that carry files: each file within the upload limit, a few per form.

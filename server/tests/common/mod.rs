@@ -111,6 +111,7 @@ pub fn test_settings(database_url: String) -> Settings {
             .join(format!("minsheng-test-uploads-{}", std::process::id())),
         upload_max_bytes: 1024 * 1024,
         secure_cookies: false,
+        satisfaction: Default::default(),
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod facts;
 pub mod forms;
+pub mod rating;
 pub mod service_card;
 pub mod status;
 pub mod status_chip;

@@ -6,7 +6,9 @@ use crate::domain::application::{ApplicationDetail, ApplicationStatus};
 use crate::domain::form::is_locked;
 use crate::i18n::*;
 use crate::server_fns::applications::get_application;
+use crate::server_fns::ratings::{get_rating_prompts, take_rating_flash};
 use crate::ui::components::facts::{Localized, PromisedDays};
+use crate::ui::components::rating::RatingSection;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::status_chip::StatusChip;
 use crate::ui::components::time::{Day, When};
@@ -34,12 +36,36 @@ pub fn ApplicationPage() -> impl IntoView {
         |(number, _)| get_application(number),
     );
     let submitted = move || query.with(|q| q.get("submitted").is_some());
+    // The rating block reloads after a rating post (`rated`, `retry`) and on live changes.
+    let rating_key = move || {
+        (
+            number(),
+            version(),
+            query.with(|q| (q.get("rated"), q.get("retry"))),
+        )
+    };
+    let prompts = Resource::new(rating_key, |(number, _, _)| get_rating_prompts(number));
+    let flash = Resource::new(rating_key, |_| take_rating_flash());
+    let rated = move || query.with(|q| q.get("rated").is_some());
+    let i18n = use_i18n();
     view! {
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match detail.await {
                     Ok(detail) => view! { <Detail detail just_submitted=submitted() /> }.into_any(),
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let flash = flash.await.ok().flatten().unwrap_or_default();
+                let prompts = prompts.await.unwrap_or_default();
+                view! {
+                    {rated().then(|| view! {
+                        <div class="notice notice--success" role="status"><p>{t!(i18n, ratings.thanks)}</p></div>
+                    })}
+                    <RatingSection number=number() prompts flash />
                 }
             })}
         </Suspense>

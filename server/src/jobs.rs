@@ -1,0 +1,39 @@
+//! Periodic work inside the server, one tick a minute: closing rectifications whose feedback
+//! window passed in silence, opening surveys whose time came. Every step is a conditional
+//! UPDATE (and what follows it only for the instance whose UPDATE took the row), so several
+//! instances behind a load balancer can all run it.
+
+use app::store::{ratings, surveys};
+use chrono::Utc;
+use sea_orm::DatabaseConnection;
+use std::time::Duration;
+
+/// How often the jobs run.
+pub const TICK: Duration = Duration::from_secs(60);
+
+/// Starts the ticking in the background; it stops with the runtime.
+pub fn spawn(db: DatabaseConnection) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(TICK);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            interval.tick().await;
+            tick(&db).await;
+        }
+    });
+}
+
+/// One round of every job; a failing job is logged and tried again next tick.
+pub async fn tick(db: &DatabaseConnection) {
+    let now = Utc::now();
+    match ratings::close_lapsed(db, now).await {
+        Ok(0) => {}
+        Ok(closed) => tracing::info!(closed, "closed rectifications whose feedback window passed"),
+        Err(err) => tracing::warn!(error = %err, "closing lapsed rectifications failed"),
+    }
+    match surveys::open_due(db, now).await {
+        Ok(0) => {}
+        Ok(opened) => tracing::info!(opened, "opened scheduled surveys"),
+        Err(err) => tracing::warn!(error = %err, "opening scheduled surveys failed"),
+    }
+}
