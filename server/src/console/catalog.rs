@@ -2,7 +2,7 @@
 //! flat form fields, with materials and questions as numbered rows (`material_name_zh.0`,
 //! `field_key.2`, …; blank rows are left out), and becomes the same draft the JSON API takes.
 
-use super::{back, pairs, value};
+use super::{back, pairs, typed, value};
 use crate::auth::FormStaff;
 use crate::state::AppState;
 use app::domain::catalog::{FieldKind, FormField, Material, MaterialForm, OnlineLevel};
@@ -129,21 +129,6 @@ pub fn bundle_draft(pairs: &[(String, String)]) -> BundleDraft {
             .map(|(_, v)| v.clone())
             .collect(),
     }
-}
-
-/// Everything typed, to refill the form after a problem.
-fn typed(pairs: &[(String, String)]) -> BTreeMap<String, String> {
-    let mut values = BTreeMap::new();
-    for (key, value) in pairs {
-        values
-            .entry(key.clone())
-            .and_modify(|v: &mut String| {
-                v.push('\n');
-                v.push_str(value);
-            })
-            .or_insert_with(|| value.clone());
-    }
-    values
 }
 
 async fn saved_or_back(

@@ -16,6 +16,7 @@ pub fn MessagesPage() -> impl IntoView {
     view! {
         <Title text=move || td_string!(i18n.get_locale(), messages.title).to_owned() />
         <h1>{t!(i18n, messages.title)}</h1>
+        <p><a href="/me/surveys" data-testid="my-surveys-link">{t!(i18n, surveys.my_title)}</a></p>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
                 match page.await {

@@ -1,0 +1,61 @@
+//! Answering a survey with a plain form (`/forms/surveys/{id}`): radio buttons, check boxes
+//! and text areas named by question key. Thanks on success; problems back to the form with
+//! what was chosen; a second response says it was answered already and changes nothing.
+
+use super::back_with_problems;
+use crate::auth::FormResident;
+use crate::state::AppState;
+use app::domain::error::ErrorCode;
+use app::domain::survey::answers_from_form;
+use app::store::surveys;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Utc;
+use std::collections::BTreeMap;
+
+pub async fn answer(
+    State(state): State<AppState>,
+    resident: FormResident,
+    Path(id): Path<i64>,
+    parts: Parts,
+    body: Bytes,
+) -> Response {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let page = format!("/me/surveys/{id}");
+    let now = Utc::now();
+    let outcome = match surveys::for_resident(&state.db, resident.resident_id, id, now).await {
+        Ok(survey) if survey.answered => Err(surveys::already_answered()),
+        Ok(survey) => {
+            let answers = answers_from_form(&survey.questions, &pairs);
+            surveys::respond(&state.db, resident.resident_id, id, &answers, now).await
+        }
+        Err(error) => Err(error),
+    };
+    match outcome {
+        Ok(()) => Redirect::to(&format!("{page}?done=1")).into_response(),
+        Err(error) if surveys::is_already_answered(&error) => {
+            Redirect::to(&format!("{page}?answered=1")).into_response()
+        }
+        Err(error) if error.code == ErrorCode::NotFound => {
+            Redirect::to("/me/surveys").into_response()
+        }
+        Err(error) => {
+            // What was chosen comes back into the form (check boxes one per line).
+            let mut values: BTreeMap<String, String> = BTreeMap::new();
+            for (key, value) in pairs {
+                values
+                    .entry(key)
+                    .and_modify(|v| {
+                        v.push('\n');
+                        v.push_str(&value);
+                    })
+                    .or_insert(value);
+            }
+            back_with_problems(&state, &parts, &page, "survey", values, error).await
+        }
+    }
+}
