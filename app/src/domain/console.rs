@@ -126,6 +126,12 @@ pub struct ConsoleHome {
     pub overdue: i64,
     pub due_soon: i64,
     pub assigned_to_me: i64,
+    /// Bad reviews waiting for the department or a supervisor, and those past their deadline.
+    pub rectifications_waiting: u64,
+    pub rectifications_overdue: u64,
+    /// Departments in view whose rolling 30-day satisfaction is below the alert line.
+    #[serde(default)]
+    pub satisfaction_alerts: Vec<super::figures::SatisfactionAlert>,
 }
 
 /// What a member of staff can do to a task.

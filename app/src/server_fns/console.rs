@@ -34,7 +34,13 @@ pub async fn take_staff_flash(form: String) -> Result<Option<Flash>, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "staff/home", input = GetUrl)]
 pub async fn get_console_home() -> Result<ConsoleHome, AppError> {
-    crate::store::queue::home(&super::db()?, &super::staff()?, chrono::Utc::now()).await
+    crate::store::queue::home(
+        &super::db()?,
+        &super::staff()?,
+        &super::policy(),
+        chrono::Utc::now(),
+    )
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/queue", input = GetUrl)]

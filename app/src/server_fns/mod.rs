@@ -5,7 +5,10 @@ pub mod account;
 pub mod applications;
 pub mod catalog;
 pub mod console;
+pub mod figures;
 pub mod inbox;
+pub mod ratings;
+pub mod surveys;
 
 /// The database handle the server puts into the Leptos context.
 #[cfg(feature = "ssr")]
@@ -15,6 +18,12 @@ pub(crate) fn db() -> Result<crate::store::Db, crate::domain::error::AppError> {
         tracing::error!("no database connection in the Leptos context");
         AppError::new(ErrorCode::Internal)
     })
+}
+
+/// The deployment's satisfaction policy (the server provides it; defaults otherwise).
+#[cfg(feature = "ssr")]
+pub(crate) fn policy() -> crate::domain::satisfaction::SatisfactionPolicy {
+    leptos::prelude::use_context().unwrap_or_default()
 }
 
 /// The request's session, as the server's session layer found it.

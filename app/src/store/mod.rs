@@ -9,12 +9,16 @@ pub mod cases;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod entities;
+pub mod figures;
 pub mod notifications;
 pub mod profile;
 pub mod queue;
+pub mod ratings;
+pub mod rectifications;
 pub mod resident_records;
 pub mod sessions;
 pub mod staff_accounts;
+pub mod surveys;
 pub mod workflow;
 
 pub use sea_orm::DatabaseConnection as Db;

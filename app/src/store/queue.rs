@@ -263,6 +263,7 @@ async fn rows_of(
 pub async fn home(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
+    policy: &crate::domain::satisfaction::SatisfactionPolicy,
     now: DateTime<Utc>,
 ) -> Result<ConsoleHome, AppError> {
     let scope = actor.member.require(Permission::ViewQueue)?;
@@ -282,11 +283,20 @@ pub async fn home(
             .add(task::Column::Status.is_in(statuses(&OPEN_STATUSES))),
     )
     .await?;
+    let (rectifications_waiting, rectifications_overdue) =
+        super::rectifications::counts(db, actor, now).await?;
+    let satisfaction_alerts = match actor.member.require(Permission::ViewRatings) {
+        Ok(scope) => super::figures::alerts(db, scope, policy, now).await?,
+        Err(_) => Vec::new(),
+    };
     Ok(ConsoleHome {
         me: actor.member.clone(),
         counts,
         overdue,
         due_soon,
         assigned_to_me,
+        rectifications_waiting,
+        rectifications_overdue,
+        satisfaction_alerts,
     })
 }

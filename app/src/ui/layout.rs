@@ -32,6 +32,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <p>{t!(i18n, footer.hotline)}</p>
             <p>{t!(i18n, footer.about)}</p>
+            <p><a href="/satisfaction" data-testid="footer-satisfaction">{t!(i18n, figures.footer_link)}</a></p>
         </footer>
     }
 }
@@ -85,7 +86,10 @@ fn ConsoleHeader() -> impl IntoView {
                                     <a href="/admin">{t!(i18n, console.home_title)}</a>
                                     <a href="/admin/queue">{t!(i18n, console.queue_title)}</a>
                                     <a href="/admin/residents">{t!(i18n, console.residents_title)}</a>
+                                    {may(Permission::ViewRatings).then(|| view! { <a href="/admin/rectifications">{t!(i18n, rectify.home_link)}</a> })}
+                                    {may(Permission::ViewRatings).then(|| view! { <a href="/admin/figures">{t!(i18n, figures.title)}</a> })}
                                     {may(Permission::SearchAudit).then(|| view! { <a href="/admin/audit">{t!(i18n, console.audit_title)}</a> })}
+                                    {may(Permission::ManageSurveys).then(|| view! { <a href="/admin/surveys">{t!(i18n, surveys.title)}</a> })}
                                     {may(Permission::ManageCatalog).then(|| view! { <a href="/admin/catalog">{t!(i18n, console.catalog_title)}</a> })}
                                     {may(Permission::ManageStaffSessions).then(|| view! { <a href="/admin/sessions">{t!(i18n, console.sessions_title)}</a> })}
                                     <span class="site-nav__who" data-testid="staff-name">{member.name.clone()}</span>

@@ -72,6 +72,9 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=path!("/me/messages") view=pages::messages::MessagesPage ssr=SsrMode::Async />
                         <Route path=path!("/me/profile") view=pages::profile::ProfilePage ssr=SsrMode::Async />
+                        <Route path=path!("/me/surveys") view=pages::surveys::MySurveysPage ssr=SsrMode::Async />
+                        <Route path=path!("/me/surveys/:id") view=pages::surveys::MySurveyPage ssr=SsrMode::Async />
+                        <Route path=path!("/satisfaction") view=pages::satisfaction::SatisfactionPage ssr=SsrMode::Async />
                         // The staff console.
                         <Route path=path!("/admin") view=pages::console::home::ConsoleHomePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/sign-in") view=pages::console::sign_in::ConsoleSignInPage ssr=SsrMode::Async />
@@ -84,6 +87,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/catalog/services/:code") view=pages::console::catalog::ServiceEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/catalog/bundles/:code") view=pages::console::catalog::BundleEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/sessions") view=pages::console::sessions::StaffSessionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/surveys") view=pages::console::surveys::SurveysPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/surveys/:id") view=pages::console::surveys::SurveyRoutePage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/surveys/:id/edit") view=pages::console::surveys::SurveyEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/figures") view=pages::console::figures::FiguresPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/rectifications") view=pages::console::rectifications::RectificationsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/rectifications/:id") view=pages::console::rectifications::RectificationPage ssr=SsrMode::Async />
                     </Routes>
                 </layout::Layout>
             </Router>

@@ -38,6 +38,10 @@ use utoipa::OpenApi;
         super::v1::inbox::list,
         super::v1::inbox::mark_read,
         super::v1::inbox::events,
+        super::v1::figures::public,
+        super::v1::ratings::prompts,
+        super::v1::ratings::rate,
+        super::v1::ratings::feedback,
     ),
     tags(
         (name = "catalog", description = "The service catalogue (政务服务事项)"),
@@ -45,6 +49,8 @@ use utoipa::OpenApi;
         (name = "accounts", description = "Resident accounts, sessions and the profile (cookie `ms_session`)"),
         (name = "applications", description = "Applying (一网通办) and following applications"),
         (name = "notifications", description = "The inbox and the live event stream"),
+        (name = "satisfaction", description = "Public satisfaction figures (好差评数据), small numbers suppressed"),
+        (name = "ratings", description = "Rating a handled case (好差评) and re-rating the department's answer to a bad review"),
     )
 )]
 pub struct ApiDoc;

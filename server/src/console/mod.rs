@@ -5,6 +5,8 @@
 
 pub mod catalog;
 pub mod commands;
+pub mod rectifications;
+pub mod surveys;
 
 use crate::auth::{FormStaff, session, staff as staff_auth};
 use crate::portal::safe_next;
@@ -35,6 +37,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/forms/sessions/{id}/end", post(end_session))
         .route(
+            "/admin/forms/rectifications/{id}",
+            post(rectifications::act),
+        )
+        .route(
             "/admin/forms/catalog/services",
             post(catalog::create_service),
         )
@@ -51,15 +57,38 @@ pub fn router() -> Router<AppState> {
             "/admin/forms/catalog/{kind}/{code}/{status}",
             post(catalog::set_status),
         )
+        .route("/admin/forms/surveys", post(surveys::create))
+        .route("/admin/forms/surveys/{id}", post(surveys::update))
+        .route(
+            "/admin/forms/surveys/{id}/schedule",
+            post(surveys::schedule),
+        )
+        .route("/admin/forms/surveys/{id}/close", post(surveys::close))
 }
 
-fn pairs(body: &Bytes) -> Vec<(String, String)> {
+pub(crate) fn pairs(body: &Bytes) -> Vec<(String, String)> {
     form_urlencoded::parse(body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
-fn value(pairs: &[(String, String)], key: &str) -> String {
+/// What a form typed, to give back with its problems: repeated keys (numbered rows' lists)
+/// joined by line breaks.
+pub(crate) fn typed(pairs: &[(String, String)]) -> BTreeMap<String, String> {
+    let mut values = BTreeMap::new();
+    for (key, value) in pairs {
+        values
+            .entry(key.clone())
+            .and_modify(|v: &mut String| {
+                v.push('\n');
+                v.push_str(value);
+            })
+            .or_insert_with(|| value.clone());
+    }
+    values
+}
+
+pub(crate) fn value(pairs: &[(String, String)], key: &str) -> String {
     pairs
         .iter()
         .find(|(k, _)| k == key)
@@ -69,7 +98,7 @@ fn value(pairs: &[(String, String)], key: &str) -> String {
 
 /// 303 to `to` with a flash for the page there: the form's name, what it kept, and the
 /// problem if there was one.
-async fn back(
+pub(crate) async fn back(
     state: &AppState,
     session_id: &str,
     to: &str,

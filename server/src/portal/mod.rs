@@ -7,6 +7,8 @@ pub mod accounts;
 pub mod applications;
 pub mod inbox;
 pub mod profile;
+pub mod ratings;
+pub mod surveys;
 pub mod upload;
 
 use crate::state::AppState;
@@ -36,6 +38,12 @@ pub fn router() -> Router<AppState> {
             "/forms/applications/{number}/attachments/{id}/delete",
             post(applications::delete_attachment),
         )
+        .route("/forms/applications/{number}/rating", post(ratings::rate))
+        .route(
+            "/forms/applications/{number}/rectification",
+            post(ratings::feedback),
+        )
+        .route("/forms/surveys/{id}", post(surveys::answer))
         .route("/forms/notifications/read", post(inbox::mark_read))
         .route("/forms/profile", post(profile::update))
         .route("/forms/profile/consent", post(profile::consent))

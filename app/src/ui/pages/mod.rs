@@ -9,6 +9,8 @@ pub mod my_applications;
 pub mod not_found;
 pub mod profile;
 pub mod register;
+pub mod satisfaction;
 pub mod service_detail;
 pub mod services;
 pub mod sign_in;
+pub mod surveys;

@@ -62,7 +62,9 @@ pub async fn home(
     State(state): State<AppState>,
     Staff(actor): Staff,
 ) -> Result<Json<ConsoleHome>, ApiError> {
-    Ok(Json(queue::home(&state.db, &actor, Utc::now()).await?))
+    Ok(Json(
+        queue::home(&state.db, &actor, &state.settings.satisfaction, Utc::now()).await?,
+    ))
 }
 
 pub async fn queue_page(

@@ -5,7 +5,10 @@ pub mod applications;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod console;
+pub mod figures;
 pub mod inbox;
+pub mod ratings;
+pub mod surveys;
 
 use crate::http::error::ApiError;
 use crate::state::AppState;
@@ -55,6 +58,17 @@ pub fn router() -> Router<AppState> {
         .route("/me/notifications", get(inbox::list))
         .route("/me/notifications/read", post(inbox::mark_read))
         .route("/me/events", get(inbox::events))
+        .route("/satisfaction", get(figures::public))
+        .route(
+            "/me/applications/{number}/ratings",
+            get(ratings::prompts).post(ratings::rate),
+        )
+        .route(
+            "/me/applications/{number}/rectification-feedback",
+            post(ratings::feedback),
+        )
+        .route("/me/surveys", get(surveys::mine))
+        .route("/me/surveys/{id}", get(surveys::one).post(surveys::respond))
         .nest("/staff", staff_router())
         .fallback(|| async { ApiError::from(AppError::not_found()) })
 }
@@ -65,9 +79,17 @@ fn staff_router() -> Router<AppState> {
         .route("/session", post(console::sign_in).delete(console::sign_out))
         .route("/me", get(console::me))
         .route("/home", get(console::home))
+        .route("/figures", get(figures::staff))
         .route("/queue", get(console::queue_page))
         .route("/cases/{number}", get(console::case))
         .route("/cases/{number}/actions", post(console::act))
+        .route("/rectifications", get(ratings::list))
+        .route("/rectifications/{id}", get(ratings::case))
+        .route("/rectifications/{id}/actions", post(ratings::act))
+        .route("/surveys", get(surveys::list).post(surveys::create))
+        .route("/surveys/{id}", get(surveys::results).put(surveys::update))
+        .route("/surveys/{id}/schedule", post(surveys::schedule))
+        .route("/surveys/{id}/close", post(surveys::close))
         .route("/attachments/{id}", get(console::download))
         .route("/residents", get(console::search_residents))
         .route("/residents/{id}", get(console::resident))

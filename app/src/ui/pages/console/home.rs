@@ -23,6 +23,7 @@ pub fn ConsoleHomePage() -> impl IntoView {
                             {home.me.name.clone()} " · " {move || home.me.role.label(i18n.get_locale())}
                             {home.me.department.clone().map(|d| view! { " · " <Localized text=d /> })}
                         </p>
+                        <super::figures::SatisfactionAlerts alerts=home.satisfaction_alerts.clone() link=true />
                         <ul class="stat-grid" data-testid="pressing">
                             <li class="stat stat--overdue">
                                 <a href="/admin/queue?due=overdue">
@@ -42,6 +43,20 @@ pub fn ConsoleHomePage() -> impl IntoView {
                                     <span class="stat__label">{t!(i18n, console.assigned_to_me)}</span>
                                 </a>
                             </li>
+                            {home.me.may(crate::domain::staff::Permission::ViewRatings).then(|| view! {
+                                <li class="stat">
+                                    <a href="/admin/rectifications">
+                                        <span class="stat__figure" data-testid="rectifications-waiting">{home.rectifications_waiting}</span>
+                                        <span class="stat__label">{t!(i18n, rectify.home_open)}</span>
+                                    </a>
+                                </li>
+                                <li class="stat stat--overdue">
+                                    <a href="/admin/rectifications?status=open">
+                                        <span class="stat__figure" data-testid="rectifications-overdue">{home.rectifications_overdue}</span>
+                                        <span class="stat__label">{t!(i18n, rectify.home_overdue)}</span>
+                                    </a>
+                                </li>
+                            })}
                         </ul>
                         <h2>{t!(i18n, console.by_status)}</h2>
                         <StatusCounts counts=home.counts />

@@ -5,11 +5,14 @@
 pub mod audit;
 pub mod case;
 pub mod catalog;
+pub mod figures;
 pub mod home;
 pub mod queue;
+pub mod rectifications;
 pub mod resident;
 pub mod sessions;
 pub mod sign_in;
+pub mod surveys;
 
 use crate::domain::console::Urgency;
 use crate::domain::error::ErrorCode;
@@ -67,7 +70,8 @@ pub fn FlashNotice(flash: Option<Flash>) -> impl IntoView {
         None if flash.form == "case"
             || flash.form == "tag"
             || flash.form == "untag"
-            || flash.form == "sessions" =>
+            || flash.form == "sessions"
+            || flash.form == "rectification" =>
         {
             view! {
                 <div class="notice notice--success" role="status" data-testid="console-done">
