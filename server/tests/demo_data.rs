@@ -11,6 +11,11 @@ struct Person {
     id_number: String,
 }
 
+/// A moment as both back ends compare it with a stored timestamp.
+fn sql_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()
+}
+
 async fn people(app: &common::TestApp) -> Vec<Person> {
     Person::find_by_statement(Statement::from_string(
         app.db.get_database_backend(),
@@ -77,6 +82,106 @@ on_both_backends! {
             .execute_unprepared("INSERT INTO tag (code, name) VALUES ('test_tag', '测试')")
             .await
             .expect("insert after regenerate");
+    }
+
+    async fn ratings_and_rectifications_show_the_whole_loop(app) {
+        use app::domain::deadline::{china_date, start_of_china_day};
+        use chrono::Datelike;
+        let now = chrono::Utc::now();
+        let now_sql = sql_time(now);
+        // Ratings of decided tasks only, tied to the task's department, service and handler.
+        let ratings = app.scalar("SELECT COUNT(*) FROM rating").await;
+        assert!(ratings >= 100, "{ratings} ratings");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM rating r JOIN task t ON t.id = r.task_id \
+            WHERE t.status NOT IN ('completed', 'rejected') OR r.application_id <> t.application_id \
+            OR r.department_id <> t.department_id OR r.service_id <> t.service_id \
+            OR COALESCE(r.staff_id, 0) <> COALESCE(t.assigned_staff_id, 0)").await, 0);
+        let satisfied = app.scalar("SELECT COUNT(*) FROM rating WHERE score >= 4").await;
+        assert!(satisfied * 100 >= ratings * 88, "{satisfied} of {ratings} satisfied");
+        // Tags agree with the score.
+        for tag in ["slow", "materials_inaccurate", "repeat_visits", "unhelpful_staff", "hard_to_use", "unclear_result"] {
+            assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM rating WHERE score >= 4 AND CAST(tags AS TEXT) LIKE '%\"{tag}\"%'")).await, 0, "{tag}");
+        }
+        for tag in ["fast", "helpful_staff", "clear_guide", "easy_online"] {
+            assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM rating WHERE score <= 2 AND CAST(tags AS TEXT) LIKE '%\"{tag}\"%'")).await, 0, "{tag}");
+        }
+        // Every bad review has exactly one rectification; nothing else has one.
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM rating r WHERE r.score <= 2 \
+            AND (SELECT COUNT(*) FROM rectification c WHERE c.rating_id = r.id) <> 1").await, 0);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM rectification c JOIN rating r ON r.id = c.rating_id \
+            WHERE r.score >= 3 OR c.department_id <> r.department_id").await, 0);
+        for status in app::domain::rectification::RectificationStatus::ALL {
+            let status = status.as_str();
+            assert!(app.scalar(&format!("SELECT COUNT(*) FROM rectification WHERE status = '{status}'")).await >= 1, "{status}");
+        }
+        // ... in each variant of those states, with consistent times.
+        for (what, condition) in [
+            ("open, not yet due", format!("status = 'open' AND due_at > '{now_sql}'")),
+            ("open and overdue", format!("status = 'open' AND due_at < '{now_sql}'")),
+            ("answered, awaiting feedback", format!("status = 'answered' AND feedback_due_at > '{now_sql}' AND answered_at <= due_at")),
+            ("appealed", "status = 'appealed' AND appeal_status = 'pending' AND appeal_reason IS NOT NULL AND classification = 'appealed'".to_owned()),
+            ("escalated", "status = 'escalated' AND resident_feedback = 'unsatisfied' AND escalated_at IS NOT NULL".to_owned()),
+            ("closed on time", "status = 'closed' AND answered_at <= due_at AND resident_feedback = 'satisfied'".to_owned()),
+            ("closed late", "status = 'closed' AND answered_at > due_at".to_owned()),
+            ("closed by an upheld appeal", "status = 'closed' AND appeal_status = 'upheld' \
+                AND rating_id IN (SELECT id FROM rating WHERE excluded = TRUE)".to_owned()),
+        ] {
+            assert!(app.scalar(&format!("SELECT COUNT(*) FROM rectification WHERE {condition}")).await >= 1, "{what}");
+        }
+        for (what, condition) in [
+            ("answered before it was opened", "answered_at < created_at".to_owned()),
+            ("closed before it was opened", "closed_at < created_at".to_owned()),
+            ("closed without a time", "status = 'closed' AND closed_at IS NULL".to_owned()),
+            ("answered without an answer", "status = 'answered' AND (answer IS NULL OR answered_at IS NULL)".to_owned()),
+            ("answered, window passed", format!("status = 'answered' AND feedback_due_at < '{now_sql}'")),
+            ("in the future", format!("created_at > '{now_sql}' OR answered_at > '{now_sql}' OR closed_at > '{now_sql}'")),
+            ("excluded but not upheld", "rating_id IN (SELECT id FROM rating WHERE excluded = TRUE) AND COALESCE(appeal_status, '') <> 'upheld'".to_owned()),
+        ] {
+            assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM rectification WHERE {condition}")).await, 0, "{what}");
+        }
+
+        // Figures: departments and services with 10 ratings this month (in the first days of a
+        // month, the last 30 days), and services with fewer, which the public page suppresses.
+        let today = china_date(now);
+        let since = if today.day() >= 10 {
+            start_of_china_day(today.with_day(1).expect("first of the month"))
+        } else {
+            now - chrono::Duration::days(30)
+        };
+        let since = sql_time(since);
+        let groups_with = |column: &str, having: &str| format!(
+            "SELECT COUNT(*) FROM (SELECT {column} FROM rating WHERE excluded = FALSE AND created_at >= '{since}' \
+             GROUP BY {column} HAVING {having}) x"
+        );
+        assert!(app.scalar(&groups_with("department_id", "COUNT(*) >= 10")).await >= 2, "departments with 10 ratings");
+        assert!(app.scalar(&groups_with("service_id", "COUNT(*) >= 10")).await >= 1, "services with 10 ratings");
+        assert!(app.scalar(&groups_with("service_id", "COUNT(*) < 10")).await >= 1, "services with fewer");
+        // A recurring cause: one service, materials inaccurate, several residents.
+        assert!(app.scalar("SELECT MAX(n) FROM (SELECT COUNT(DISTINCT resident_id) AS n FROM rating \
+            WHERE score <= 2 AND CAST(tags AS TEXT) LIKE '%\"materials_inaccurate\"%' GROUP BY service_id) x").await >= 4);
+        // One department below 90 % over 30 days: the console's alert.
+        let month_ago = sql_time(now - chrono::Duration::days(30));
+        assert!(app.scalar(&format!(
+            "SELECT COUNT(*) FROM (SELECT department_id FROM rating WHERE excluded = FALSE AND created_at >= '{month_ago}' \
+             GROUP BY department_id HAVING SUM(CASE WHEN score >= 4 THEN 1 ELSE 0 END) * 10 < COUNT(*) * 9) x"
+        )).await >= 1);
+
+        // The showcase resident can rate: a completed task decided on one of the last two
+        // working days, not rated, its window open.
+        let calendar = app::store::calendar::load(&app.db).await.expect("calendar");
+        let row = app.first_row(
+            "SELECT t.completed_at FROM task t JOIN application a ON a.id = t.application_id \
+             WHERE a.resident_id = 1 AND t.status = 'completed' \
+             AND NOT EXISTS (SELECT 1 FROM rating r WHERE r.task_id = t.id) ORDER BY t.completed_at DESC"
+        ).await;
+        let completed: chrono::DateTime<chrono::Utc> = row.try_get_by_index(0).expect("completed_at");
+        assert!(calendar.working_days_between(china_date(completed), today) <= 2, "decided {completed}");
+        assert!(app::domain::rating::rating_closes_at(&calendar, completed, 5) > now);
+        // ... and has an answered bad review to re-rate.
+        assert!(app.scalar(&format!(
+            "SELECT COUNT(*) FROM rectification c JOIN rating r ON r.id = c.rating_id \
+             WHERE r.resident_id = 1 AND c.status = 'answered' AND c.feedback_due_at > '{now_sql}'"
+        )).await >= 1);
     }
 
     async fn the_server_loads_demo_data_only_into_an_empty_database(app) {

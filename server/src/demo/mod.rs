@@ -12,6 +12,7 @@ mod catalog;
 pub mod catalog_data;
 mod names;
 mod people;
+mod ratings;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rand::SeedableRng;
@@ -119,12 +120,18 @@ pub async fn regenerate(
     progress.set_message("applications");
     let applications =
         cases::insert_applications(&txn, &mut rng, &catalog, &staff, &residents, today).await?;
+    progress.set_message("ratings");
+    let ratings =
+        ratings::insert_ratings(&txn, &mut rng, &catalog, &staff, &residents, today).await?;
     reset_sequences(&txn).await?;
     txn.commit().await?;
     progress.finish_and_clear();
     tracing::info!(
         residents = residents.len(),
         applications,
+        topped_up = ratings.topped_up,
+        ratings = ratings.ratings,
+        rectifications = ratings.rectifications,
         seconds = started.elapsed().as_secs_f64(),
         "demo data loaded"
     );
@@ -193,6 +200,8 @@ async fn reset_sequences(db: &impl ConnectionTrait) -> Result<(), DbErr> {
         "application",
         "task",
         "application_event",
+        "rating",
+        "rectification",
     ];
     for table in with_id {
         db.execute_unprepared(&format!(
