@@ -29,6 +29,11 @@ impl Score {
         self.0
     }
 
+    /// A score as the database column holds it (always 1–5 when written here).
+    pub fn from_stored(value: i16) -> Self {
+        Score(value.clamp(1, 5) as u8)
+    }
+
     /// 1 and 2 are bad reviews (差评): each opens a rectification.
     pub fn is_bad(self) -> bool {
         self.0 <= 2

@@ -318,7 +318,8 @@ async fn resident_of(db: &impl ConnectionTrait, id: i64) -> Result<resident::Mod
         .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated))
 }
 
-fn locale_of(resident: &resident::Model) -> Locale {
+/// The language a resident's messages are written in.
+pub(crate) fn locale_of(resident: &resident::Model) -> Locale {
     if resident.language == "en" {
         Locale::en
     } else {

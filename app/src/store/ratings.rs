@@ -2,7 +2,7 @@
 //! of each decided task (一事一评) inside its window, the rectification a bad review opens, and
 //! the resident's re-rating of the department's answer.
 
-use super::applications::visible_application;
+use super::applications::{locale_of, visible_application};
 use super::entities::{application, department, rating, rectification, resident, service, task};
 use super::notifications::{self, NewNotification};
 use crate::domain::application::ApplicationStatus;
@@ -53,14 +53,6 @@ pub fn working_days_after(
     end_of_china_day(due_on(calendar, china_date(at), days, 0))
 }
 
-fn locale_of(person: &resident::Model) -> Locale {
-    if person.language == "en" {
-        Locale::en
-    } else {
-        Locale::zh_CN
-    }
-}
-
 /// The invitation to rate a task just decided: a message in the inbox (the application page
 /// shows the prompt itself).
 pub(crate) async fn invite(
@@ -102,7 +94,7 @@ fn view_of(
 ) -> RatingView {
     RatingView {
         id: model.id,
-        score: Score::new(model.score.clamp(1, 5) as u8).unwrap_or(Score::LEVELS[4]),
+        score: Score::from_stored(model.score),
         indicators: serde_json::from_value::<IndicatorScores>(model.indicators.clone())
             .unwrap_or_default(),
         tags: tags_of(&model.tags),

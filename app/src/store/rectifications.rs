@@ -5,26 +5,28 @@
 //! step in between is a conflict), audited, and told to the resident.
 
 use super::StaffActor;
+use super::applications::locale_of;
 use super::audit::{self, Target};
 use super::entities::{
     application, department, escalation, rating, rectification, resident, service, staff,
 };
 use super::notifications::{self, NewNotification};
 use super::ratings::{tags_of, working_days_after};
+use super::workflow::required;
 use crate::domain::deadline::china_date;
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::notification::{Push, PushEvent};
 use crate::domain::rating::{IndicatorScores, Score};
 use crate::domain::rectification::{
-    Classification, Decision, Feedback, MAX_TEXT, RectificationCase, RectificationList,
-    RectificationRow, RectificationStatus, is_overdue,
+    Classification, Decision, Feedback, RectificationCase, RectificationList, RectificationRow,
+    RectificationStatus, is_overdue,
 };
 use crate::domain::satisfaction::SatisfactionPolicy;
 use crate::domain::staff::{Permission, Scope};
 use crate::domain::text::LocalizedText;
-use crate::domain::validation::{FieldError, Problem, too_long};
+use crate::domain::validation::{FieldError, Problem};
 use crate::domain::working_days::WorkingCalendar;
-use crate::i18n::{Locale, td_string};
+use crate::i18n::td_string;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -142,7 +144,7 @@ pub async fn list(
                 application_number: numbers.get(&r.application_id).cloned().unwrap_or_default(),
                 department: names.department(c.department_id),
                 service: names.service(r.service_id),
-                score: score_of(r),
+                score: Score::from_stored(r.score),
                 tags: tags_of(&r.tags),
                 due_at: c.due_at,
                 overdue: is_overdue(status, c.due_at, now),
@@ -158,10 +160,6 @@ pub async fn list(
         overdue,
         status,
     })
-}
-
-fn score_of(r: &rating::Model) -> Score {
-    Score::new(r.score.clamp(1, 5) as u8).unwrap_or(Score::LEVELS[4])
 }
 
 struct Names {
@@ -284,7 +282,7 @@ pub async fn view(
         department: names.department(case.department_id),
         service: names.service(r.service_id),
         handled_by: r.staff_id.and_then(|s| staff_names.get(&s).cloned()),
-        score: score_of(&r),
+        score: Score::from_stored(r.score),
         indicators: serde_json::from_value::<IndicatorScores>(r.indicators.clone())
             .unwrap_or_default(),
         tags: tags_of(&r.tags),
@@ -341,18 +339,6 @@ pub enum Response {
     },
 }
 
-fn required_text(field: &str, text: &str) -> Result<String, AppError> {
-    let text = text.trim();
-    let problem = if text.is_empty() {
-        Problem::Required
-    } else if too_long(text, MAX_TEXT) {
-        Problem::TooLong { max: MAX_TEXT }
-    } else {
-        return Ok(text.to_owned());
-    };
-    Err(AppError::invalid(vec![FieldError::new(field, problem)]))
-}
-
 /// The department answers (the resident is told and may re-rate) or appeals (a supervisor
 /// decides; only within the appeal window and once).
 pub async fn respond(
@@ -388,7 +374,7 @@ pub async fn respond(
             if classification == Classification::Appealed {
                 errors.push(FieldError::new("classification", Problem::NotAnOption));
             }
-            let text = match required_text("answer", &text) {
+            let text = match required("answer", &text) {
                 Ok(text) => Some(text),
                 Err(e) => {
                     errors.extend(e.errors);
@@ -428,7 +414,7 @@ pub async fn respond(
             (update, "rectification.answer", text, true)
         }
         Response::Appeal { reason } => {
-            let reason = required_text("reason", &reason)?;
+            let reason = required("reason", &reason)?;
             if case.appeal_status.is_some() {
                 return Err(AppError::new(ErrorCode::InvalidStateChange));
             }
@@ -501,11 +487,7 @@ async fn tell_resident(
         .one(db)
         .await?
         .ok_or_else(AppError::not_found)?;
-    let locale = if person.language == "en" {
-        Locale::en
-    } else {
-        Locale::zh_CN
-    };
+    let locale = locale_of(&person);
     let (title, body) = match told {
         Told::Answered => (
             td_string!(locale, ratings.answered_title),
@@ -558,7 +540,7 @@ pub async fn decide(
     now: DateTime<Utc>,
 ) -> Result<Vec<Push>, AppError> {
     let scope = actor.member.require(Permission::OverseeRatings)?;
-    let note = required_text("note", note)?;
+    let note = required("note", note)?;
     let txn = db.begin().await?;
     let (case, r, app) = find_in_scope(&txn, scope, id).await?;
     let (from, to) = decision.transition();

@@ -119,7 +119,8 @@ pub fn actions_for(role: StaffRole, status: ApplicationStatus) -> Vec<CaseAction
     .collect()
 }
 
-fn required(field: &str, text: &str) -> Result<String, AppError> {
+/// A required text (note, reason, answer), trimmed, at most `MAX_NOTE` characters.
+pub(crate) fn required(field: &str, text: &str) -> Result<String, AppError> {
     let text = text.trim();
     let problem = if text.is_empty() {
         Problem::Required
