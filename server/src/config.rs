@@ -32,6 +32,9 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Windows and thresholds of the ratings loop.
     pub satisfaction: SatisfactionPolicy,
+    /// `MINSHENG_CAMPAIGN_APPROVAL_ABOVE`: campaigns reaching more residents than this wait
+    /// for a supervisor's approval (default 1000).
+    pub campaign_approval_threshold: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +78,11 @@ impl Settings {
             )?,
             secure_cookies: parse_bool_env("MINSHENG_SECURE_COOKIES", false)?,
             satisfaction: satisfaction_from_env()?,
+            campaign_approval_threshold: parse_env(
+                "MINSHENG_CAMPAIGN_APPROVAL_ABOVE",
+                app::domain::campaign::DEFAULT_APPROVAL_THRESHOLD,
+                "a number of residents",
+            )?,
         })
     }
 }

@@ -1,9 +1,12 @@
 //! Periodic work inside the server, one tick a minute: closing rectifications whose feedback
-//! window passed in silence, opening surveys whose time came. Every step is a conditional
+//! window passed in silence, opening surveys whose time came, sending campaigns that are due
+//! (and out of their quiet hours). Every step is a conditional
 //! UPDATE (and what follows it only for the instance whose UPDATE took the row), so several
 //! instances behind a load balancer can all run it.
 
-use app::store::{ratings, surveys};
+use crate::push::PushHub;
+use app::domain::notification::{EVERYONE, Push, PushEvent};
+use app::store::{campaigns, ratings, surveys};
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use std::time::Duration;
@@ -12,19 +15,19 @@ use std::time::Duration;
 pub const TICK: Duration = Duration::from_secs(60);
 
 /// Starts the ticking in the background; it stops with the runtime.
-pub fn spawn(db: DatabaseConnection) {
+pub fn spawn(db: DatabaseConnection, push: PushHub) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(TICK);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             interval.tick().await;
-            tick(&db).await;
+            tick(&db, &push).await;
         }
     });
 }
 
 /// One round of every job; a failing job is logged and tried again next tick.
-pub async fn tick(db: &DatabaseConnection) {
+pub async fn tick(db: &DatabaseConnection, push: &PushHub) {
     let now = Utc::now();
     match ratings::close_lapsed(db, now).await {
         Ok(0) => {}
@@ -35,5 +38,24 @@ pub async fn tick(db: &DatabaseConnection) {
         Ok(0) => {}
         Ok(opened) => tracing::info!(opened, "opened scheduled surveys"),
         Err(err) => tracing::warn!(error = %err, "opening scheduled surveys failed"),
+    }
+    send_campaigns(db, push).await;
+}
+
+/// Sends the campaigns that are due, then tells every open page (each stream checks whether
+/// its resident was reached). Also called right after a campaign is put on the schedule.
+pub async fn send_campaigns(db: &DatabaseConnection, push: &PushHub) {
+    match campaigns::send_due(db, Utc::now()).await {
+        Ok(sent) => {
+            let pushes = sent
+                .into_iter()
+                .map(|campaign_id| Push {
+                    resident_id: EVERYONE,
+                    event: PushEvent::CampaignSent { campaign_id },
+                })
+                .collect();
+            push.publish(pushes).await;
+        }
+        Err(err) => tracing::warn!(error = %err, "sending due campaigns failed"),
     }
 }

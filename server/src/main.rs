@@ -163,11 +163,9 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> anyhow::R
     }
     let leptos_options = config::leptos_options()?;
     let addr = leptos_options.site_addr;
-    server::jobs::spawn(db.clone());
-    let app = http::router(
-        AppState::new(db, leptos_options, settings.clone()),
-        &settings,
-    );
+    let state = AppState::new(db.clone(), leptos_options, settings.clone());
+    server::jobs::spawn(db, state.push.clone());
+    let app = http::router(state, &settings);
     // TCP_NODELAY on every accepted socket: without it static files stall on Nagle's
     // algorithm and delayed ACKs (measured: 1 900 vs 25 500 req/s for a file from /pkg).
     let listener = tokio::net::TcpListener::bind(addr)

@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod application;
+pub mod campaign;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod console;
@@ -16,9 +17,12 @@ pub mod id_number;
 pub mod notification;
 pub mod profile;
 pub mod rating;
+pub mod recommendation;
 pub mod rectification;
 pub mod region;
+pub mod rule;
 pub mod satisfaction;
+pub mod segment;
 pub mod staff;
 pub mod survey;
 pub mod text;

@@ -40,6 +40,10 @@ pub enum PushEvent {
     },
     /// An application changed: pages showing it reload its timeline.
     ApplicationUpdated { number: String },
+    /// A campaign was sent (事项找人). Published once for everyone (`resident_id` 0); each
+    /// stream looks up whether its resident is among the recipients and, if so, sends them
+    /// a `notification` with the new message.
+    CampaignSent { campaign_id: i64 },
 }
 
 impl PushEvent {
@@ -47,13 +51,18 @@ impl PushEvent {
         match self {
             PushEvent::Notification { .. } => "notification",
             PushEvent::ApplicationUpdated { .. } => "application_updated",
+            PushEvent::CampaignSent { .. } => "campaign_sent",
         }
     }
 }
 
-/// A push addressed to one resident, as it crosses instances (PostgreSQL NOTIFY payload).
+/// A push addressed to one resident (or, with `resident_id` [`EVERYONE`], to every stream),
+/// as it crosses instances (PostgreSQL NOTIFY payload).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Push {
     pub resident_id: i64,
     pub event: PushEvent,
 }
+
+/// The `resident_id` of a push every stream receives.
+pub const EVERYONE: i64 = 0;

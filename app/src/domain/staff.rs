@@ -91,10 +91,14 @@ pub enum Permission {
     OverseeRatings,
     /// Build, schedule and read surveys.
     ManageSurveys,
+    /// Build and count segments of residents (事项找人), with a masked sample of members.
+    ManageSegments,
+    /// Approve a campaign that reaches more residents than the approval threshold.
+    ApproveCampaigns,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 21] = [
         Permission::ViewQueue,
         Permission::ViewCase,
         Permission::Accept,
@@ -114,6 +118,8 @@ impl Permission {
         Permission::AnswerRectification,
         Permission::OverseeRatings,
         Permission::ManageSurveys,
+        Permission::ManageSegments,
+        Permission::ApproveCampaigns,
     ];
 }
 
@@ -172,6 +178,7 @@ impl StaffRole {
                     | ViewRatings
                     | AnswerRectification
                     | ManageSurveys
+                    | ManageSegments
             ),
             StaffRole::Supervisor => matches!(
                 permission,
@@ -184,6 +191,8 @@ impl StaffRole {
                     | ViewRatings
                     | OverseeRatings
                     | ManageSurveys
+                    | ManageSegments
+                    | ApproveCampaigns
             ),
             StaffRole::Administrator => matches!(
                 permission,

@@ -945,6 +945,9 @@ pub async fn submit(
             .insert(&txn)
             .await?;
         }
+        // 事项找人: a recommendation of these services has converted.
+        let services = service.targets.iter().map(|(id, _)| *id).collect();
+        super::recommendations::mark_applied(&txn, app.resident_id, services, now).await?;
         "submitted"
     } else {
         resume_clock(&txn, calendar, app.id, now).await?;

@@ -30,6 +30,8 @@ pub enum Target {
     },
     Service(i64),
     Bundle(i64),
+    Segment(i64),
+    Campaign(i64),
     StaffSession,
     /// The audit log itself (an export).
     AuditLog,
@@ -42,6 +44,8 @@ impl Target {
             Target::Application { id, resident_id } => ("application", Some(id), Some(resident_id)),
             Target::Service(id) => ("service", Some(id), None),
             Target::Bundle(id) => ("bundle", Some(id), None),
+            Target::Segment(id) => ("segment", Some(id), None),
+            Target::Campaign(id) => ("campaign", Some(id), None),
             Target::StaffSession => ("staff_session", None, None),
             Target::AuditLog => ("audit_log", None, None),
         }

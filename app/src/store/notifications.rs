@@ -119,3 +119,19 @@ pub async fn mark_read(
     update.exec(db).await?;
     unread_count(db, resident_id).await
 }
+
+/// The resident's newest message of `kind`.
+pub async fn latest_of_kind(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+    kind: &str,
+) -> Result<Option<Notification>, AppError> {
+    Ok(notification::Entity::find()
+        .filter(notification::Column::ResidentId.eq(resident_id))
+        .filter(notification::Column::Kind.eq(kind))
+        .order_by_desc(notification::Column::CreatedAt)
+        .order_by_desc(notification::Column::Id)
+        .one(db)
+        .await?
+        .map(view))
+}

@@ -61,6 +61,8 @@ impl Live {
                     *count += 1;
                 });
             }
+            // The server turns it into a `notification` for each recipient.
+            PushEvent::CampaignSent { .. } => {}
         }
     }
 }

@@ -112,6 +112,7 @@ pub fn test_settings(database_url: String) -> Settings {
         upload_max_bytes: 1024 * 1024,
         secure_cookies: false,
         satisfaction: Default::default(),
+        campaign_approval_threshold: 1000,
     }
 }
 

@@ -5,7 +5,8 @@ use crate::http::error::ApiError;
 use crate::state::AppState;
 use app::domain::error::ApiErrorBody;
 use app::domain::notification::NotificationPage;
-use app::store::notifications;
+use app::domain::notification::{EVERYONE, Push, PushEvent};
+use app::store::{campaigns, notifications};
 use axum::Json;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -63,6 +64,17 @@ pub async fn events(
                 Ok(push) if push.resident_id == id => {
                     if let Ok(data) = serde_json::to_string(&push.event) {
                         yield Ok(Event::default().event(push.event.name()).data(data));
+                    }
+                }
+                Ok(Push { resident_id: EVERYONE, event: PushEvent::CampaignSent { campaign_id } }) => {
+                    match campaigns::message_for(&state.db, campaign_id, id).await {
+                        Ok(Some(event)) => {
+                            if let Ok(data) = serde_json::to_string(&event) {
+                                yield Ok(Event::default().event(event.name()).data(data));
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(err) => tracing::warn!(error = ?err, "campaign push lookup failed"),
                     }
                 }
                 Ok(_) => {}

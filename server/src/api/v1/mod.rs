@@ -2,12 +2,15 @@
 
 pub mod account;
 pub mod applications;
+pub mod campaigns;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod console;
 pub mod figures;
 pub mod inbox;
 pub mod ratings;
+pub mod recommendations;
+pub mod segments;
 pub mod surveys;
 
 use crate::http::error::ApiError;
@@ -67,6 +70,19 @@ pub fn router() -> Router<AppState> {
             "/me/applications/{number}/rectification-feedback",
             post(ratings::feedback),
         )
+        .route("/me/recommendations", get(recommendations::list))
+        .route(
+            "/me/recommendations/{id}/dismiss",
+            post(recommendations::dismiss),
+        )
+        .route(
+            "/me/recommendations/{id}/click",
+            post(recommendations::click),
+        )
+        .route(
+            "/me/recommendation-opt-outs",
+            post(recommendations::opt_out),
+        )
         .route("/me/surveys", get(surveys::mine))
         .route("/me/surveys/{id}", get(surveys::one).post(surveys::respond))
         .nest("/staff", staff_router())
@@ -86,6 +102,14 @@ fn staff_router() -> Router<AppState> {
         .route("/rectifications", get(ratings::list))
         .route("/rectifications/{id}", get(ratings::case))
         .route("/rectifications/{id}/actions", post(ratings::act))
+        .route("/campaigns", get(campaigns::list).post(campaigns::create))
+        .route("/campaigns/{id}", get(campaigns::one))
+        .route("/campaigns/{id}/submit", post(campaigns::submit))
+        .route("/campaigns/{id}/approve", post(campaigns::approve))
+        .route("/campaigns/{id}/cancel", post(campaigns::cancel))
+        .route("/segments", get(segments::list).post(segments::create))
+        .route("/segments/preview", post(segments::preview))
+        .route("/segments/{id}", get(segments::one).put(segments::update))
         .route("/surveys", get(surveys::list).post(surveys::create))
         .route("/surveys/{id}", get(surveys::results).put(surveys::update))
         .route("/surveys/{id}/schedule", post(surveys::schedule))

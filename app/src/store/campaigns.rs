@@ -1,0 +1,624 @@
+//! Where campaigns are stored and sent. The audience is one SQL condition: the segment's rule
+//! and the resident's consent, no opt-out of the service's category, not applied for the
+//! service, never recommended it before, and under the weekly frequency cap. Sending is a
+//! conditional UPDATE (the one instance that wins it sends) and two set-based statements:
+//! INSERT … SELECT of the recommendations, then of their inbox messages.
+
+use super::StaffActor;
+use super::audit::{self, Target};
+use super::entities::{
+    campaign, notification, recommendation, recommendation_opt_out, resident, segment, service,
+};
+use super::{rules, segments};
+use crate::domain::campaign::{
+    CampaignDraft, CampaignStatus, CampaignView, Conversion, after_submit, in_quiet_hours,
+};
+use crate::domain::error::{AppError, ErrorCode};
+use crate::domain::rule::{Condition, Outcome, Reason, Rule, since};
+use crate::domain::staff::Permission;
+use crate::domain::validation::{FieldError, Problem};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+
+/// What sending needs to know about the service.
+struct Offered {
+    id: i64,
+    code: String,
+    category_id: i64,
+    name: String,
+    name_en: Option<String>,
+}
+
+impl From<service::Model> for Offered {
+    fn from(model: service::Model) -> Self {
+        Offered {
+            id: model.id,
+            code: model.code,
+            category_id: model.category_id,
+            name: model.name,
+            name_en: model.name_en,
+        }
+    }
+}
+
+async fn service_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Offered, AppError> {
+    service::Entity::find()
+        .filter(service::Column::Code.eq(code.trim()))
+        .one(db)
+        .await?
+        .map(Offered::from)
+        .ok_or_else(|| {
+            AppError::invalid(vec![FieldError::new("service_code", Problem::NotAnOption)])
+        })
+}
+
+async fn service_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Offered, AppError> {
+    service::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .map(Offered::from)
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// The residents a campaign for `service` to `rule` reaches at `now`.
+fn audience(rule: &Rule, service: &Offered, cap: i32, now: DateTime<Utc>) -> Expr {
+    let opted_out = Query::select()
+        .expr(Expr::val(1))
+        .from(recommendation_opt_out::Entity)
+        .and_where(
+            Expr::col((
+                recommendation_opt_out::Entity,
+                recommendation_opt_out::Column::ResidentId,
+            ))
+            .equals((resident::Entity, resident::Column::Id)),
+        )
+        .and_where(
+            Expr::col((
+                recommendation_opt_out::Entity,
+                recommendation_opt_out::Column::CategoryId,
+            ))
+            .eq(service.category_id),
+        )
+        .to_owned();
+    // Already applied for it (any outcome): the rule language says so.
+    let applied = rules::condition(
+        &Rule::Is(Condition::Applied {
+            service_id: service.id,
+            within_days: None,
+            outcome: Outcome::Any,
+        }),
+        now,
+    );
+    let recommended = Query::select()
+        .expr(Expr::val(1))
+        .from(recommendation::Entity)
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::ResidentId))
+                .equals((resident::Entity, resident::Column::Id)),
+        )
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::ServiceId)).eq(service.id),
+        )
+        .to_owned();
+    let this_week = Query::select()
+        .expr(Expr::col((recommendation::Entity, recommendation::Column::Id)).count())
+        .from(recommendation::Entity)
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::ResidentId))
+                .equals((resident::Entity, resident::Column::Id)),
+        )
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::CampaignId)).is_not_null(),
+        )
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::CreatedAt))
+                .gte(since(now, 7)),
+        )
+        .to_owned();
+    rules::condition(rule, now)
+        .and(Expr::col((resident::Entity, resident::Column::NotifyConsent)).eq(true))
+        .and(Expr::exists(opted_out).not())
+        .and(applied.not())
+        .and(Expr::exists(recommended).not())
+        .and(Expr::SubQuery(None, Box::new(this_week.into())).lt(i64::from(cap)))
+}
+
+/// How many residents the campaign would reach if sent now.
+async fn dry_run(
+    db: &impl ConnectionTrait,
+    rule: &Rule,
+    service: &Offered,
+    cap: i32,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let n = resident::Entity::find()
+        .filter(audience(rule, service, cap, now))
+        .count(db)
+        .await?;
+    Ok(n as i64)
+}
+
+fn status_of(model: &campaign::Model) -> Result<CampaignStatus, AppError> {
+    CampaignStatus::parse(&model.status).ok_or_else(|| {
+        tracing::error!(campaign = model.id, status = %model.status, "unknown campaign status");
+        AppError::new(ErrorCode::Internal)
+    })
+}
+
+async fn find(db: &impl ConnectionTrait, id: i64) -> Result<campaign::Model, AppError> {
+    campaign::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// The campaign with its dry-run count (or the number reached, once sent) and conversion.
+async fn view(
+    db: &impl ConnectionTrait,
+    model: campaign::Model,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    let status = status_of(&model)?;
+    let service_id = model
+        .service_id
+        .ok_or_else(|| AppError::new(ErrorCode::Internal))?;
+    let service = service_by_id(db, service_id).await?;
+    let segment = segment::Entity::find_by_id(model.segment_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::Internal))?;
+    let audience = match status {
+        CampaignStatus::Sent => model.audience_count.unwrap_or(0),
+        _ => {
+            let rule = segments::rule(db, model.segment_id).await?;
+            dry_run(db, &rule, &service, model.frequency_cap, now).await?
+        }
+    };
+    Ok(CampaignView {
+        id: model.id,
+        name: model.name,
+        service_code: service.code,
+        service_name: service.name,
+        segment_id: segment.id,
+        segment_name: segment.name,
+        message: model.message,
+        status,
+        scheduled_at: model.scheduled_at,
+        frequency_cap: u8::try_from(model.frequency_cap).unwrap_or(u8::MAX),
+        quiet_from: model.quiet_from,
+        quiet_until: model.quiet_until,
+        audience,
+        sent_at: model.sent_at,
+        conversion: conversion(db, model.id).await?,
+    })
+}
+
+/// Delivered, read, clicked, applied and dismissed recommendations of the campaign: one
+/// aggregate query.
+pub async fn conversion(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+) -> Result<Conversion, AppError> {
+    let counted =
+        |column: recommendation::Column| Expr::col((recommendation::Entity, column)).count();
+    let row: Option<(i64, i64, i64, i64, i64)> = recommendation::Entity::find()
+        .select_only()
+        .column_as(counted(recommendation::Column::Id), "delivered")
+        .column_as(counted(recommendation::Column::ReadAt), "read")
+        .column_as(counted(recommendation::Column::ClickedAt), "clicked")
+        .column_as(counted(recommendation::Column::AppliedAt), "applied")
+        .column_as(counted(recommendation::Column::DismissedAt), "dismissed")
+        .filter(recommendation::Column::CampaignId.eq(campaign_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let (delivered, read, clicked, applied, dismissed) = row.unwrap_or_default();
+    Ok(Conversion {
+        delivered,
+        read,
+        clicked,
+        applied,
+        dismissed,
+    })
+}
+
+/// A new campaign, as a draft; 422 with the fields at fault, nothing stored.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    draft: &CampaignDraft,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    actor.member.require(Permission::ManageSegments)?;
+    let mut errors = draft.validate().err().unwrap_or_default();
+    let service = match service_by_code(db, &draft.service_code).await {
+        Ok(service) => Some(service),
+        Err(err) => {
+            if draft.service_code.trim().is_empty() {
+                None
+            } else {
+                errors.extend(err.errors);
+                None
+            }
+        }
+    };
+    let segment_known = segment::Entity::find_by_id(draft.segment_id)
+        .one(db)
+        .await?
+        .is_some();
+    if !segment_known {
+        errors.push(FieldError::new("segment_id", Problem::NotAnOption));
+    }
+    let Some(service) = service.filter(|_| errors.is_empty()) else {
+        return Err(AppError::invalid(errors));
+    };
+    let model = campaign::ActiveModel {
+        name: Set(draft.name.trim().to_owned()),
+        service_id: Set(Some(service.id)),
+        bundle_id: Set(None),
+        segment_id: Set(draft.segment_id),
+        message: Set(draft.message.trim().to_owned()),
+        status: Set(CampaignStatus::Draft.as_str().to_owned()),
+        scheduled_at: Set(draft.scheduled_at),
+        frequency_cap: Set(i32::from(draft.frequency_cap)),
+        quiet_from: Set(draft.quiet_from),
+        quiet_until: Set(draft.quiet_until),
+        audience_count: Set(None),
+        created_by_staff_id: Set(actor.member.id),
+        approved_by_staff_id: Set(None),
+        sent_at: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        actor,
+        "campaign_create",
+        Target::Campaign(model.id),
+        None,
+        now,
+    )
+    .await?;
+    view(db, model, now).await
+}
+
+pub async fn get(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    actor.member.require(Permission::ManageSegments)?;
+    view(db, find(db, id).await?, now).await
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    now: DateTime<Utc>,
+) -> Result<Vec<CampaignView>, AppError> {
+    actor.member.require(Permission::ManageSegments)?;
+    let models = campaign::Entity::find()
+        .order_by_desc(campaign::Column::Id)
+        .limit(100)
+        .all(db)
+        .await?;
+    let mut views = Vec::with_capacity(models.len());
+    for model in models {
+        views.push(view(db, model, now).await?);
+    }
+    Ok(views)
+}
+
+/// Moves the campaign from `from` to `to` if nobody moved it first (409 otherwise).
+async fn transition(
+    db: &impl ConnectionTrait,
+    id: i64,
+    from: CampaignStatus,
+    to: CampaignStatus,
+    approved_by: Option<i64>,
+) -> Result<(), AppError> {
+    let mut update = campaign::Entity::update_many()
+        .col_expr(campaign::Column::Status, Expr::value(to.as_str()))
+        .filter(campaign::Column::Id.eq(id))
+        .filter(campaign::Column::Status.eq(from.as_str()));
+    if let Some(staff_id) = approved_by {
+        update = update.col_expr(campaign::Column::ApprovedByStaffId, Expr::value(staff_id));
+    }
+    if update.exec(db).await?.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::Conflict))
+    }
+}
+
+/// Puts a draft on the schedule, or before a supervisor when its dry run reaches more than
+/// `approval_threshold` residents.
+pub async fn submit(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    id: i64,
+    approval_threshold: i64,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    actor.member.require(Permission::ManageSegments)?;
+    let model = find(db, id).await?;
+    if status_of(&model)? != CampaignStatus::Draft {
+        return Err(AppError::new(ErrorCode::InvalidStateChange));
+    }
+    let audience = view(db, model, now).await?.audience;
+    let to = after_submit(audience, approval_threshold);
+    transition(db, id, CampaignStatus::Draft, to, None).await?;
+    audit::record(
+        db,
+        actor,
+        "campaign_submit",
+        Target::Campaign(id),
+        None,
+        now,
+    )
+    .await?;
+    get(db, actor, id, now).await
+}
+
+/// A supervisor approves a large campaign for its schedule.
+pub async fn approve(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    actor.member.require(Permission::ApproveCampaigns)?;
+    let model = find(db, id).await?;
+    if status_of(&model)? != CampaignStatus::PendingApproval {
+        return Err(AppError::new(ErrorCode::InvalidStateChange));
+    }
+    transition(
+        db,
+        id,
+        CampaignStatus::PendingApproval,
+        CampaignStatus::Scheduled,
+        Some(actor.member.id),
+    )
+    .await?;
+    audit::record(
+        db,
+        actor,
+        "campaign_approve",
+        Target::Campaign(id),
+        None,
+        now,
+    )
+    .await?;
+    view(db, find(db, id).await?, now).await
+}
+
+pub async fn cancel(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    actor.member.require(Permission::ManageSegments)?;
+    let model = find(db, id).await?;
+    let from = status_of(&model)?;
+    if !from.may_cancel() {
+        return Err(AppError::new(ErrorCode::InvalidStateChange));
+    }
+    transition(db, id, from, CampaignStatus::Cancelled, None).await?;
+    audit::record(
+        db,
+        actor,
+        "campaign_cancel",
+        Target::Campaign(id),
+        None,
+        now,
+    )
+    .await?;
+    view(db, find(db, id).await?, now).await
+}
+
+/// Sends every scheduled campaign that is due and outside its quiet hours; returns the ids
+/// of those this call sent (each is sent by exactly one caller, whatever the instances).
+pub async fn send_due<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<Vec<i64>, AppError> {
+    let due = campaign::Entity::find()
+        .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled.as_str()))
+        .filter(
+            campaign::Column::ScheduledAt
+                .is_null()
+                .or(campaign::Column::ScheduledAt.lte(now)),
+        )
+        .order_by_asc(campaign::Column::Id)
+        .all(db)
+        .await?;
+    let china_time = (now + Duration::hours(8)).time();
+    let mut sent = Vec::new();
+    for model in due {
+        if in_quiet_hours(china_time, model.quiet_from, model.quiet_until) {
+            continue;
+        }
+        if send_one(db, &model, now).await? {
+            sent.push(model.id);
+        }
+    }
+    Ok(sent)
+}
+
+async fn send_one<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    model: &campaign::Model,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let txn = db.begin().await?;
+    let claimed = campaign::Entity::update_many()
+        .col_expr(
+            campaign::Column::Status,
+            Expr::value(CampaignStatus::Sent.as_str()),
+        )
+        .col_expr(campaign::Column::SentAt, Expr::value(now))
+        .filter(campaign::Column::Id.eq(model.id))
+        .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled.as_str()))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Ok(false);
+    }
+    let service_id = model
+        .service_id
+        .ok_or_else(|| AppError::new(ErrorCode::Internal))?;
+    let service = service_by_id(&txn, service_id).await?;
+    let rule = segments::rule(&txn, model.segment_id).await?;
+    let names = rules::names(&txn, &rule).await?;
+    let reason = Reason::of_rule(&rule, &names);
+    let reason_json = serde_json::to_value(&reason).map_err(|err| {
+        tracing::error!(error = %err, "reason does not serialize");
+        AppError::new(ErrorCode::Internal)
+    })?;
+
+    // 1. The recommendations: one INSERT … SELECT over the audience.
+    let members = Query::select()
+        .expr(Expr::col((resident::Entity, resident::Column::Id)))
+        .expr(Expr::val(service.id))
+        .expr(Expr::val(model.id))
+        .expr(Expr::val(reason_json))
+        .expr(Expr::val("delivered"))
+        .expr(Expr::val(now))
+        .expr(Expr::val(now))
+        .from(resident::Entity)
+        .and_where(audience(&rule, &service, model.frequency_cap, now))
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(recommendation::Entity)
+        .columns([
+            recommendation::Column::ResidentId,
+            recommendation::Column::ServiceId,
+            recommendation::Column::CampaignId,
+            recommendation::Column::Reason,
+            recommendation::Column::Status,
+            recommendation::Column::DeliveredAt,
+            recommendation::Column::CreatedAt,
+        ])
+        .select_from(members)
+        .map_err(|err| {
+            tracing::error!(error = %err, "fan-out statement does not build");
+            AppError::new(ErrorCode::Internal)
+        })?
+        .to_owned();
+    let reached = txn.execute(&insert).await?.rows_affected();
+
+    // 2. Their inbox messages, in each resident's language, with {name} filled in by SQL.
+    let message_in = |english: bool| {
+        crate::domain::campaign::render_message(
+            &model.message,
+            "{name}",
+            if english {
+                service.name_en.as_deref().unwrap_or(&service.name)
+            } else {
+                &service.name
+            },
+            &reason.render(english),
+        )
+    };
+    let english = || Expr::col((resident::Entity, resident::Column::Language)).eq("en");
+    let name = || Expr::col((resident::Entity, resident::Column::Name));
+    let with_name = |message: String| {
+        Expr::from(
+            Func::cust("REPLACE")
+                .arg(Expr::val(message))
+                .arg(Expr::val("{name}"))
+                .arg(name()),
+        )
+    };
+    let body =
+        Expr::case(english(), with_name(message_in(true))).finally(with_name(message_in(false)));
+    let title = Expr::case(
+        english(),
+        Expr::val(format!(
+            "Recommended for you: {}",
+            service.name_en.as_deref().unwrap_or(&service.name)
+        )),
+    )
+    .finally(Expr::val(format!("为您推荐：{}", service.name)));
+    let messages = Query::select()
+        .expr(Expr::col((
+            recommendation::Entity,
+            recommendation::Column::ResidentId,
+        )))
+        .expr(Expr::val("recommendation"))
+        .expr(title)
+        .expr(body)
+        .expr(Expr::val(format!("/for-you#service-{}", service.code)))
+        .expr(Expr::val(now))
+        .from(recommendation::Entity)
+        .inner_join(
+            resident::Entity,
+            Expr::col((resident::Entity, resident::Column::Id))
+                .equals((recommendation::Entity, recommendation::Column::ResidentId)),
+        )
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::CampaignId)).eq(model.id),
+        )
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(notification::Entity)
+        .columns([
+            notification::Column::ResidentId,
+            notification::Column::Kind,
+            notification::Column::Title,
+            notification::Column::Body,
+            notification::Column::Link,
+            notification::Column::CreatedAt,
+        ])
+        .select_from(messages)
+        .map_err(|err| {
+            tracing::error!(error = %err, "message statement does not build");
+            AppError::new(ErrorCode::Internal)
+        })?
+        .to_owned();
+    txn.execute(&insert).await?;
+
+    campaign::Entity::update_many()
+        .col_expr(campaign::Column::AudienceCount, Expr::value(reached as i64))
+        .filter(campaign::Column::Id.eq(model.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    tracing::info!(campaign = model.id, reached, "campaign sent");
+    Ok(true)
+}
+
+/// The live event for `resident_id` after campaign `campaign_id` was sent: their new
+/// message with the unread count, or `None` when the campaign did not reach them.
+pub async fn message_for(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+    resident_id: i64,
+) -> Result<Option<crate::domain::notification::PushEvent>, AppError> {
+    let reached = recommendation::Entity::find()
+        .filter(recommendation::Column::CampaignId.eq(campaign_id))
+        .filter(recommendation::Column::ResidentId.eq(resident_id))
+        .count(db)
+        .await?
+        > 0;
+    if !reached {
+        return Ok(None);
+    }
+    let latest = super::notifications::latest_of_kind(db, resident_id, "recommendation").await?;
+    let Some(notification) = latest else {
+        return Ok(None);
+    };
+    let unread = super::notifications::unread_count(db, resident_id).await?;
+    Ok(Some(crate::domain::notification::PushEvent::Notification {
+        notification,
+        unread,
+    }))
+}

@@ -1,0 +1,31 @@
+//! A campaign: one service pushed to a segment's members (事项找人).
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "campaign")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub name: String,
+    pub service_id: Option<i64>,
+    pub bundle_id: Option<i64>,
+    pub segment_id: i64,
+    /// With placeholders {name}, {service}, {reason}.
+    pub message: String,
+    /// `domain::campaign::CampaignStatus`
+    pub status: String,
+    pub scheduled_at: Option<DateTimeUtc>,
+    pub frequency_cap: i32,
+    pub quiet_from: Option<Time>,
+    pub quiet_until: Option<Time>,
+    pub audience_count: Option<i64>,
+    pub created_by_staff_id: i64,
+    pub approved_by_staff_id: Option<i64>,
+    pub sent_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,265 @@
+//! Where a resident's recommendations are read and answered: the "for you" list (with each
+//! reason explained for this resident), "not interested", per-category opt-out, the click
+//! that starts an application, and the application that converts it.
+
+use super::entities::{
+    application, recommendation, recommendation_opt_out, resident, service, service_category, task,
+};
+use super::{rules, segments};
+use crate::domain::error::{AppError, ErrorCode};
+use crate::domain::recommendation::ForYouItem;
+use crate::domain::rule::Reason;
+use crate::domain::text::LocalizedText;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+use std::collections::{HashMap, HashSet};
+
+/// The resident's current recommendations, newest first: not dismissed, not applied for,
+/// not in a category they opted out of; none at all without consent to proactive messages.
+/// Listing them marks them read.
+pub async fn for_you(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+    english: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<ForYouItem>, AppError> {
+    let consent = resident::Entity::find_by_id(resident_id)
+        .select_only()
+        .column(resident::Column::NotifyConsent)
+        .into_tuple::<bool>()
+        .one(db)
+        .await?
+        .unwrap_or(false);
+    if !consent {
+        return Ok(Vec::new());
+    }
+    let recs = recommendation::Entity::find()
+        .filter(recommendation::Column::ResidentId.eq(resident_id))
+        .filter(recommendation::Column::DismissedAt.is_null())
+        .filter(recommendation::Column::AppliedAt.is_null())
+        .filter(recommendation::Column::ServiceId.is_not_null())
+        .order_by_desc(recommendation::Column::CreatedAt)
+        .order_by_desc(recommendation::Column::Id)
+        .limit(50)
+        .all(db)
+        .await?;
+    let service_ids: Vec<i64> = recs.iter().filter_map(|r| r.service_id).collect();
+    let services: HashMap<i64, service::Model> = service::Entity::find()
+        .filter(service::Column::Id.is_in(service_ids.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let categories: HashMap<i64, service_category::Model> = service_category::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let opted_out: HashSet<i64> = recommendation_opt_out::Entity::find()
+        .select_only()
+        .column(recommendation_opt_out::Column::CategoryId)
+        .filter(recommendation_opt_out::Column::ResidentId.eq(resident_id))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let applied: HashSet<i64> = task::Entity::find()
+        .select_only()
+        .column(task::Column::ServiceId)
+        .filter(
+            task::Column::ApplicationId.in_subquery(
+                Query::select()
+                    .column(application::Column::Id)
+                    .from(application::Entity)
+                    .and_where(Expr::col(application::Column::ResidentId).eq(resident_id))
+                    .and_where(Expr::col(application::Column::SubmittedAt).is_not_null())
+                    .to_owned(),
+            ),
+        )
+        .filter(task::Column::ServiceId.is_in(service_ids))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let facts = rules::facts(db, &[resident_id]).await?.pop();
+
+    let mut items = Vec::new();
+    let mut unread = Vec::new();
+    for rec in recs {
+        let Some(service) = rec.service_id.and_then(|id| services.get(&id)) else {
+            continue;
+        };
+        let Some(category) = categories.get(&service.category_id) else {
+            continue;
+        };
+        if opted_out.contains(&category.id) || applied.contains(&service.id) {
+            continue;
+        }
+        let reason = explained(db, &rec, facts.as_ref(), now).await?;
+        if rec.read_at.is_none() {
+            unread.push(rec.id);
+        }
+        items.push(ForYouItem {
+            id: rec.id,
+            service_code: service.code.clone(),
+            service_name: LocalizedText::new(service.name.clone(), service.name_en.clone()),
+            category_code: category.code.clone(),
+            category_name: LocalizedText::new(category.name.clone(), category.name_en.clone()),
+            reason: reason.render(english),
+            created_at: rec.created_at,
+            new: rec.read_at.is_none(),
+        });
+    }
+    if !unread.is_empty() {
+        recommendation::Entity::update_many()
+            .col_expr(recommendation::Column::ReadAt, Expr::value(now))
+            .filter(recommendation::Column::Id.is_in(unread))
+            .filter(recommendation::Column::ReadAt.is_null())
+            .exec(db)
+            .await?;
+    }
+    Ok(items)
+}
+
+/// Why this resident got the recommendation: a campaign's rule explained for them now, or
+/// the reason stored when it was made (a life event, or a campaign whose rule no longer
+/// matches them).
+async fn explained(
+    db: &impl ConnectionTrait,
+    rec: &recommendation::Model,
+    facts: Option<&crate::domain::rule::ResidentFacts>,
+    now: DateTime<Utc>,
+) -> Result<Reason, AppError> {
+    let stored: Reason = serde_json::from_value(rec.reason.clone()).unwrap_or_default();
+    let (Some(campaign_id), Some(facts)) = (rec.campaign_id, facts) else {
+        return Ok(stored);
+    };
+    let segment_id = super::entities::campaign::Entity::find_by_id(campaign_id)
+        .select_only()
+        .column(super::entities::campaign::Column::SegmentId)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    let Some(segment_id) = segment_id else {
+        return Ok(stored);
+    };
+    let rule = segments::rule(db, segment_id).await?;
+    match rule.explain(facts, now) {
+        Some(clauses) => Ok(Reason::from_clauses(
+            &clauses,
+            &rules::names(db, &rule).await?,
+        )),
+        None => Ok(stored),
+    }
+}
+
+/// The resident's own recommendation; 404 for anyone else's.
+async fn own(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+    id: i64,
+) -> Result<recommendation::Model, AppError> {
+    recommendation::Entity::find_by_id(id)
+        .filter(recommendation::Column::ResidentId.eq(resident_id))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// "Not interested": never shown again.
+pub async fn dismiss(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    own(db, resident_id, id).await?;
+    recommendation::Entity::update_many()
+        .col_expr(recommendation::Column::Status, Expr::value("dismissed"))
+        .col_expr(recommendation::Column::DismissedAt, Expr::value(now))
+        .filter(recommendation::Column::Id.eq(id))
+        .filter(recommendation::Column::DismissedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// The resident opens the recommendation to apply: recorded once; returns the service code.
+pub async fn click(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let rec = own(db, resident_id, id).await?;
+    recommendation::Entity::update_many()
+        .col_expr(recommendation::Column::Status, Expr::value("clicked"))
+        .col_expr(recommendation::Column::ClickedAt, Expr::value(now))
+        .filter(recommendation::Column::Id.eq(id))
+        .filter(recommendation::Column::ClickedAt.is_null())
+        .filter(recommendation::Column::AppliedAt.is_null())
+        .exec(db)
+        .await?;
+    let service_id = rec
+        .service_id
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    service::Entity::find_by_id(service_id)
+        .select_only()
+        .column(service::Column::Code)
+        .into_tuple::<String>()
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// No more recommendations of the category (by its code); idempotent.
+pub async fn opt_out(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+    category_code: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let category = service_category::Entity::find()
+        .filter(service_category::Column::Code.eq(category_code))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    recommendation_opt_out::Entity::insert(recommendation_opt_out::ActiveModel {
+        resident_id: Set(resident_id),
+        category_id: Set(category.id),
+        created_at: Set(now),
+    })
+    .on_conflict_do_nothing_on([
+        recommendation_opt_out::Column::ResidentId,
+        recommendation_opt_out::Column::CategoryId,
+    ])
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// A submitted application converts the resident's open recommendations of its services.
+pub async fn mark_applied(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+    service_ids: Vec<i64>,
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let converted = recommendation::Entity::update_many()
+        .col_expr(recommendation::Column::Status, Expr::value("applied"))
+        .col_expr(recommendation::Column::AppliedAt, Expr::value(now))
+        .filter(recommendation::Column::ResidentId.eq(resident_id))
+        .filter(recommendation::Column::ServiceId.is_in(service_ids))
+        .filter(recommendation::Column::AppliedAt.is_null())
+        .filter(recommendation::Column::DismissedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(converted.rows_affected)
+}

@@ -1,0 +1,67 @@
+//! The resident's recommendations (事项找人) over JSON: the "for you" list with reasons in
+//! the request's language, "not interested", the click that starts an application (with its
+//! prefilled form), and opting out of a category.
+
+use crate::auth::Resident;
+use crate::http::error::ApiError;
+use crate::http::locale::request_locale;
+use crate::state::AppState;
+use app::domain::recommendation::{ForYouItem, apply_link};
+use app::store::recommendations;
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+
+pub async fn list(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    headers: HeaderMap,
+) -> Result<Json<Vec<ForYouItem>>, ApiError> {
+    let english = request_locale(&headers) == app::i18n::Locale::en;
+    Ok(Json(
+        recommendations::for_you(&state.db, id, english, Utc::now()).await?,
+    ))
+}
+
+pub async fn dismiss(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path(recommendation): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    recommendations::dismiss(&state.db, id, recommendation, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize)]
+pub struct Apply {
+    /// Where the prefilled application form is.
+    pub apply: String,
+}
+
+pub async fn click(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path(recommendation): Path<i64>,
+) -> Result<Json<Apply>, ApiError> {
+    let code = recommendations::click(&state.db, id, recommendation, Utc::now()).await?;
+    Ok(Json(Apply {
+        apply: apply_link(&code, recommendation),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct OptOut {
+    /// A service category's code.
+    pub category: String,
+}
+
+pub async fn opt_out(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Json(opt_out): Json<OptOut>,
+) -> Result<StatusCode, ApiError> {
+    recommendations::opt_out(&state.db, id, &opt_out.category, Utc::now()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

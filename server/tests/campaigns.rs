@@ -1,0 +1,261 @@
+//! Campaigns (事项找人) over HTTP, on SQLite and PostgreSQL: a supervisor saves the segment
+//! "aged 60+ living alone", drafts a campaign for a service with a message, sees the dry-run
+//! count, submits it; it goes out at once as one recommendation and one inbox message per
+//! member who accepts messages; a member with the portal open gets the message live; the
+//! resident sees it "for you" with the reason in their words, clicks through to the prefilled
+//! form, applies, and the campaign's conversion counts it. Sending twice sends nothing more;
+//! "not interested" and opting out hide it; bad drafts change nothing; clerks may not.
+
+mod common;
+
+use app::domain::rule::{age_cutoff, china_today};
+use chrono::Utc;
+use futures_util::StreamExt;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const SEGMENTS: &str = "/api/v1/staff/segments";
+const CAMPAIGNS: &str = "/api/v1/staff/campaigns";
+
+fn sixty_plus_alone() -> Value {
+    json!({"all": [
+        {"is": {"kind": "age", "min": 60, "max": null}},
+        {"is": {"kind": "lives_alone"}}
+    ]})
+}
+
+/// `WHERE` of the members by hand: 60+ and nobody else in the household.
+fn members_sql() -> String {
+    let cutoff = age_cutoff(china_today(Utc::now()), 60);
+    format!(
+        "r.birth_date <= '{cutoff}' AND NOT EXISTS (SELECT 1 FROM resident m \
+         WHERE m.household_id = r.household_id AND m.id <> r.id)"
+    )
+}
+
+/// A service none of the members applied for, with the simplest form (one the profile
+/// prefills, so applying needs no typing).
+async fn fresh_service(app: &common::TestApp) -> (i64, String) {
+    let row = app
+        .first_row(&format!(
+            "SELECT s.id, s.code FROM service s WHERE NOT EXISTS (SELECT 1 FROM task t \
+             JOIN application a ON a.id = t.application_id JOIN resident r ON r.id = a.resident_id \
+             WHERE t.service_id = s.id AND {}) \
+             ORDER BY LENGTH(CAST(s.materials AS TEXT)) + LENGTH(CAST(s.form_fields AS TEXT)), s.id \
+             LIMIT 1",
+            members_sql()
+        ))
+        .await;
+    (
+        row.try_get_by_index::<i64>(0).expect("id"),
+        row.try_get_by_index::<String>(1).expect("code"),
+    )
+}
+
+async fn campaign(app: &common::TestApp, staff: &common::Session<'_>, code: &str) -> (i64, Value) {
+    let (status, segment) = staff
+        .post_json(
+            SEGMENTS,
+            json!({"name": "独居老人", "rule": sixty_plus_alone()}),
+        )
+        .await;
+    assert_eq!(status, 201, "{segment}");
+    let segment_id = segment["summary"]["id"].as_i64().expect("segment id");
+    let (status, draft) = staff
+        .post_json(
+            CAMPAIGNS,
+            json!({
+                "name": "高龄关爱",
+                "service_code": code,
+                "segment_id": segment_id,
+                "message": "{name}您好，{reason}，可以申请{service}。",
+                "frequency_cap": 3
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{draft}");
+    let _ = app;
+    (draft["id"].as_i64().expect("campaign id"), draft)
+}
+
+on_both_backends! {
+    async fn a_campaign_reaches_its_segment_live_and_counts_conversion(app) {
+        let (service_id, code) = fresh_service(&app).await;
+        let expected = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM resident r WHERE {} AND r.notify_consent = {}",
+                members_sql(),
+                if app.backend == common::Backend::Postgres { "TRUE" } else { "1" }
+            ))
+            .await;
+        assert!(expected > 0);
+
+        let supervisor = app.staff("supervisor").await;
+        let (id, draft) = campaign(&app, &supervisor, &code).await;
+        assert_eq!(draft["status"], "draft");
+        assert_eq!(draft["audience"], expected, "dry run");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM recommendation").await, 0, "a draft sends nothing");
+
+        // A member with an account and the portal open.
+        let member = app
+            .first_row(&format!(
+                "SELECT r.mobile, r.name FROM resident r WHERE {} AND r.password_hash IS NOT NULL \
+                 AND r.notify_consent = {} ORDER BY r.id LIMIT 1",
+                members_sql(),
+                if app.backend == common::Backend::Postgres { "TRUE" } else { "1" }
+            ))
+            .await;
+        let mobile: String = member.try_get_by_index(0).expect("mobile");
+        let name: String = member.try_get_by_index(1).expect("name");
+        let resident = app.sign_in(&mobile, common::DEMO_PASSWORD).await;
+        let mut stream = resident.get("/api/v1/me/events").await.bytes_stream();
+        let mut seen = String::new();
+        while !seen.contains("event: ready") {
+            let chunk = tokio::time::timeout(Duration::from_secs(5), stream.next())
+                .await.expect("ready").expect("a chunk").expect("bytes");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+
+        let (status, sent) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
+        assert_eq!(status, 200, "{sent}");
+        assert_eq!(sent["status"], "sent");
+        assert_eq!(sent["audience"], expected);
+        assert_eq!(sent["conversion"]["delivered"], expected);
+        assert_eq!(
+            app.scalar(&format!("SELECT COUNT(*) FROM recommendation WHERE campaign_id = {id}")).await,
+            expected
+        );
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM notification WHERE kind = 'recommendation'").await,
+            expected
+        );
+
+        // Live, within a second, with the name filled in.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
+        while !seen.contains("event: notification") {
+            let chunk = tokio::time::timeout_at(deadline, stream.next())
+                .await.expect("pushed within a second").expect("a chunk").expect("bytes");
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        assert!(seen.contains(&format!("{name}您好，因为您年满60周岁，并独居")), "{seen}");
+
+        // For you, with the reason; a second send sends nothing more.
+        let (status, items) = resident.get_json("/api/v1/me/recommendations").await;
+        assert_eq!(status, 200);
+        let item = items.as_array().expect("items").iter()
+            .find(|i| i["service_code"] == code.as_str()).expect("the service is for me").clone();
+        assert_eq!(item["reason"], "因为您年满60周岁，并独居");
+        assert_eq!(item["new"], true);
+        let (status, _) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
+        assert_eq!(status, 409);
+        assert_eq!(
+            app.scalar(&format!("SELECT COUNT(*) FROM recommendation WHERE campaign_id = {id}")).await,
+            expected
+        );
+
+        // Click through to the prefilled form, apply: the conversion counts it.
+        let rec = item["id"].as_i64().expect("id");
+        let (status, click) = resident.post_json(&format!("/api/v1/me/recommendations/{rec}/click"), json!({})).await;
+        assert_eq!(status, 200, "{click}");
+        assert_eq!(click["apply"], format!("/apply/{code}?from=recommendation-{rec}"));
+        let (status, created) = resident
+            .post_json("/api/v1/me/applications", json!({"service_code": code}))
+            .await;
+        assert!(status == 201 || status == 200, "{status} {created}");
+        let number = created["number"].as_str().expect("a number").to_owned();
+        let (status, form) = resident.get_json(&format!("/api/v1/me/applications/{number}/form")).await;
+        assert_eq!(status, 200, "{form}");
+        // Prefilled from the record; only what the city cannot know is typed.
+        assert_eq!(form["answers"]["applicant_name"], name.as_str(), "{form}");
+        let (status, saved) = resident
+            .send_json(
+                reqwest::Method::PUT,
+                &format!("/api/v1/me/applications/{number}/answers"),
+                json!({"payout_account": "6222021234567890123"}),
+            )
+            .await;
+        assert_eq!(status, 200, "{saved}");
+        let (status, submitted) = resident
+            .post_json(&format!("/api/v1/me/applications/{number}/submit"), json!({}))
+            .await;
+        assert_eq!(status, 200, "{submitted}");
+        let (_, after) = supervisor.get_json(&format!("{CAMPAIGNS}/{id}")).await;
+        assert_eq!(after["conversion"]["read"], 1);
+        assert_eq!(after["conversion"]["clicked"], 1);
+        assert_eq!(after["conversion"]["applied"], 1);
+        let (_, items) = resident.get_json("/api/v1/me/recommendations").await;
+        assert!(
+            items.as_array().expect("items").iter().all(|i| i["service_code"] != code.as_str()),
+            "an applied-for service is no longer recommended"
+        );
+        let _ = service_id;
+    }
+
+    async fn not_interested_and_opt_out_hide_recommendations(app) {
+        let (_, code) = fresh_service(&app).await;
+        let supervisor = app.staff("supervisor").await;
+        let (id, _) = campaign(&app, &supervisor, &code).await;
+        let (status, _) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
+        assert_eq!(status, 200);
+        let row = app
+            .first_row(&format!(
+                "SELECT r.mobile, rec.id FROM recommendation rec JOIN resident r ON r.id = rec.resident_id \
+                 WHERE rec.campaign_id = {id} AND r.password_hash IS NOT NULL ORDER BY r.id LIMIT 1"
+            ))
+            .await;
+        let mobile: String = row.try_get_by_index(0).expect("mobile");
+        let rec: i64 = row.try_get_by_index(1).expect("id");
+        let resident = app.sign_in(&mobile, common::DEMO_PASSWORD).await;
+
+        // Somebody else's recommendation is not found.
+        let other = app.resident(2).await;
+        let (status, _) = other.post_json(&format!("/api/v1/me/recommendations/{rec}/dismiss"), json!({})).await;
+        assert_eq!(status, 404);
+
+        let (status, _) = resident.post_json(&format!("/api/v1/me/recommendations/{rec}/dismiss"), json!({})).await;
+        assert_eq!(status, 204);
+        let (_, items) = resident.get_json("/api/v1/me/recommendations").await;
+        assert!(items.as_array().expect("items").iter().all(|i| i["id"] != rec));
+        let (_, view) = supervisor.get_json(&format!("{CAMPAIGNS}/{id}")).await;
+        assert_eq!(view["conversion"]["dismissed"], 1);
+
+        // Opting out of a category hides its recommendations.
+        let category = app
+            .text(&format!(
+                "SELECT c.code FROM service_category c JOIN service s ON s.category_id = c.id WHERE s.code = '{code}'"
+            ))
+            .await;
+        let (status, _) = resident
+            .post_json("/api/v1/me/recommendation-opt-outs", json!({"category": category}))
+            .await;
+        assert_eq!(status, 204);
+        let (status, _) = resident
+            .post_json("/api/v1/me/recommendation-opt-outs", json!({"category": category}))
+            .await;
+        assert_eq!(status, 204, "twice is fine");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM recommendation_opt_out").await, 1);
+    }
+
+    async fn bad_drafts_change_nothing_and_clerks_may_not(app) {
+        let supervisor = app.staff("supervisor").await;
+        let before = app.scalar("SELECT COUNT(*) FROM campaign").await;
+        let (status, body) = supervisor
+            .post_json(
+                CAMPAIGNS,
+                json!({"name": "", "service_code": "NO-SUCH", "segment_id": 999999,
+                       "message": "{nmae}您好", "frequency_cap": 0}),
+            )
+            .await;
+        assert_eq!(status, 422, "{body}");
+        let fields: Vec<&str> = body["errors"].as_array().expect("errors").iter()
+            .filter_map(|e| e["field"].as_str()).collect();
+        for field in ["name", "message", "frequency_cap", "service_code", "segment_id"] {
+            assert!(fields.contains(&field), "{field} in {fields:?}");
+        }
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM campaign").await, before);
+
+        let clerk = app.staff("mz_clerk").await;
+        let (status, _) = clerk.get_json(CAMPAIGNS).await;
+        assert_eq!(status, 403);
+    }
+}
