@@ -1,12 +1,13 @@
 //! Periodic work inside the server, one tick a minute: closing rectifications whose feedback
 //! window passed in silence, opening surveys whose time came, sending campaigns that are due
-//! (and out of their quiet hours). Every step is a conditional
+//! (and out of their quiet hours), detecting life events (turning 60, a newborn, …) and
+//! recommending what they make relevant. Every step is a conditional
 //! UPDATE (and what follows it only for the instance whose UPDATE took the row), so several
 //! instances behind a load balancer can all run it.
 
 use crate::push::PushHub;
 use app::domain::notification::{EVERYONE, Push, PushEvent};
-use app::store::{campaigns, ratings, surveys};
+use app::store::{campaigns, life_events, ratings, surveys};
 use chrono::Utc;
 use sea_orm::DatabaseConnection;
 use std::time::Duration;
@@ -38,6 +39,9 @@ pub async fn tick(db: &DatabaseConnection, push: &PushHub) {
         Ok(0) => {}
         Ok(opened) => tracing::info!(opened, "opened scheduled surveys"),
         Err(err) => tracing::warn!(error = %err, "opening scheduled surveys failed"),
+    }
+    if let Err(err) = life_events::detect(db, now).await {
+        tracing::warn!(error = %err, "detecting life events failed");
     }
     send_campaigns(db, push).await;
 }

@@ -17,6 +17,8 @@ pub struct ForYouItem {
     pub created_at: DateTime<Utc>,
     /// Not seen in the list before.
     pub new: bool,
+    /// 免申即享: one tap confirms and the application is made from data already held.
+    pub auto_grant: bool,
 }
 
 /// The link that starts an application for a recommended service, with the form prefilled

@@ -6,15 +6,13 @@
 
 use super::StaffActor;
 use super::audit::{self, Target};
-use super::entities::{
-    campaign, notification, recommendation, recommendation_opt_out, resident, segment, service,
-};
-use super::{rules, segments};
+use super::entities::{campaign, notification, recommendation, resident, segment, service};
+use super::{recommendations, rules, segments};
 use crate::domain::campaign::{
     CampaignDraft, CampaignStatus, CampaignView, Conversion, after_submit, in_quiet_hours,
 };
 use crate::domain::error::{AppError, ErrorCode};
-use crate::domain::rule::{Condition, Outcome, Reason, Rule, since};
+use crate::domain::rule::{Reason, Rule, since};
 use crate::domain::staff::Permission;
 use crate::domain::validation::{FieldError, Problem};
 use chrono::{DateTime, Duration, Utc};
@@ -64,46 +62,9 @@ async fn service_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Offered, Ap
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))
 }
 
-/// The residents a campaign for `service` to `rule` reaches at `now`.
+/// The residents a campaign for `service` to `rule` reaches at `now`: the rule's members who
+/// may be offered the service and are under the weekly frequency cap.
 fn audience(rule: &Rule, service: &Offered, cap: i32, now: DateTime<Utc>) -> Expr {
-    let opted_out = Query::select()
-        .expr(Expr::val(1))
-        .from(recommendation_opt_out::Entity)
-        .and_where(
-            Expr::col((
-                recommendation_opt_out::Entity,
-                recommendation_opt_out::Column::ResidentId,
-            ))
-            .equals((resident::Entity, resident::Column::Id)),
-        )
-        .and_where(
-            Expr::col((
-                recommendation_opt_out::Entity,
-                recommendation_opt_out::Column::CategoryId,
-            ))
-            .eq(service.category_id),
-        )
-        .to_owned();
-    // Already applied for it (any outcome): the rule language says so.
-    let applied = rules::condition(
-        &Rule::Is(Condition::Applied {
-            service_id: service.id,
-            within_days: None,
-            outcome: Outcome::Any,
-        }),
-        now,
-    );
-    let recommended = Query::select()
-        .expr(Expr::val(1))
-        .from(recommendation::Entity)
-        .and_where(
-            Expr::col((recommendation::Entity, recommendation::Column::ResidentId))
-                .equals((resident::Entity, resident::Column::Id)),
-        )
-        .and_where(
-            Expr::col((recommendation::Entity, recommendation::Column::ServiceId)).eq(service.id),
-        )
-        .to_owned();
     let this_week = Query::select()
         .expr(Expr::col((recommendation::Entity, recommendation::Column::Id)).count())
         .from(recommendation::Entity)
@@ -120,10 +81,11 @@ fn audience(rule: &Rule, service: &Offered, cap: i32, now: DateTime<Utc>) -> Exp
         )
         .to_owned();
     rules::condition(rule, now)
-        .and(Expr::col((resident::Entity, resident::Column::NotifyConsent)).eq(true))
-        .and(Expr::exists(opted_out).not())
-        .and(applied.not())
-        .and(Expr::exists(recommended).not())
+        .and(recommendations::may_be_offered(
+            service.id,
+            service.category_id,
+            now,
+        ))
         .and(Expr::SubQuery(None, Box::new(this_week.into())).lt(i64::from(cap)))
 }
 

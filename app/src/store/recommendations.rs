@@ -8,7 +8,7 @@ use super::entities::{
 use super::{rules, segments};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::recommendation::ForYouItem;
-use crate::domain::rule::Reason;
+use crate::domain::rule::{Condition, Outcome, Reason, Rule};
 use crate::domain::text::LocalizedText;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
@@ -16,6 +16,55 @@ use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::{HashMap, HashSet};
+
+/// The residents (rows of the outer `resident`) who may be offered a service: they accept
+/// proactive messages, did not opt out of its category, have not applied for it and were
+/// never offered it before (so "not interested" is for good). Campaigns and life events
+/// both select through it.
+pub(crate) fn may_be_offered(service_id: i64, category_id: i64, now: DateTime<Utc>) -> Expr {
+    let opted_out = Query::select()
+        .expr(Expr::val(1))
+        .from(recommendation_opt_out::Entity)
+        .and_where(
+            Expr::col((
+                recommendation_opt_out::Entity,
+                recommendation_opt_out::Column::ResidentId,
+            ))
+            .equals((resident::Entity, resident::Column::Id)),
+        )
+        .and_where(
+            Expr::col((
+                recommendation_opt_out::Entity,
+                recommendation_opt_out::Column::CategoryId,
+            ))
+            .eq(category_id),
+        )
+        .to_owned();
+    let applied = rules::condition(
+        &Rule::Is(Condition::Applied {
+            service_id,
+            within_days: None,
+            outcome: Outcome::Any,
+        }),
+        now,
+    );
+    let offered = Query::select()
+        .expr(Expr::val(1))
+        .from(recommendation::Entity)
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::ResidentId))
+                .equals((resident::Entity, resident::Column::Id)),
+        )
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::ServiceId)).eq(service_id),
+        )
+        .to_owned();
+    Expr::col((resident::Entity, resident::Column::NotifyConsent))
+        .eq(true)
+        .and(Expr::exists(opted_out).not())
+        .and(applied.not())
+        .and(Expr::exists(offered).not())
+}
 
 /// The resident's current recommendations, newest first: not dismissed, not applied for,
 /// not in a category they opted out of; none at all without consent to proactive messages.
@@ -115,6 +164,7 @@ pub async fn for_you(
             reason: reason.render(english),
             created_at: rec.created_at,
             new: rec.read_at.is_none(),
+            auto_grant: service.auto_grant,
         });
     }
     if !unread.is_empty() {
@@ -262,4 +312,58 @@ pub async fn mark_applied(
         .exec(db)
         .await?;
     Ok(converted.rows_affected)
+}
+
+/// What a one-tap confirmation (免申即享) made.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Granted {
+    /// The submitted application's number.
+    pub number: String,
+    /// Pushes to send once committed (the inbox message, the live update).
+    pub pushes: Vec<crate::domain::notification::Push>,
+}
+
+/// 免申即享: for a recommended service marked auto-grant, one tap makes the whole application
+/// from the data the city already holds (the prefilled form) and submits it. A service that
+/// is not auto-grant is 409 `invalid_state_change`; a form the record cannot complete comes
+/// back 422 with its problems, the draft kept for the resident to finish. Tapping twice
+/// submits once (the draft's idempotency key is the recommendation).
+pub async fn confirm(
+    db: &sea_orm::DatabaseConnection,
+    calendar: &crate::domain::working_days::WorkingCalendar,
+    resident_id: i64,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<Granted, AppError> {
+    let rec = own(db, resident_id, id).await?;
+    let service_id = rec
+        .service_id
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let offered = service::Entity::find_by_id(service_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if !offered.auto_grant {
+        return Err(AppError::new(ErrorCode::InvalidStateChange));
+    }
+    click(db, resident_id, id, now).await?;
+    let subject = super::applications::Subject::Service(&offered.code);
+    let form = super::applications::open_form(db, resident_id, subject, None).await?;
+    let key = format!("recommendation-{id}");
+    let number = super::applications::save_draft(
+        db,
+        resident_id,
+        subject,
+        form.number.as_deref(),
+        &form.answers,
+        Some(&key),
+        None,
+        now,
+    )
+    .await?;
+    let outcome = super::applications::submit(db, calendar, resident_id, &number, now).await?;
+    Ok(Granted {
+        number,
+        pushes: outcome.pushes,
+    })
 }

@@ -13,6 +13,7 @@ pub mod complaint;
 pub mod department;
 pub mod escalation;
 pub mod life_event;
+pub mod life_event_occurrence;
 pub mod notification;
 pub mod proxy_consent;
 pub mod rating;

@@ -80,6 +80,10 @@ pub fn router() -> Router<AppState> {
             post(recommendations::click),
         )
         .route(
+            "/me/recommendations/{id}/confirm",
+            post(recommendations::confirm),
+        )
+        .route(
             "/me/recommendation-opt-outs",
             post(recommendations::opt_out),
         )

@@ -7,7 +7,7 @@ use crate::http::error::ApiError;
 use crate::http::locale::request_locale;
 use crate::state::AppState;
 use app::domain::recommendation::{ForYouItem, apply_link};
-use app::store::recommendations;
+use app::store::{calendar, recommendations};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -49,6 +49,32 @@ pub async fn click(
     Ok(Json(Apply {
         apply: apply_link(&code, recommendation),
     }))
+}
+
+#[derive(Serialize)]
+pub struct Confirmed {
+    /// The submitted application.
+    pub number: String,
+}
+
+/// 免申即享: one tap makes and submits the application from the data already held (201);
+/// 422 with the problems when the record cannot complete the form (the draft is kept);
+/// 409 for a service that is not auto-grant.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path(recommendation): Path<i64>,
+) -> Result<(StatusCode, Json<Confirmed>), ApiError> {
+    let calendar = calendar::load(&state.db).await?;
+    let granted =
+        recommendations::confirm(&state.db, &calendar, id, recommendation, Utc::now()).await?;
+    state.push.publish(granted.pushes).await;
+    Ok((
+        StatusCode::CREATED,
+        Json(Confirmed {
+            number: granted.number,
+        }),
+    ))
 }
 
 #[derive(Deserialize)]
