@@ -48,8 +48,8 @@ if [ "${BENCH_SQLITE:-}" = "1" ]; then
   DB="$DIR/segments.db"
   export DATABASE_URL="sqlite://$DB?mode=rwc"
   [ "${BENCH_KEEP:-}" = "1" ] || rm -f "$DB" "$DB"-*
-  sql() { sqlite3 -batch -bail "$DB" "$1"; }
-  sql_script() { sqlite3 -batch -bail "$DB"; }
+  sql() { sqlite3 -batch -bail -cmd ".timeout 30000" "$DB" "$1"; }
+  sql_script() { sqlite3 -batch -bail -cmd ".timeout 30000" "$DB"; }
 else
   BACKEND=pg
   DB="postgres://postgres@127.0.0.1:5432/minsheng_bench"
@@ -75,13 +75,20 @@ echo "backend: $BACKEND; residents in the database: $(sql "SELECT count(*) FROM 
 
 SERVER=
 start_server() {
+  for _ in $(seq 1 50); do  # the previous server may still be letting go of the port
+    curl -s -o /dev/null "$BASE/healthz" || break
+    sleep 0.2
+  done
   "$SERVER_BIN" >>"$DIR/segments-server.log" 2>&1 &
   SERVER=$!
   for _ in $(seq 1 150); do
-    curl -sf "$BASE/healthz" >/dev/null && return 0
+    if curl -sf "$BASE/healthz" >/dev/null; then
+      kill -0 "$SERVER" 2>/dev/null && return 0
+      break
+    fi
     sleep 0.2
   done
-  echo "the server did not start; see $DIR/segments-server.log" >&2
+  echo "the server did not start (or another one holds port $PORT); see $DIR/segments-server.log" >&2
   exit 1
 }
 stop_server() {
@@ -94,13 +101,29 @@ stop_server() {
 trap stop_server EXIT
 trap 'echo "failed at line $LINENO" >&2' ERR
 
+# Writes can fail while the server's minute job holds the database (SQLite: "database is
+# locked"), so set-up requests are retried; the measured requests never are.
 sign_in() {
-  curl -s -o /dev/null -c - -H 'content-type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"minsheng-demo\"}" "$BASE/api/v1/staff/session" |
-    awk '$6 == "ms_staff" { print "ms_staff=" $7 }'
+  local cookie=
+  for _ in $(seq 1 20); do
+    cookie=$(curl -s -o /dev/null -c - -H 'content-type: application/json' \
+      -d "{\"username\":\"$1\",\"password\":\"minsheng-demo\"}" "$BASE/api/v1/staff/session" |
+      awk '$6 == "ms_staff" { print "ms_staff=" $7 }')
+    [ -n "$cookie" ] && break
+    echo "sign-in of $1 failed; retrying" >&2
+    sleep 3
+  done
+  echo "$cookie"
 }
 # POST JSON with the supervisor's cookie; prints the body.
-api() { curl -s -H "cookie: $SUPERVISOR" -H 'content-type: application/json' -d "$2" "$BASE$1"; }
+api() {
+  local out
+  for _ in $(seq 1 20); do
+    out=$(curl -s -w '\n%{http_code}' -H "cookie: $SUPERVISOR" -H 'content-type: application/json' -d "$2" "$BASE$1")
+    case "${out##*$'\n'}" in 5*) echo "$1 answered ${out##*$'\n'}; retrying" >&2; sleep 3 ;; *) break ;; esac
+  done
+  echo "${out%$'\n'*}"
+}
 field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 
 # Bench campaigns of earlier runs (BENCH_KEEP=1): remove what they sent, so that "never
@@ -110,6 +133,7 @@ sql "DELETE FROM notification WHERE kind = 'recommendation' AND created_at IN
      DELETE FROM recommendation WHERE campaign_id IN (SELECT id FROM campaign WHERE name LIKE 'bench %');
      UPDATE campaign SET status = 'cancelled' WHERE name LIKE 'bench %' AND status <> 'sent';
      DELETE FROM session WHERE user_agent = 'minsheng-bench';" >/dev/null
+[ "$BACKEND" = pg ] && sql "VACUUM ANALYZE recommendation, notification, session" >/dev/null
 
 : >"$DIR/segments-server.log"
 start_server
@@ -132,8 +156,9 @@ if [[ " $PHASES " == *" 1 "* ]]; then
 fi
 
 # Services with the fewest applications: the campaigns' offers (few residents excluded).
-read -r FAN_SERVICE SSE_SERVICE < <(sql "SELECT s.code FROM service s
-    ORDER BY (SELECT count(*) FROM task t WHERE t.service_id = s.id), s.id LIMIT 2" | tr '\n' ' '; echo)
+read -r FAN_SERVICE SSE_SERVICE < <(sql "SELECT s.code FROM service s LEFT JOIN
+    (SELECT service_id, count(*) AS n FROM task GROUP BY service_id) t ON t.service_id = s.id
+    ORDER BY COALESCE(t.n, 0), s.id LIMIT 2" | tr '\n' ' '; echo)
 
 # ---------------------------------------------------------------------------------------
 if [[ " $PHASES " == *" 2 "* ]]; then
@@ -234,14 +259,18 @@ PY
   python3 - "$DIR/sse-result.json" <<'PY'
 import json, sys
 r = json.loads(open(sys.argv[1]).read().strip().splitlines()[-1])
-print("| streams | ready | submit ms | audience | arrived | p50 ms | p99 ms | max ms | server RSS before submit MB | server peak RSS MB (VmHWM) | client RSS MB |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
-print(f"| {r['connections']} | {r['ready']} | {r['submit_ms']} | {r['audience']} | {r['arrived']} | {r['p50_ms']} "
-      f"| {r['p99_ms']} | {r['max_ms']} | {r['server_rss_before_submit_mb']} | {r['server_vmhwm_mb']} | {r['client_rss_mb']} |")
+g = lambda k: "n/a" if r.get(k) is None else r[k]
+print("| streams | ready | submit HTTP | submit ms | audience | arrived | p50 ms | p99 ms | max ms | server RSS before submit MB | server peak RSS MB (VmHWM) | client RSS MB |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+print(" | ".join(["", *(str(g(k)) for k in ["connections", "ready", "submit_status", "submit_ms", "audience", "arrived",
+      "p50_ms", "p99_ms", "max_ms", "server_rss_before_submit_mb", "server_vmhwm_mb", "client_rss_mb"]), ""]).strip())
 if r["failed_to_open"] or r["dropped_after_ready"]:
     print(f"failed to open: {r['failed_to_open']} {r['open_errors']}; dropped after ready: {r['dropped_after_ready']}")
+print(f"streams opened in {r['open_seconds']} s; p50/p99 are over the notifications that arrived")
 PY
+  echo "recommendations written for campaign $CAMPAIGN: $(sql "SELECT count(*) FROM recommendation WHERE campaign_id = $CAMPAIGN")"
   WARNINGS=$(grep -c -E "WARN|ERROR" "$DIR/segments-server.log" || true)
   echo "server warnings/errors in the log: $WARNINGS (see $DIR/segments-server.log)"
-  grep -E "WARN|ERROR" "$DIR/segments-server.log" | sed -E 's/\x1b\[[0-9;]*m//g' | cut -c1-300 | sort | uniq -c | sort -rn | head -5 || true
+  sed -E 's/\x1b\[[0-9;]*m//g' "$DIR/segments-server.log" | grep -E "WARN|ERROR" | cut -c29-230 |
+    sed -E 's/[0-9]+(\.[0-9]+)? ?(ms|s)?\b/N/g' | sort | uniq -c | sort -rn | head -6 || true
 fi

@@ -70,7 +70,7 @@ def run_sql(backend, db, sql, runs, timeout):
             cmd = ["psql", "-X", "-At", "-v", "ON_ERROR_STOP=1", db]
             pattern, scale = r"^Time: ([0-9.]+) ms", 1
         else:
-            script = ".timer on\n" + "\n".join([sql + ";"] * n) + "\n"
+            script = ".timeout 30000\n.timer on\n" + "\n".join([sql + ";"] * n) + "\n"
             cmd = ["sqlite3", db]
             pattern, scale = r"^Run Time: real ([0-9.]+)", 1000
         out = subprocess.run(cmd, input=script, capture_output=True, text=True, check=True,
@@ -113,9 +113,18 @@ def main():
     R = '"resident"'
     others = (f'SELECT 1 FROM "resident" AS "member" WHERE "member"."household_id" = {R}."household_id" '
               f'AND "member"."id" <> {R}."id"')
-    applied = (f'SELECT 1 FROM "task" INNER JOIN "application" ON "application"."id" = "task"."application_id" '
-               f'WHERE "application"."resident_id" = {R}."id" AND "task"."service_id" = {s} '
-               f'AND "application"."submitted_at" IS NOT NULL AND "task"."status" <> \'draft\'')
+    # As app/src/store/rules.rs compiles `applied`: the resident's applications, then their
+    # tasks (nested EXISTS), with the outcome's statuses and the period where given.
+    def applied(statuses=None, since_ts=None):
+        task = (f'SELECT 1 FROM "task" WHERE "task"."application_id" = "application"."id" '
+                f'AND "task"."service_id" = {s} AND "task"."status" <> \'draft\'')
+        if statuses:
+            task += ' AND "task"."status" IN (' + ', '.join(f"'{x}'" for x in statuses) + ')'
+        sql = (f'SELECT 1 FROM "application" WHERE "application"."resident_id" = {R}."id" '
+               f'AND "application"."submitted_at" IS NOT NULL AND EXISTS({task})')
+        if since_ts:
+            sql += f' AND "application"."submitted_at" >= {since_ts}'
+        return sql
     tag = lambda code: (f'EXISTS(SELECT 1 FROM "resident_tag" INNER JOIN "tag" ON "tag"."id" = "resident_tag"."tag_id" '
                         f'WHERE "resident_tag"."resident_id" = {R}."id" AND "tag"."code" = \'{code}\')')
 
@@ -150,8 +159,7 @@ def main():
             f"applied for service {s} in 365 days, not granted",
             {"all": [{"is": {"kind": "applied", "service_id": s, "within_days": 365, "outcome": "any"}},
                      {"not": {"is": {"kind": "applied", "service_id": s, "within_days": 365, "outcome": "granted"}}}]},
-            f'EXISTS({applied} AND "application"."submitted_at" >= {ts}) AND (NOT EXISTS({applied} '
-            f'AND "task"."status" IN (\'approved\', \'completed\') AND "application"."submitted_at" >= {ts}))',
+            f'EXISTS({applied(None, ts)}) AND (NOT EXISTS({applied(["approved", "completed"], ts)}))',
             f"SELECT count(DISTINCT a.resident_id) FROM application a JOIN task t ON t.application_id = a.id "
             f"WHERE t.service_id = {s} AND a.submitted_at >= {ts} AND t.status <> 'draft' "
             f"AND a.resident_id NOT IN (SELECT a2.resident_id FROM application a2 JOIN task t2 ON t2.application_id = a2.id "

@@ -1,7 +1,7 @@
 //! Periodic work inside the server, one tick a minute: closing rectifications whose feedback
 //! window passed in silence, opening surveys whose time came, sending campaigns that are due
-//! (and out of their quiet hours), detecting life events (turning 60, a newborn, …) and
-//! recommending what they make relevant. Every step is a conditional
+//! (and out of their quiet hours); and hourly, detecting life events (turning 60, a newborn,
+//! …) and recommending what they make relevant. Every step is a conditional
 //! UPDATE (and what follows it only for the instance whose UPDATE took the row), so several
 //! instances behind a load balancer can all run it.
 
@@ -14,15 +14,21 @@ use std::time::Duration;
 
 /// How often the jobs run.
 pub const TICK: Duration = Duration::from_secs(60);
+/// Life events are detected every this many ticks (hourly): each run scans the residents
+/// (seconds at a million, holding SQLite's write lock), and events are days apart.
+pub const LIFE_EVENT_TICKS: u64 = 60;
 
 /// Starts the ticking in the background; it stops with the runtime.
 pub fn spawn(db: DatabaseConnection, push: PushHub) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(TICK);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
+        for round in 0u64.. {
             interval.tick().await;
             tick(&db, &push).await;
+            if round % LIFE_EVENT_TICKS == 0 {
+                detect_life_events(&db).await;
+            }
         }
     });
 }
@@ -40,10 +46,14 @@ pub async fn tick(db: &DatabaseConnection, push: &PushHub) {
         Ok(opened) => tracing::info!(opened, "opened scheduled surveys"),
         Err(err) => tracing::warn!(error = %err, "opening scheduled surveys failed"),
     }
-    if let Err(err) = life_events::detect(db, now).await {
+    send_campaigns(db, push).await;
+}
+
+/// Life events since the last run (the first run after a start catches up a week).
+pub async fn detect_life_events(db: &DatabaseConnection) {
+    if let Err(err) = life_events::detect(db, Utc::now()).await {
         tracing::warn!(error = %err, "detecting life events failed");
     }
-    send_campaigns(db, push).await;
 }
 
 /// Sends the campaigns that are due, then tells every open page (each stream checks whether

@@ -1,36 +1,134 @@
 //! Live pushes to residents' open pages. A [`Push`] published on any instance reaches every
 //! instance's subscribers: on PostgreSQL through `NOTIFY minsheng_push` (each instance
 //! LISTENs and fans out locally); on SQLite, a single instance, through memory alone.
+//!
+//! A campaign crosses as one push for everyone; each instance then looks up, for the
+//! residents with a page open on it, the messages the campaign wrote,
+//! a few set-based queries, and hands each resident theirs.
 
-use app::domain::notification::Push;
+use app::domain::notification::{EVERYONE, Push, PushEvent};
+use app::store::campaigns;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::broadcast;
+use tokio::sync::mpsc;
 
 const CHANNEL: &str = "minsheng_push";
-/// Pushes waiting for slow subscribers; a subscriber further behind skips to the newest.
-const BUFFER: usize = 1024;
+/// Events waiting for one slow stream; beyond that the stream misses them (the inbox has
+/// them all).
+const BUFFER: usize = 64;
 
+type Streams = Arc<Mutex<HashMap<i64, Vec<(u64, mpsc::Sender<PushEvent>)>>>>;
+
+/// The open streams of this instance, by resident: a push goes to its resident's streams
+/// only, so delivering to one resident costs the same with ten or ten thousand pages open.
 #[derive(Clone)]
 pub struct PushHub {
-    sender: broadcast::Sender<Push>,
+    streams: Streams,
     /// Set on PostgreSQL: publishing goes through the database.
     postgres: Option<DatabaseConnection>,
+    db: DatabaseConnection,
 }
+
+/// One open stream of a resident; it leaves the hub when dropped.
+pub struct Subscription {
+    pub events: mpsc::Receiver<PushEvent>,
+    resident_id: i64,
+    key: u64,
+    streams: Streams,
+}
+
+impl Drop for Subscription {
+    fn drop(&mut self) {
+        if let Ok(mut streams) = self.streams.lock()
+            && let Some(list) = streams.get_mut(&self.resident_id)
+        {
+            list.retain(|(key, _)| *key != self.key);
+            if list.is_empty() {
+                streams.remove(&self.resident_id);
+            }
+        }
+    }
+}
+
+static NEXT_KEY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl PushHub {
     /// Starts the hub; on PostgreSQL also the listener that feeds it.
     pub fn start(db: &DatabaseConnection) -> Self {
-        let (sender, _) = broadcast::channel(BUFFER);
         let postgres = (db.get_database_backend() == DatabaseBackend::Postgres).then(|| db.clone());
-        if let Some(db) = &postgres {
-            tokio::spawn(listen(db.clone(), sender.clone()));
+        let hub = Self {
+            streams: Arc::default(),
+            postgres,
+            db: db.clone(),
+        };
+        if let Some(db) = &hub.postgres {
+            tokio::spawn(listen(db.clone(), hub.clone()));
         }
-        Self { sender, postgres }
+        hub
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Push> {
-        self.sender.subscribe()
+    /// A new stream for the resident's open page.
+    pub fn subscribe(&self, resident_id: i64) -> Subscription {
+        let (sender, events) = mpsc::channel(BUFFER);
+        let key = NEXT_KEY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut streams) = self.streams.lock() {
+            streams.entry(resident_id).or_default().push((key, sender));
+        }
+        Subscription {
+            events,
+            resident_id,
+            key,
+            streams: self.streams.clone(),
+        }
+    }
+
+    /// Hands a push that arrived (from this instance or another) to the open streams.
+    fn deliver(&self, push: Push) {
+        match push {
+            Push {
+                resident_id: EVERYONE,
+                event: PushEvent::CampaignSent { campaign_id },
+            } => {
+                let hub = self.clone();
+                tokio::spawn(async move { hub.deliver_campaign(campaign_id).await });
+            }
+            Push { resident_id, event } => {
+                let Ok(streams) = self.streams.lock() else {
+                    return;
+                };
+                // No stream is not an error: nobody has a page open.
+                for (_, sender) in streams.get(&resident_id).into_iter().flatten() {
+                    if sender.try_send(event.clone()).is_err() {
+                        tracing::debug!(resident_id, "a push stream is full or closed");
+                    }
+                }
+            }
+        }
+    }
+
+    async fn deliver_campaign(&self, campaign_id: i64) {
+        let present: Vec<i64> = match self.streams.lock() {
+            Ok(streams) => streams.keys().copied().collect(),
+            Err(_) => return,
+        };
+        if present.is_empty() {
+            return;
+        }
+        match campaigns::messages_for(&self.db, campaign_id, &present).await {
+            Ok(pushes) => {
+                tracing::info!(
+                    campaign_id,
+                    pages = pushes.len(),
+                    "campaign pushed to open pages"
+                );
+                for push in pushes {
+                    self.deliver(push);
+                }
+            }
+            Err(err) => tracing::warn!(error = ?err, campaign_id, "campaign push lookup failed"),
+        }
     }
 
     /// Sends pushes after their transaction committed. A failure is logged, never returned:
@@ -55,10 +153,7 @@ impl PushHub {
                         tracing::warn!(error = %err, "NOTIFY failed; the push waits in the inbox");
                     }
                 }
-                None => {
-                    // No subscriber is not an error: nobody has a page open.
-                    let _ = self.sender.send(push);
-                }
+                None => self.deliver(push),
             }
         }
     }
@@ -66,7 +161,7 @@ impl PushHub {
 
 /// LISTENs for pushes from every instance and hands them to this instance's subscribers;
 /// reconnects after a lost connection.
-async fn listen(db: DatabaseConnection, sender: broadcast::Sender<Push>) {
+async fn listen(db: DatabaseConnection, hub: PushHub) {
     let pool = db.get_postgres_connection_pool().clone();
     let mut backoff = Duration::from_millis(200);
     loop {
@@ -89,9 +184,7 @@ async fn listen(db: DatabaseConnection, sender: broadcast::Sender<Push>) {
         loop {
             match listener.recv().await {
                 Ok(notification) => match serde_json::from_str::<Push>(notification.payload()) {
-                    Ok(push) => {
-                        let _ = sender.send(push);
-                    }
+                    Ok(push) => hub.deliver(push),
                     Err(err) => tracing::warn!(error = %err, "unreadable push payload"),
                 },
                 Err(err) => {

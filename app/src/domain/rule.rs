@@ -153,7 +153,8 @@ impl Outcome {
 
 /// The latest birth date of somebody who is `years` old or older on `today`.
 ///
-/// Somebody born on 29 February becomes a year older on 28 February in other years.
+/// Somebody born on 29 February becomes a year older on 1 March in other years (the
+/// anniversary has passed only once 28 February is over).
 pub fn age_cutoff(today: NaiveDate, years: u16) -> NaiveDate {
     today
         .checked_sub_months(Months::new(12 * u32::from(years)))
@@ -829,10 +830,11 @@ mod tests {
     }
 
     #[test]
-    fn a_leap_day_birthday_counts_from_the_twenty_eighth() {
+    fn a_leap_day_birthday_counts_from_the_first_of_march() {
         let facts = resident(date(1964, 2, 29));
-        assert!(aged(62).matches(&facts, noon(2026, 2, 28)));
-        assert!(!aged(62).matches(&facts, noon(2026, 2, 27)));
+        assert!(!aged(62).matches(&facts, noon(2026, 2, 28)));
+        assert!(aged(62).matches(&facts, noon(2026, 3, 1)));
+        assert!(aged(60).matches(&facts, noon(2024, 2, 29)));
     }
 
     #[test]

@@ -133,12 +133,14 @@ async fn view(
         .one(db)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::Internal))?;
-    let audience = match status {
-        CampaignStatus::Sent => model.audience_count.unwrap_or(0),
-        _ => {
+    // A draft counts its audience now (the dry run); once submitted, the count it was
+    // submitted (and approved) with; once sent, the residents it reached.
+    let audience = match (status, model.audience_count) {
+        (CampaignStatus::Draft, _) | (_, None) => {
             let rule = segments::rule(db, model.segment_id).await?;
             dry_run(db, &rule, &service, model.frequency_cap, now).await?
         }
+        (_, Some(counted)) => counted,
     };
     Ok(CampaignView {
         id: model.id,
@@ -317,6 +319,11 @@ pub async fn submit(
     let audience = view(db, model, now).await?.audience;
     let to = after_submit(audience, approval_threshold);
     transition(db, id, CampaignStatus::Draft, to, None).await?;
+    campaign::Entity::update_many()
+        .col_expr(campaign::Column::AudienceCount, Expr::value(audience))
+        .filter(campaign::Column::Id.eq(id))
+        .exec(db)
+        .await?;
     audit::record(
         db,
         actor,
@@ -558,29 +565,45 @@ async fn send_one<C: ConnectionTrait + TransactionTrait>(
     Ok(true)
 }
 
-/// The live event for `resident_id` after campaign `campaign_id` was sent: their new
-/// message with the unread count, or `None` when the campaign did not reach them.
-pub async fn message_for(
+/// The live events after campaign `campaign_id` was sent, for those of `resident_ids` (the
+/// residents with a page open on this instance) it reached: each one's new message with
+/// their unread count. Three queries per thousand residents, however many were reached.
+pub async fn messages_for(
     db: &impl ConnectionTrait,
     campaign_id: i64,
-    resident_id: i64,
-) -> Result<Option<crate::domain::notification::PushEvent>, AppError> {
-    let reached = recommendation::Entity::find()
-        .filter(recommendation::Column::CampaignId.eq(campaign_id))
-        .filter(recommendation::Column::ResidentId.eq(resident_id))
-        .count(db)
-        .await?
-        > 0;
-    if !reached {
-        return Ok(None);
-    }
-    let latest = super::notifications::latest_of_kind(db, resident_id, "recommendation").await?;
-    let Some(notification) = latest else {
-        return Ok(None);
+    resident_ids: &[i64],
+) -> Result<Vec<crate::domain::notification::Push>, AppError> {
+    use crate::domain::notification::{Push, PushEvent};
+    let Some(sent_at) = find(db, campaign_id).await?.sent_at else {
+        return Ok(Vec::new());
     };
-    let unread = super::notifications::unread_count(db, resident_id).await?;
-    Ok(Some(crate::domain::notification::PushEvent::Notification {
-        notification,
-        unread,
-    }))
+    let mut pushes = Vec::new();
+    for chunk in resident_ids.chunks(1000) {
+        let reached: Vec<i64> = recommendation::Entity::find()
+            .select_only()
+            .column(recommendation::Column::ResidentId)
+            .filter(recommendation::Column::CampaignId.eq(campaign_id))
+            .filter(recommendation::Column::ResidentId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        if reached.is_empty() {
+            continue;
+        }
+        let messages =
+            super::notifications::sent_at(db, &reached, "recommendation", sent_at).await?;
+        let unread = super::notifications::unread_counts(db, &reached).await?;
+        pushes.extend(
+            messages
+                .into_iter()
+                .map(|(resident_id, notification)| Push {
+                    resident_id,
+                    event: PushEvent::Notification {
+                        notification,
+                        unread: unread.get(&resident_id).copied().unwrap_or(1),
+                    },
+                }),
+        );
+    }
+    Ok(pushes)
 }

@@ -7,7 +7,7 @@ use super::entities::notification;
 use crate::domain::error::AppError;
 use crate::domain::notification::{Notification, NotificationPage, Push, PushEvent};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -120,18 +120,39 @@ pub async fn mark_read(
     unread_count(db, resident_id).await
 }
 
-/// The resident's newest message of `kind`.
-pub async fn latest_of_kind(
+/// The messages of `kind` written at `at` (one fan-out) to each of `residents`.
+pub async fn sent_at(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    residents: &[i64],
     kind: &str,
-) -> Result<Option<Notification>, AppError> {
+    at: DateTime<Utc>,
+) -> Result<Vec<(i64, Notification)>, AppError> {
     Ok(notification::Entity::find()
-        .filter(notification::Column::ResidentId.eq(resident_id))
+        .filter(notification::Column::ResidentId.is_in(residents.to_vec()))
         .filter(notification::Column::Kind.eq(kind))
-        .order_by_desc(notification::Column::CreatedAt)
-        .order_by_desc(notification::Column::Id)
-        .one(db)
+        .filter(notification::Column::CreatedAt.eq(at))
+        .all(db)
         .await?
-        .map(view))
+        .into_iter()
+        .map(|model| (model.resident_id, view(model)))
+        .collect())
+}
+
+/// Unread messages of each of `residents` (those with none left out).
+pub async fn unread_counts(
+    db: &impl ConnectionTrait,
+    residents: &[i64],
+) -> Result<std::collections::HashMap<i64, i64>, AppError> {
+    Ok(notification::Entity::find()
+        .select_only()
+        .column(notification::Column::ResidentId)
+        .column_as(Expr::col(notification::Column::Id).count(), "unread")
+        .filter(notification::Column::ResidentId.is_in(residents.to_vec()))
+        .filter(notification::Column::ReadAt.is_null())
+        .group_by(notification::Column::ResidentId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }

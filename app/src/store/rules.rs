@@ -155,34 +155,40 @@ fn compile_condition(condition: &Condition, now: DateTime<Utc>, today: NaiveDate
             within_days,
             outcome,
         } => {
-            let mut applied = Query::select()
+            // Driven from the resident's applications (by resident), then their tasks (by
+            // application): the planner is not tempted to scan tasks by status.
+            let mut task_of = Query::select()
                 .expr(Expr::val(1))
                 .from(task::Entity)
-                .inner_join(
-                    application::Entity,
-                    Expr::col((application::Entity, application::Column::Id))
-                        .equals((task::Entity, task::Column::ApplicationId)),
-                )
                 .and_where(
-                    Expr::col((application::Entity, application::Column::ResidentId))
-                        .equals((resident::Entity, resident::Column::Id)),
+                    Expr::col((task::Entity, task::Column::ApplicationId))
+                        .equals((application::Entity, application::Column::Id)),
                 )
                 .and_where(Expr::col((task::Entity, task::Column::ServiceId)).eq(*service_id))
-                .and_where(
-                    Expr::col((application::Entity, application::Column::SubmittedAt))
-                        .is_not_null(),
-                )
                 .and_where(
                     Expr::col((task::Entity, task::Column::Status))
                         .ne(ApplicationStatus::Draft.as_str()),
                 )
                 .to_owned();
             if let Some(statuses) = outcome.statuses() {
-                applied.and_where(
+                task_of.and_where(
                     Expr::col((task::Entity, task::Column::Status))
                         .is_in(statuses.iter().map(|s| s.as_str())),
                 );
             }
+            let mut applied = Query::select()
+                .expr(Expr::val(1))
+                .from(application::Entity)
+                .and_where(
+                    Expr::col((application::Entity, application::Column::ResidentId))
+                        .equals((resident::Entity, resident::Column::Id)),
+                )
+                .and_where(
+                    Expr::col((application::Entity, application::Column::SubmittedAt))
+                        .is_not_null(),
+                )
+                .and_where(Expr::exists(task_of))
+                .to_owned();
             if let Some(days) = within_days {
                 applied.and_where(
                     Expr::col((application::Entity, application::Column::SubmittedAt))

@@ -5,8 +5,7 @@ use crate::http::error::ApiError;
 use crate::state::AppState;
 use app::domain::error::ApiErrorBody;
 use app::domain::notification::NotificationPage;
-use app::domain::notification::{EVERYONE, Push, PushEvent};
-use app::store::{campaigns, notifications};
+use app::store::notifications;
 use axum::Json;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -15,7 +14,6 @@ use futures_util::stream::Stream;
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
-use tokio::sync::broadcast::error::RecvError;
 
 /// The newest 50 messages and the unread count.
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",
@@ -55,33 +53,14 @@ pub async fn events(
     State(state): State<AppState>,
     Resident(id): Resident,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let mut receiver = state.push.subscribe();
+    let mut subscription = state.push.subscribe(id);
     let stream = async_stream::stream! {
         // A first event tells the page the stream is live.
         yield Ok(Event::default().event("ready").data("{}"));
-        loop {
-            match receiver.recv().await {
-                Ok(push) if push.resident_id == id => {
-                    if let Ok(data) = serde_json::to_string(&push.event) {
-                        yield Ok(Event::default().event(push.event.name()).data(data));
-                    }
-                }
-                Ok(Push { resident_id: EVERYONE, event: PushEvent::CampaignSent { campaign_id } }) => {
-                    match campaigns::message_for(&state.db, campaign_id, id).await {
-                        Ok(Some(event)) => {
-                            if let Ok(data) = serde_json::to_string(&event) {
-                                yield Ok(Event::default().event(event.name()).data(data));
-                            }
-                        }
-                        Ok(None) => {}
-                        Err(err) => tracing::warn!(error = ?err, "campaign push lookup failed"),
-                    }
-                }
-                Ok(_) => {}
-                Err(RecvError::Lagged(skipped)) => {
-                    tracing::warn!(skipped, "a push stream fell behind");
-                }
-                Err(RecvError::Closed) => break,
+        // The subscription leaves the hub when the page goes (the stream is dropped).
+        while let Some(event) = subscription.events.recv().await {
+            if let Ok(data) = serde_json::to_string(&event) {
+                yield Ok(Event::default().event(event.name()).data(data));
             }
         }
     };
