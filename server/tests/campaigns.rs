@@ -144,7 +144,7 @@ on_both_backends! {
         assert_eq!(status, 200);
         let item = items.as_array().expect("items").iter()
             .find(|i| i["service_code"] == code.as_str()).expect("the service is for me").clone();
-        assert_eq!(item["reason"], "因为您年满60周岁，并独居");
+        assert_eq!(item["reason"]["zh"], "因为您年满60周岁，并独居");
         assert_eq!(item["new"], true);
         let (status, _) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
         assert_eq!(status, 409);

@@ -103,7 +103,7 @@ on_both_backends! {
         assert_eq!(status, 200);
         let items = items.as_array().expect("items");
         let sixty: Vec<&serde_json::Value> =
-            items.iter().filter(|i| i["reason"] == "因为您年满60周岁").collect();
+            items.iter().filter(|i| i["reason"]["zh"] == "因为您年满60周岁").collect();
         assert_eq!(sixty.len() as i64, want, "{items:?}");
 
         // 免申即享: one tap on an auto-grant benefit submits a complete application.

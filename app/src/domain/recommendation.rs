@@ -12,8 +12,8 @@ pub struct ForYouItem {
     pub service_name: LocalizedText,
     pub category_code: String,
     pub category_name: LocalizedText,
-    /// "因为您年满60周岁…" / "Because you are 60 or older …"
-    pub reason: String,
+    /// "因为您年满60周岁…" / "Because you are 60 or older …", explained for this resident.
+    pub reason: LocalizedText,
     pub created_at: DateTime<Utc>,
     /// Not seen in the list before.
     pub new: bool,

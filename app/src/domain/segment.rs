@@ -239,3 +239,189 @@ mod tests {
         assert_eq!(good.validate(), Ok(()));
     }
 }
+
+/// The builder's choices: areas, tags and services a condition can name, and the saved
+/// segments a campaign can target.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuilderOptions {
+    /// Districts and streets, in tree order (`kind` tells which).
+    pub regions: Vec<RegionOption>,
+    pub tags: Vec<(String, LocalizedText)>,
+    /// (id, code, name) of the published services.
+    pub services: Vec<(i64, String, LocalizedText)>,
+    pub segments: Vec<SegmentSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegionOption {
+    pub id: i64,
+    pub kind: String,
+    pub name: LocalizedText,
+}
+
+/// The builder's fields, each one condition when filled in: the console's form sends them
+/// as a query (for the live preview, also without JavaScript) and as a post (to save).
+pub const FORM_FIELDS: [&str; 14] = [
+    "combine",
+    "age_min",
+    "age_max",
+    "gender",
+    "region",
+    "lives_alone",
+    "household_min",
+    "household_max",
+    "child_under",
+    "member_aged",
+    "tag",
+    "residence_years",
+    "applied",
+    "not_applied",
+];
+
+/// The rule a builder form describes: every filled field is one condition, joined by
+/// `combine` (`all`, the default, or `any`). Nothing filled in is a problem of `rule`.
+pub fn rule_from_form(value: impl Fn(&str) -> String) -> Result<Rule, Vec<FieldError>> {
+    use crate::domain::id_number::Gender;
+    use crate::domain::rule::{Condition, Outcome};
+    let mut errors = Vec::new();
+    let mut number = |field: &str| -> Option<u16> {
+        let text = value(field);
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        match text.parse::<u16>() {
+            Ok(n) if n <= crate::domain::rule::MAX_YEARS => Some(n),
+            _ => {
+                errors.push(FieldError::new(
+                    field,
+                    Problem::OutOfRange {
+                        min: 0,
+                        max: i64::from(crate::domain::rule::MAX_YEARS),
+                    },
+                ));
+                None
+            }
+        }
+    };
+    let age = (number("age_min"), number("age_max"));
+    let household = (number("household_min"), number("household_max"));
+    let child_under = number("child_under");
+    let member_aged = number("member_aged");
+    let residence = number("residence_years");
+    let id = |field: &str| value(field).trim().parse::<i64>().ok();
+
+    let mut parts = Vec::new();
+    if age.0.is_some() || age.1.is_some() {
+        parts.push(Rule::Is(Condition::Age {
+            min: age.0,
+            max: age.1,
+        }));
+    }
+    if let Some(gender) = Gender::parse(value("gender").trim()) {
+        parts.push(Rule::Is(Condition::Gender { gender }));
+    }
+    if let Some(region_id) = id("region") {
+        parts.push(Rule::Is(Condition::Region { region_id }));
+    }
+    if matches!(value("lives_alone").as_str(), "on" | "true" | "1") {
+        parts.push(Rule::Is(Condition::LivesAlone));
+    }
+    if household.0.is_some() || household.1.is_some() {
+        parts.push(Rule::Is(Condition::HouseholdSize {
+            min: household.0,
+            max: household.1,
+        }));
+    }
+    if let Some(years) = child_under {
+        parts.push(Rule::Is(Condition::HasChildUnder { years }));
+    }
+    if let Some(years) = member_aged {
+        parts.push(Rule::Is(Condition::HasMemberAged { years }));
+    }
+    let tag = value("tag");
+    if !tag.trim().is_empty() {
+        parts.push(Rule::Is(Condition::Tag {
+            code: tag.trim().to_owned(),
+        }));
+    }
+    if let Some(years) = residence {
+        parts.push(Rule::Is(Condition::YearsOfResidence { years }));
+    }
+    let applied = |service_id| Condition::Applied {
+        service_id,
+        within_days: None,
+        outcome: Outcome::Any,
+    };
+    if let Some(service_id) = id("applied") {
+        parts.push(Rule::Is(applied(service_id)));
+    }
+    if let Some(service_id) = id("not_applied") {
+        parts.push(Rule::Not(Box::new(Rule::Is(applied(service_id)))));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    if parts.is_empty() {
+        return Err(vec![FieldError::new("rule", Problem::Required)]);
+    }
+    let rule = if value("combine") == "any" {
+        Rule::Any(parts)
+    } else {
+        Rule::All(parts)
+    };
+    rule.validate().map_err(|err| vec![rule_problem(err)])?;
+    Ok(rule)
+}
+
+#[cfg(test)]
+mod form_tests {
+    use super::*;
+    use crate::domain::rule::Condition;
+    use std::collections::HashMap;
+
+    fn form(pairs: &[(&str, &str)]) -> impl Fn(&str) -> String {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |key: &str| map.get(key).cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn filled_fields_become_conditions() {
+        let rule = rule_from_form(form(&[
+            ("age_min", "60"),
+            ("lives_alone", "on"),
+            ("region", "2"),
+            ("gender", ""),
+        ]))
+        .expect("a rule");
+        assert_eq!(
+            rule,
+            Rule::All(vec![
+                Rule::Is(Condition::Age {
+                    min: Some(60),
+                    max: None
+                }),
+                Rule::Is(Condition::Region { region_id: 2 }),
+                Rule::Is(Condition::LivesAlone),
+            ])
+        );
+        let any = rule_from_form(form(&[("combine", "any"), ("tag", "disability")]));
+        assert!(matches!(any, Ok(Rule::Any(parts)) if parts.len() == 1));
+    }
+
+    #[test]
+    fn bad_numbers_and_an_empty_form_are_problems() {
+        let errors = rule_from_form(form(&[("age_min", "sixty"), ("child_under", "-1")]))
+            .expect_err("problems");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["age_min", "child_under"]);
+        let empty = rule_from_form(form(&[])).expect_err("nothing chosen");
+        assert_eq!(empty, vec![FieldError::new("rule", Problem::Required)]);
+        let reversed =
+            rule_from_form(form(&[("age_min", "70"), ("age_max", "60")])).expect_err("reversed");
+        assert_eq!(reversed[0].field, "rule");
+    }
+}

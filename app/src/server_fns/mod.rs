@@ -5,6 +5,7 @@ pub mod account;
 pub mod applications;
 pub mod catalog;
 pub mod console;
+pub mod engagement;
 pub mod figures;
 pub mod inbox;
 pub mod ratings;

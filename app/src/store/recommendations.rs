@@ -72,7 +72,6 @@ pub(crate) fn may_be_offered(service_id: i64, category_id: i64, now: DateTime<Ut
 pub async fn for_you(
     db: &impl ConnectionTrait,
     resident_id: i64,
-    english: bool,
     now: DateTime<Utc>,
 ) -> Result<Vec<ForYouItem>, AppError> {
     let consent = resident::Entity::find_by_id(resident_id)
@@ -161,7 +160,7 @@ pub async fn for_you(
             service_name: LocalizedText::new(service.name.clone(), service.name_en.clone()),
             category_code: category.code.clone(),
             category_name: LocalizedText::new(category.name.clone(), category.name_en.clone()),
-            reason: reason.render(english),
+            reason: LocalizedText::new(reason.render(false), Some(reason.render(true))),
             created_at: rec.created_at,
             new: rec.read_at.is_none(),
             auto_grant: service.auto_grant,

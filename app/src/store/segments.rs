@@ -4,13 +4,13 @@
 
 use super::StaffActor;
 use super::audit::{self, Target};
-use super::entities::{region, resident, segment, staff};
+use super::entities::{region, resident, segment, service, staff, tag};
 use super::rules;
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::rule::{Rule, age_cutoff, age_on, china_today};
 use crate::domain::segment::{
-    AgeBand, AgeBandCount, DistrictCount, MaskedMember, SAMPLE_SIZE, Segment, SegmentDraft,
-    SegmentPreview, SegmentSummary, mask_name, rule_problem,
+    AgeBand, AgeBandCount, BuilderOptions, DistrictCount, MaskedMember, RegionOption, SAMPLE_SIZE,
+    Segment, SegmentDraft, SegmentPreview, SegmentSummary, mask_name, rule_problem,
 };
 use crate::domain::staff::Permission;
 use crate::domain::text::LocalizedText;
@@ -314,4 +314,53 @@ pub async fn rule(db: &impl ConnectionTrait, id: i64) -> Result<Rule, AppError> 
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     rule_of(&model)
+}
+
+/// What the builder's selects offer: districts and streets, tags, published services, and
+/// the saved segments.
+pub async fn options(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+) -> Result<BuilderOptions, AppError> {
+    actor.member.require(Permission::ManageSegments)?;
+    let mut regions: Vec<region::Model> = region::Entity::find()
+        .filter(region::Column::Kind.is_in(["district", "street"]))
+        .all(db)
+        .await?;
+    regions.sort_by(|a, b| a.path.cmp(&b.path));
+    let regions = regions
+        .into_iter()
+        .map(|r| RegionOption {
+            id: r.id,
+            kind: r.kind,
+            name: LocalizedText::new(r.name, r.name_en),
+        })
+        .collect();
+    let tags = tag::Entity::find()
+        .order_by_asc(tag::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|t| (t.code, LocalizedText::new(t.name, t.name_en)))
+        .collect();
+    let services = service::Entity::find()
+        .select_only()
+        .column(service::Column::Id)
+        .column(service::Column::Code)
+        .column(service::Column::Name)
+        .column(service::Column::NameEn)
+        .filter(service::Column::Status.eq(service::PUBLISHED))
+        .order_by_asc(service::Column::Code)
+        .into_tuple::<(i64, String, String, Option<String>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, code, name, name_en)| (id, code, LocalizedText::new(name, name_en)))
+        .collect();
+    Ok(BuilderOptions {
+        regions,
+        tags,
+        services,
+        segments: list(db, actor).await?,
+    })
 }

@@ -90,6 +90,8 @@ fn ConsoleHeader() -> impl IntoView {
                                     {may(Permission::ViewRatings).then(|| view! { <a href="/admin/figures">{t!(i18n, figures.title)}</a> })}
                                     {may(Permission::SearchAudit).then(|| view! { <a href="/admin/audit">{t!(i18n, console.audit_title)}</a> })}
                                     {may(Permission::ManageSurveys).then(|| view! { <a href="/admin/surveys">{t!(i18n, surveys.title)}</a> })}
+                                    {may(Permission::ManageSegments).then(|| view! { <a href="/admin/segments">{t!(i18n, engage.segments_title)}</a> })}
+                                    {may(Permission::ManageSegments).then(|| view! { <a href="/admin/campaigns">{t!(i18n, engage.campaigns_title)}</a> })}
                                     {may(Permission::ManageCatalog).then(|| view! { <a href="/admin/catalog">{t!(i18n, console.catalog_title)}</a> })}
                                     {may(Permission::ManageStaffSessions).then(|| view! { <a href="/admin/sessions">{t!(i18n, console.sessions_title)}</a> })}
                                     <span class="site-nav__who" data-testid="staff-name">{member.name.clone()}</span>
@@ -119,6 +121,7 @@ fn AccountLinks(viewer: Option<Viewer>, live: Live) -> impl IntoView {
             Effect::new(move |_| connect(live));
             let unread = move || live.unread.get().unwrap_or(0);
             view! {
+                <a href="/for-you">{t!(i18n, for_you.nav)}</a>
                 <a href="/me/applications">{t!(i18n, nav.my_applications)}</a>
                 <a href="/me/messages" class="nav-messages">
                     {t!(i18n, nav.messages)}

@@ -75,6 +75,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/me/surveys") view=pages::surveys::MySurveysPage ssr=SsrMode::Async />
                         <Route path=path!("/me/surveys/:id") view=pages::surveys::MySurveyPage ssr=SsrMode::Async />
                         <Route path=path!("/satisfaction") view=pages::satisfaction::SatisfactionPage ssr=SsrMode::Async />
+                        <Route path=path!("/for-you") view=pages::for_you::ForYouPage ssr=SsrMode::Async />
                         // The staff console.
                         <Route path=path!("/admin") view=pages::console::home::ConsoleHomePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/sign-in") view=pages::console::sign_in::ConsoleSignInPage ssr=SsrMode::Async />
@@ -91,6 +92,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/surveys/:id") view=pages::console::surveys::SurveyRoutePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/surveys/:id/edit") view=pages::console::surveys::SurveyEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/figures") view=pages::console::figures::FiguresPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/segments") view=pages::console::segments::SegmentsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/campaigns") view=pages::console::segments::CampaignsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/rectifications") view=pages::console::rectifications::RectificationsPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/rectifications/:id") view=pages::console::rectifications::RectificationPage ssr=SsrMode::Async />
                     </Routes>

@@ -5,6 +5,7 @@
 
 pub mod catalog;
 pub mod commands;
+pub mod engagement;
 pub mod rectifications;
 pub mod surveys;
 
@@ -56,6 +57,12 @@ pub fn router() -> Router<AppState> {
         .route(
             "/admin/forms/catalog/{kind}/{code}/{status}",
             post(catalog::set_status),
+        )
+        .route("/admin/forms/segments", post(engagement::save_segment))
+        .route("/admin/forms/campaigns", post(engagement::create_campaign))
+        .route(
+            "/admin/forms/campaigns/{id}/{step}",
+            post(engagement::campaign_step),
         )
         .route("/admin/forms/surveys", post(surveys::create))
         .route("/admin/forms/surveys/{id}", post(surveys::update))

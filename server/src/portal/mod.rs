@@ -8,6 +8,7 @@ pub mod applications;
 pub mod inbox;
 pub mod profile;
 pub mod ratings;
+pub mod recommendations;
 pub mod surveys;
 pub mod upload;
 
@@ -44,6 +45,22 @@ pub fn router() -> Router<AppState> {
             post(ratings::feedback),
         )
         .route("/forms/surveys/{id}", post(surveys::answer))
+        .route(
+            "/forms/recommendations/opt-out",
+            post(recommendations::opt_out),
+        )
+        .route(
+            "/forms/recommendations/{id}/apply",
+            post(recommendations::apply),
+        )
+        .route(
+            "/forms/recommendations/{id}/confirm",
+            post(recommendations::confirm),
+        )
+        .route(
+            "/forms/recommendations/{id}/dismiss",
+            post(recommendations::dismiss),
+        )
         .route("/forms/notifications/read", post(inbox::mark_read))
         .route("/forms/profile", post(profile::update))
         .route("/forms/profile/consent", post(profile::consent))

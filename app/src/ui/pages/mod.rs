@@ -3,6 +3,7 @@
 pub mod application;
 pub mod apply;
 pub mod console;
+pub mod for_you;
 pub mod home;
 pub mod messages;
 pub mod my_applications;

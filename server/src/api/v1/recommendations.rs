@@ -1,27 +1,24 @@
 //! The resident's recommendations (事项找人) over JSON: the "for you" list with reasons in
-//! the request's language, "not interested", the click that starts an application (with its
+//! both languages, "not interested", the click that starts an application (with its
 //! prefilled form), and opting out of a category.
 
 use crate::auth::Resident;
 use crate::http::error::ApiError;
-use crate::http::locale::request_locale;
 use crate::state::AppState;
 use app::domain::recommendation::{ForYouItem, apply_link};
 use app::store::{calendar, recommendations};
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 pub async fn list(
     State(state): State<AppState>,
     Resident(id): Resident,
-    headers: HeaderMap,
 ) -> Result<Json<Vec<ForYouItem>>, ApiError> {
-    let english = request_locale(&headers) == app::i18n::Locale::en;
     Ok(Json(
-        recommendations::for_you(&state.db, id, english, Utc::now()).await?,
+        recommendations::for_you(&state.db, id, Utc::now()).await?,
     ))
 }
 

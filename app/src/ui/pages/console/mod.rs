@@ -10,6 +10,7 @@ pub mod home;
 pub mod queue;
 pub mod rectifications;
 pub mod resident;
+pub mod segments;
 pub mod sessions;
 pub mod sign_in;
 pub mod surveys;
@@ -71,7 +72,9 @@ pub fn FlashNotice(flash: Option<Flash>) -> impl IntoView {
             || flash.form == "tag"
             || flash.form == "untag"
             || flash.form == "sessions"
-            || flash.form == "rectification" =>
+            || flash.form == "rectification"
+            || flash.form == "segment"
+            || flash.form == "campaign" =>
         {
             view! {
                 <div class="notice notice--success" role="status" data-testid="console-done">
