@@ -8,15 +8,16 @@ use crate::domain::recommendation::ForYouItem;
 use crate::domain::rule::Rule;
 use crate::domain::segment::{BuilderOptions, SegmentPreview};
 use leptos::prelude::*;
-use leptos::server_fn::codec::GetUrl;
+use leptos::server_fn::codec::{GetUrl, Json};
 
 #[server(prefix = "/rpc", endpoint = "staff/segment-options", input = GetUrl)]
 pub async fn segment_options() -> Result<BuilderOptions, AppError> {
     crate::store::segments::options(&super::db()?, &super::staff()?).await
 }
 
-/// Count, districts, age bands and a masked sample of the rule's members now.
-#[server(prefix = "/rpc", endpoint = "staff/segment-preview")]
+/// Count, districts, age bands and a masked sample of the rule's members now. The rule is a
+/// tree, so it travels as JSON (a URL-encoded form cannot carry it).
+#[server(prefix = "/rpc", endpoint = "staff/segment-preview", input = Json)]
 pub async fn preview_segment(rule: Rule) -> Result<SegmentPreview, AppError> {
     crate::store::segments::preview(&super::db()?, &super::staff()?, &rule, chrono::Utc::now())
         .await

@@ -319,7 +319,7 @@ fn SaveForm(value: Callback<String, String>) -> impl IntoView {
         <form method="post" action="/admin/forms/segments" class="stack" data-testid="segment-save">
             <h2>{t!(i18n, engage.save_title)}</h2>
             {FORM_FIELDS.iter().map(|key| {
-                view! { <input type="hidden" name=*key value=value.run((*key).to_owned()) /> }
+                view! { <input type="hidden" name=*key value=move || value.run((*key).to_owned()) /> }
             }).collect_view()}
             <div class="field">
                 <label for="segment-name">{t!(i18n, engage.segment_name)}</label>
