@@ -56,8 +56,8 @@ pub async fn detect_life_events(db: &DatabaseConnection) {
     }
 }
 
-/// Sends the campaigns that are due, then tells every open page (each stream checks whether
-/// its resident was reached). Also called right after a campaign is put on the schedule.
+/// Sends the campaigns that are due, then tells every instance, which hands the new messages
+/// to the residents with a page open on it. Also called right after a campaign is submitted.
 pub async fn send_campaigns(db: &DatabaseConnection, push: &PushHub) {
     match campaigns::send_due(db, Utc::now()).await {
         Ok(sent) => {

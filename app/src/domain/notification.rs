@@ -41,8 +41,8 @@ pub enum PushEvent {
     /// An application changed: pages showing it reload its timeline.
     ApplicationUpdated { number: String },
     /// A campaign was sent (事项找人). Published once for everyone (`resident_id` 0); each
-    /// stream looks up whether its resident is among the recipients and, if so, sends them
-    /// a `notification` with the new message.
+    /// instance looks up the new messages of the residents with a page open on it and sends
+    /// each of them a `notification`. Never reaches a browser.
     CampaignSent { campaign_id: i64 },
 }
 
