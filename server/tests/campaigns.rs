@@ -52,7 +52,7 @@ async fn fresh_service(app: &common::TestApp) -> (i64, String) {
     )
 }
 
-async fn campaign(app: &common::TestApp, staff: &common::Session<'_>, code: &str) -> (i64, Value) {
+async fn campaign(staff: &common::Session<'_>, code: &str) -> (i64, Value) {
     let (status, segment) = staff
         .post_json(
             SEGMENTS,
@@ -74,13 +74,12 @@ async fn campaign(app: &common::TestApp, staff: &common::Session<'_>, code: &str
         )
         .await;
     assert_eq!(status, 201, "{draft}");
-    let _ = app;
     (draft["id"].as_i64().expect("campaign id"), draft)
 }
 
 on_both_backends! {
     async fn a_campaign_reaches_its_segment_live_and_counts_conversion(app) {
-        let (service_id, code) = fresh_service(&app).await;
+        let (_, code) = fresh_service(&app).await;
         let expected = app
             .scalar(&format!(
                 "SELECT COUNT(*) FROM resident r WHERE {} AND r.notify_consent = {}",
@@ -91,7 +90,7 @@ on_both_backends! {
         assert!(expected > 0);
 
         let supervisor = app.staff("supervisor").await;
-        let (id, draft) = campaign(&app, &supervisor, &code).await;
+        let (id, draft) = campaign(&supervisor, &code).await;
         assert_eq!(draft["status"], "draft");
         assert_eq!(draft["audience"], expected, "dry run");
         assert_eq!(app.scalar("SELECT COUNT(*) FROM recommendation").await, 0, "a draft sends nothing");
@@ -188,13 +187,12 @@ on_both_backends! {
             items.as_array().expect("items").iter().all(|i| i["service_code"] != code.as_str()),
             "an applied-for service is no longer recommended"
         );
-        let _ = service_id;
     }
 
     async fn not_interested_and_opt_out_hide_recommendations(app) {
         let (_, code) = fresh_service(&app).await;
         let supervisor = app.staff("supervisor").await;
-        let (id, _) = campaign(&app, &supervisor, &code).await;
+        let (id, _) = campaign(&supervisor, &code).await;
         let (status, _) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
         assert_eq!(status, 200);
         let row = app

@@ -6,8 +6,9 @@
 
 use super::StaffActor;
 use super::audit::{self, Target};
-use super::entities::{campaign, notification, recommendation, resident, segment, service};
-use super::{recommendations, rules, segments};
+use super::entities::{campaign, recommendation, resident, segment, service};
+use super::recommendations::{self, Cause};
+use super::{rules, segments};
 use crate::domain::campaign::{
     CampaignDraft, CampaignStatus, CampaignView, Conversion, after_submit, in_quiet_hours,
 };
@@ -22,49 +23,29 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 
-/// What sending needs to know about the service.
-struct Offered {
-    id: i64,
-    code: String,
-    category_id: i64,
-    name: String,
-    name_en: Option<String>,
-}
-
-impl From<service::Model> for Offered {
-    fn from(model: service::Model) -> Self {
-        Offered {
-            id: model.id,
-            code: model.code,
-            category_id: model.category_id,
-            name: model.name,
-            name_en: model.name_en,
-        }
-    }
-}
-
-async fn service_by_code(db: &impl ConnectionTrait, code: &str) -> Result<Offered, AppError> {
+async fn service_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<service::Model, AppError> {
     service::Entity::find()
         .filter(service::Column::Code.eq(code.trim()))
         .one(db)
         .await?
-        .map(Offered::from)
         .ok_or_else(|| {
             AppError::invalid(vec![FieldError::new("service_code", Problem::NotAnOption)])
         })
 }
 
-async fn service_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Offered, AppError> {
+async fn service_by_id(db: &impl ConnectionTrait, id: i64) -> Result<service::Model, AppError> {
     service::Entity::find_by_id(id)
         .one(db)
         .await?
-        .map(Offered::from)
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))
 }
 
 /// The residents a campaign for `service` to `rule` reaches at `now`: the rule's members who
 /// may be offered the service and are under the weekly frequency cap.
-fn audience(rule: &Rule, service: &Offered, cap: i32, now: DateTime<Utc>) -> Expr {
+fn audience(rule: &Rule, service: &service::Model, cap: i32, now: DateTime<Utc>) -> Expr {
     let this_week = Query::select()
         .expr(Expr::col((recommendation::Entity, recommendation::Column::Id)).count())
         .from(recommendation::Entity)
@@ -93,7 +74,7 @@ fn audience(rule: &Rule, service: &Offered, cap: i32, now: DateTime<Utc>) -> Exp
 async fn dry_run(
     db: &impl ConnectionTrait,
     rule: &Rule,
-    service: &Offered,
+    service: &service::Model,
     cap: i32,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
@@ -448,45 +429,12 @@ async fn send_one<C: ConnectionTrait + TransactionTrait>(
     let rule = segments::rule(&txn, model.segment_id).await?;
     let names = rules::names(&txn, &rule).await?;
     let reason = Reason::of_rule(&rule, &names);
-    let reason_json = serde_json::to_value(&reason).map_err(|err| {
-        tracing::error!(error = %err, "reason does not serialize");
-        AppError::new(ErrorCode::Internal)
-    })?;
 
-    // 1. The recommendations: one INSERT … SELECT over the audience.
-    let members = Query::select()
-        .expr(Expr::col((resident::Entity, resident::Column::Id)))
-        .expr(Expr::val(service.id))
-        .expr(Expr::val(model.id))
-        .expr(Expr::val(reason_json))
-        .expr(Expr::val("delivered"))
-        .expr(Expr::val(now))
-        .expr(Expr::val(now))
-        .from(resident::Entity)
-        .and_where(audience(&rule, &service, model.frequency_cap, now))
-        .to_owned();
-    let insert = Query::insert()
-        .into_table(recommendation::Entity)
-        .columns([
-            recommendation::Column::ResidentId,
-            recommendation::Column::ServiceId,
-            recommendation::Column::CampaignId,
-            recommendation::Column::Reason,
-            recommendation::Column::Status,
-            recommendation::Column::DeliveredAt,
-            recommendation::Column::CreatedAt,
-        ])
-        .select_from(members)
-        .map_err(|err| {
-            tracing::error!(error = %err, "fan-out statement does not build");
-            AppError::new(ErrorCode::Internal)
-        })?
-        .to_owned();
-    let reached = txn.execute(&insert).await?.rows_affected();
-
-    // 2. Their inbox messages, in each resident's language, with {name} filled in by SQL.
+    // Every member reached, with the message in their language and their name filled in by
+    // SQL.
     let message_in = |english: bool| {
-        crate::domain::campaign::render_message(
+        let name = Expr::col((resident::Entity, resident::Column::Name));
+        let text = crate::domain::campaign::render_message(
             &model.message,
             "{name}",
             if english {
@@ -495,65 +443,24 @@ async fn send_one<C: ConnectionTrait + TransactionTrait>(
                 &service.name
             },
             &reason.render(english),
-        )
-    };
-    let english = || Expr::col((resident::Entity, resident::Column::Language)).eq("en");
-    let name = || Expr::col((resident::Entity, resident::Column::Name));
-    let with_name = |message: String| {
+        );
         Expr::from(
             Func::cust("REPLACE")
-                .arg(Expr::val(message))
+                .arg(Expr::val(text))
                 .arg(Expr::val("{name}"))
-                .arg(name()),
+                .arg(name),
         )
     };
-    let body =
-        Expr::case(english(), with_name(message_in(true))).finally(with_name(message_in(false)));
-    let title = Expr::case(
-        english(),
-        Expr::val(format!(
-            "Recommended for you: {}",
-            service.name_en.as_deref().unwrap_or(&service.name)
-        )),
+    let reached = recommendations::fan_out(
+        &txn,
+        audience(&rule, &service, model.frequency_cap, now),
+        &service,
+        Cause::Campaign(model.id),
+        &reason,
+        (message_in(false), message_in(true)),
+        now,
     )
-    .finally(Expr::val(format!("为您推荐：{}", service.name)));
-    let messages = Query::select()
-        .expr(Expr::col((
-            recommendation::Entity,
-            recommendation::Column::ResidentId,
-        )))
-        .expr(Expr::val("recommendation"))
-        .expr(title)
-        .expr(body)
-        .expr(Expr::val(format!("/for-you#service-{}", service.code)))
-        .expr(Expr::val(now))
-        .from(recommendation::Entity)
-        .inner_join(
-            resident::Entity,
-            Expr::col((resident::Entity, resident::Column::Id))
-                .equals((recommendation::Entity, recommendation::Column::ResidentId)),
-        )
-        .and_where(
-            Expr::col((recommendation::Entity, recommendation::Column::CampaignId)).eq(model.id),
-        )
-        .to_owned();
-    let insert = Query::insert()
-        .into_table(notification::Entity)
-        .columns([
-            notification::Column::ResidentId,
-            notification::Column::Kind,
-            notification::Column::Title,
-            notification::Column::Body,
-            notification::Column::Link,
-            notification::Column::CreatedAt,
-        ])
-        .select_from(messages)
-        .map_err(|err| {
-            tracing::error!(error = %err, "message statement does not build");
-            AppError::new(ErrorCode::Internal)
-        })?
-        .to_owned();
-    txn.execute(&insert).await?;
+    .await?;
 
     campaign::Entity::update_many()
         .col_expr(campaign::Column::AudienceCount, Expr::value(reached as i64))

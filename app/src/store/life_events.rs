@@ -10,10 +10,9 @@
 //! (a server that was down for a few days), older ones never are.
 
 use super::entities::{
-    life_event, life_event_occurrence, notification, recommendation, resident, resident_tag,
-    service, service_life_event, tag,
+    life_event, life_event_occurrence, resident, resident_tag, service, service_life_event, tag,
 };
-use super::recommendations::may_be_offered;
+use super::recommendations::{Cause, fan_out, may_be_offered};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::rule::{Reason, age_cutoff, china_today};
 use crate::domain::text::LocalizedText;
@@ -238,7 +237,6 @@ async fn recommend(
         .filter(service::Column::Status.eq(service::PUBLISHED))
         .all(db)
         .await?;
-    let reason_json = serde_json::to_value(reason).map_err(statement_error)?;
     let mut made = 0;
     for offered in services {
         let occurrences = Query::select()
@@ -247,102 +245,22 @@ async fn recommend(
             .and_where(Expr::col(life_event_occurrence::Column::LifeEventId).eq(event.id))
             .and_where(Expr::col(life_event_occurrence::Column::CreatedAt).eq(now))
             .to_owned();
-        let recipients = Query::select()
-            .expr(Expr::col((resident::Entity, resident::Column::Id)))
-            .expr(Expr::val(offered.id))
-            .expr(Expr::val(event.id))
-            .expr(Expr::val(reason_json.clone()))
-            .expr(Expr::val("delivered"))
-            .expr(Expr::val(now))
-            .expr(Expr::val(now))
-            .from(resident::Entity)
-            .and_where(Expr::col((resident::Entity, resident::Column::Id)).in_subquery(occurrences))
-            .and_where(may_be_offered(offered.id, offered.category_id, now))
-            .to_owned();
-        let insert = Query::insert()
-            .into_table(recommendation::Entity)
-            .columns([
-                recommendation::Column::ResidentId,
-                recommendation::Column::ServiceId,
-                recommendation::Column::LifeEventId,
-                recommendation::Column::Reason,
-                recommendation::Column::Status,
-                recommendation::Column::DeliveredAt,
-                recommendation::Column::CreatedAt,
-            ])
-            .select_from(recipients)
-            .map_err(statement_error)?
-            .to_owned();
-        let inserted = db.execute(&insert).await?.rows_affected();
-        if inserted == 0 {
-            continue;
-        }
-        made += inserted;
-
-        let english = || Expr::col((resident::Entity, resident::Column::Language)).eq("en");
-        let name_en = offered
-            .name_en
-            .clone()
-            .unwrap_or_else(|| offered.name.clone());
-        let title = Expr::case(
-            english(),
-            Expr::val(format!("Recommended for you: {name_en}")),
+        let recipients = Expr::col((resident::Entity, resident::Column::Id))
+            .in_subquery(occurrences)
+            .and(may_be_offered(offered.id, offered.category_id, now));
+        let name_en = offered.name_en.as_deref().unwrap_or(&offered.name);
+        let body_en = format!("{}: you can apply for {name_en}.", reason.render(true));
+        let body_zh = format!("{}，可以办理“{}”。", reason.render(false), offered.name);
+        made += fan_out(
+            db,
+            recipients,
+            &offered,
+            Cause::LifeEvent(event.id),
+            reason,
+            (Expr::val(body_zh), Expr::val(body_en)),
+            now,
         )
-        .finally(Expr::val(format!("为您推荐：{}", offered.name)));
-        let body = Expr::case(
-            english(),
-            Expr::val(format!(
-                "{}: you can apply for {name_en}.",
-                reason.render(true)
-            )),
-        )
-        .finally(Expr::val(format!(
-            "{}，可以办理“{}”。",
-            reason.render(false),
-            offered.name
-        )));
-        let messages = Query::select()
-            .expr(Expr::col((
-                recommendation::Entity,
-                recommendation::Column::ResidentId,
-            )))
-            .expr(Expr::val("recommendation"))
-            .expr(title)
-            .expr(body)
-            .expr(Expr::val(format!("/for-you#service-{}", offered.code)))
-            .expr(Expr::val(now))
-            .from(recommendation::Entity)
-            .inner_join(
-                resident::Entity,
-                Expr::col((resident::Entity, resident::Column::Id))
-                    .equals((recommendation::Entity, recommendation::Column::ResidentId)),
-            )
-            .and_where(
-                Expr::col((recommendation::Entity, recommendation::Column::LifeEventId))
-                    .eq(event.id),
-            )
-            .and_where(
-                Expr::col((recommendation::Entity, recommendation::Column::ServiceId))
-                    .eq(offered.id),
-            )
-            .and_where(
-                Expr::col((recommendation::Entity, recommendation::Column::CreatedAt)).eq(now),
-            )
-            .to_owned();
-        let insert = Query::insert()
-            .into_table(notification::Entity)
-            .columns([
-                notification::Column::ResidentId,
-                notification::Column::Kind,
-                notification::Column::Title,
-                notification::Column::Body,
-                notification::Column::Link,
-                notification::Column::CreatedAt,
-            ])
-            .select_from(messages)
-            .map_err(statement_error)?
-            .to_owned();
-        db.execute(&insert).await?;
+        .await?;
     }
     Ok(made)
 }

@@ -3,7 +3,8 @@
 //! that starts an application, and the application that converts it.
 
 use super::entities::{
-    application, recommendation, recommendation_opt_out, resident, service, service_category, task,
+    application, notification, recommendation, recommendation_opt_out, resident, service,
+    service_category, task,
 };
 use super::{rules, segments};
 use crate::domain::error::{AppError, ErrorCode};
@@ -365,4 +366,118 @@ pub async fn confirm(
         number,
         pushes: outcome.pushes,
     })
+}
+
+/// What made a batch of recommendations.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Cause {
+    Campaign(i64),
+    LifeEvent(i64),
+}
+
+impl Cause {
+    fn column(self) -> (recommendation::Column, i64) {
+        match self {
+            Cause::Campaign(id) => (recommendation::Column::CampaignId, id),
+            Cause::LifeEvent(id) => (recommendation::Column::LifeEventId, id),
+        }
+    }
+}
+
+fn statement_error(err: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %err, "fan-out statement does not build");
+    AppError::new(ErrorCode::Internal)
+}
+
+/// The set-based fan-out both campaigns and life events use: one INSERT … SELECT of a
+/// recommendation of the service for every resident `recipients` selects (a condition on
+/// `resident`), then one of their inbox messages, titled in each resident's language, with
+/// `body_zh` / `body_en` (expressions over `resident`, e.g. the name filled in). Returns how
+/// many residents it reached.
+pub(crate) async fn fan_out(
+    db: &impl ConnectionTrait,
+    recipients: Expr,
+    offered: &service::Model,
+    cause: Cause,
+    reason: &Reason,
+    (body_zh, body_en): (Expr, Expr),
+    now: DateTime<Utc>,
+) -> Result<u64, AppError> {
+    let (cause_column, cause_id) = cause.column();
+    let reason = serde_json::to_value(reason).map_err(statement_error)?;
+    let rows = Query::select()
+        .expr(Expr::col((resident::Entity, resident::Column::Id)))
+        .expr(Expr::val(offered.id))
+        .expr(Expr::val(cause_id))
+        .expr(Expr::val(reason))
+        .expr(Expr::val("delivered"))
+        .expr(Expr::val(now))
+        .expr(Expr::val(now))
+        .from(resident::Entity)
+        .and_where(recipients)
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(recommendation::Entity)
+        .columns([
+            recommendation::Column::ResidentId,
+            recommendation::Column::ServiceId,
+            cause_column,
+            recommendation::Column::Reason,
+            recommendation::Column::Status,
+            recommendation::Column::DeliveredAt,
+            recommendation::Column::CreatedAt,
+        ])
+        .select_from(rows)
+        .map_err(statement_error)?
+        .to_owned();
+    let reached = db.execute(&insert).await?.rows_affected();
+    if reached == 0 {
+        return Ok(0);
+    }
+
+    let english = || Expr::col((resident::Entity, resident::Column::Language)).eq("en");
+    let name_en = offered.name_en.as_deref().unwrap_or(&offered.name);
+    let title = Expr::case(
+        english(),
+        Expr::val(format!("Recommended for you: {name_en}")),
+    )
+    .finally(Expr::val(format!("为您推荐：{}", offered.name)));
+    let body = Expr::case(english(), body_en).finally(body_zh);
+    let messages = Query::select()
+        .expr(Expr::col((
+            recommendation::Entity,
+            recommendation::Column::ResidentId,
+        )))
+        .expr(Expr::val("recommendation"))
+        .expr(title)
+        .expr(body)
+        .expr(Expr::val(format!("/for-you#service-{}", offered.code)))
+        .expr(Expr::val(now))
+        .from(recommendation::Entity)
+        .inner_join(
+            resident::Entity,
+            Expr::col((resident::Entity, resident::Column::Id))
+                .equals((recommendation::Entity, recommendation::Column::ResidentId)),
+        )
+        .and_where(Expr::col((recommendation::Entity, cause_column)).eq(cause_id))
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::ServiceId)).eq(offered.id),
+        )
+        .and_where(Expr::col((recommendation::Entity, recommendation::Column::CreatedAt)).eq(now))
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(notification::Entity)
+        .columns([
+            notification::Column::ResidentId,
+            notification::Column::Kind,
+            notification::Column::Title,
+            notification::Column::Body,
+            notification::Column::Link,
+            notification::Column::CreatedAt,
+        ])
+        .select_from(messages)
+        .map_err(statement_error)?
+        .to_owned();
+    db.execute(&insert).await?;
+    Ok(reached)
 }

@@ -8,9 +8,7 @@
 
 use super::FlashNotice;
 use crate::domain::campaign::{CampaignStatus, CampaignView};
-use crate::domain::segment::{
-    AgeBand, BuilderOptions, FORM_FIELDS, SegmentPreview, rule_from_form,
-};
+use crate::domain::segment::{BuilderOptions, FORM_FIELDS, SegmentPreview, rule_from_form};
 use crate::domain::validation::FieldError;
 use crate::i18n::*;
 use crate::server_fns::console::take_staff_flash;
@@ -53,10 +51,6 @@ fn follow_edit(ev: leptos::ev::Event, navigate: &dyn Fn(&str, leptos_router::Nav
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (ev, navigate);
-}
-
-fn band_label(band: AgeBand, english: bool) -> &'static str {
-    band.label(english)
 }
 
 #[component]
@@ -235,30 +229,37 @@ fn Builder(options: BuilderOptions, value: Callback<String, String>) -> impl Int
                     }).collect_view()}
                 </select>
             </div>
-            <div class="field">
-                <label for="segment-applied">{t!(i18n, engage.applied)}</label>
-                <select id="segment-applied" name="applied">
-                    <option value="">{t!(i18n, engage.any)}</option>
-                    {services.into_iter().map(|(id, _, name)| {
-                        let id = id.to_string();
-                        let is = selected("applied", &id);
-                        view! { <option value=id selected=is>{move || name.pick(english()).to_owned()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="segment-not_applied">{t!(i18n, engage.not_applied)}</label>
-                <select id="segment-not_applied" name="not_applied">
-                    <option value="">{t!(i18n, engage.any)}</option>
-                    {services_again.into_iter().map(|(id, _, name)| {
-                        let id = id.to_string();
-                        let is = selected("not_applied", &id);
-                        view! { <option value=id selected=is>{move || name.pick(english()).to_owned()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
+            <ServiceSelect name="applied" label=label(|l| td_string!(l, engage.applied)) services=services selected=get("applied") />
+            <ServiceSelect name="not_applied" label=label(|l| td_string!(l, engage.not_applied)) services=services_again selected=get("not_applied") />
             <button type="submit" class="button">{t!(i18n, engage.update_preview)}</button>
         </form>
+    }
+}
+
+/// A choice of one published service (by id), "不限" first.
+#[component]
+fn ServiceSelect(
+    name: &'static str,
+    label: Signal<String>,
+    services: Vec<(i64, String, crate::domain::text::LocalizedText)>,
+    selected: String,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = move || i18n.get_locale() == Locale::en;
+    let id = format!("segment-{name}");
+    let for_id = id.clone();
+    view! {
+        <div class="field">
+            <label for=for_id>{move || label.get()}</label>
+            <select id=id name=name>
+                <option value="">{t!(i18n, engage.any)}</option>
+                {services.into_iter().map(|(service_id, _, service_name)| {
+                    let value = service_id.to_string();
+                    let is = value == selected;
+                    view! { <option value=value selected=is>{move || service_name.pick(english()).to_owned()}</option> }
+                }).collect_view()}
+            </select>
+        </div>
     }
 }
 
@@ -289,7 +290,7 @@ fn Preview(preview: SegmentPreview) -> impl IntoView {
                 <thead><tr><th scope="col">{t!(i18n, engage.age_band)}</th><th scope="col">{t!(i18n, engage.count)}</th></tr></thead>
                 <tbody>
                     {preview.by_age_band.into_iter().map(|b| view! {
-                        <tr><td>{move || band_label(b.band, english())}</td><td>{b.count}</td></tr>
+                        <tr><td>{move || b.band.label(english())}</td><td>{b.count}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
