@@ -17,6 +17,7 @@ mod m20261127_000007_oversight;
 mod m20261128_000008_accounts;
 mod m20261128_000009_console;
 mod m20261128_000010_ratings_loop;
+mod m20261129_000011_campaign_batches;
 
 pub use m20261128_000009_console::APPEND_ONLY_SQLITE;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000008_accounts::Migration),
             Box::new(m20261128_000009_console::Migration),
             Box::new(m20261128_000010_ratings_loop::Migration),
+            Box::new(m20261129_000011_campaign_batches::Migration),
         ]
     }
 }

@@ -56,20 +56,39 @@ pub async fn detect_life_events(db: &DatabaseConnection) {
     }
 }
 
-/// Sends the campaigns that are due, then tells every instance, which hands the new messages
-/// to the residents with a page open on it. Also called right after a campaign is submitted.
+/// Sends the campaigns that are due, a batch at a time until none is left; after each batch
+/// tells every instance, which hands the new messages to the residents of the batch with a
+/// page open on it. Runs on every tick, and in the background right after a campaign is
+/// submitted or approved ([`send_campaigns_soon`]).
 pub async fn send_campaigns(db: &DatabaseConnection, push: &PushHub) {
-    match campaigns::send_due(db, Utc::now()).await {
-        Ok(sent) => {
-            let pushes = sent
-                .into_iter()
-                .map(|campaign_id| Push {
-                    resident_id: EVERYONE,
-                    event: PushEvent::CampaignSent { campaign_id },
-                })
-                .collect();
-            push.publish(pushes).await;
+    loop {
+        match campaigns::send_next(db, Utc::now(), campaigns::BATCH).await {
+            Ok(batches) if batches.is_empty() => break,
+            Ok(batches) => {
+                let pushes = batches
+                    .into_iter()
+                    .map(|batch| Push {
+                        resident_id: EVERYONE,
+                        event: PushEvent::CampaignSent {
+                            campaign_id: batch.campaign_id,
+                            after: batch.after,
+                            through: batch.through,
+                        },
+                    })
+                    .collect();
+                push.publish(pushes).await;
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "sending due campaigns failed");
+                break;
+            }
         }
-        Err(err) => tracing::warn!(error = %err, "sending due campaigns failed"),
     }
+}
+
+/// Starts sending due campaigns in the background, so the request that made one due answers
+/// at once however large its audience.
+pub fn send_campaigns_soon(db: &DatabaseConnection, push: &PushHub) {
+    let (db, push) = (db.clone(), push.clone());
+    tokio::spawn(async move { send_campaigns(&db, &push).await });
 }

@@ -2,8 +2,8 @@
 //! instance's subscribers: on PostgreSQL through `NOTIFY minsheng_push` (each instance
 //! LISTENs and fans out locally); on SQLite, a single instance, through memory alone.
 //!
-//! A campaign crosses as one push for everyone; each instance then looks up, for the
-//! residents with a page open on it, the messages the campaign wrote,
+//! A campaign crosses as one push for everyone per batch sent; each instance then looks up,
+//! for the residents of the batch with a page open on it, the messages the campaign wrote,
 //! a few set-based queries, and hands each resident theirs.
 
 use app::domain::notification::{EVERYONE, Push, PushEvent};
@@ -89,10 +89,17 @@ impl PushHub {
         match push {
             Push {
                 resident_id: EVERYONE,
-                event: PushEvent::CampaignSent { campaign_id },
+                event:
+                    PushEvent::CampaignSent {
+                        campaign_id,
+                        after,
+                        through,
+                    },
             } => {
                 let hub = self.clone();
-                tokio::spawn(async move { hub.deliver_campaign(campaign_id).await });
+                tokio::spawn(
+                    async move { hub.deliver_campaign(campaign_id, after, through).await },
+                );
             }
             Push { resident_id, event } => {
                 let Ok(streams) = self.streams.lock() else {
@@ -108,9 +115,15 @@ impl PushHub {
         }
     }
 
-    async fn deliver_campaign(&self, campaign_id: i64) {
+    /// The batch `after < id <= through` of a campaign went out: its messages to the
+    /// residents of the batch with a page open here.
+    async fn deliver_campaign(&self, campaign_id: i64, after: i64, through: i64) {
         let present: Vec<i64> = match self.streams.lock() {
-            Ok(streams) => streams.keys().copied().collect(),
+            Ok(streams) => streams
+                .keys()
+                .copied()
+                .filter(|id| (after + 1..=through).contains(id))
+                .collect(),
             Err(_) => return,
         };
         if present.is_empty() {

@@ -1,6 +1,7 @@
 //! Campaigns (事项找人) over HTTP, on SQLite and PostgreSQL: a supervisor saves the segment
 //! "aged 60+ living alone", drafts a campaign for a service with a message, sees the dry-run
-//! count, submits it; it goes out at once as one recommendation and one inbox message per
+//! count, submits it; it goes out at once (in the background, a batch of residents at a time,
+//! never twice across instances) as one recommendation and one inbox message per
 //! member who accepts messages; a member with the portal open gets the message live; the
 //! resident sees it "for you" with the reason in their words, clicks through to the prefilled
 //! form, applies, and the campaign's conversion counts it. Sending twice sends nothing more;
@@ -52,6 +53,37 @@ async fn fresh_service(app: &common::TestApp) -> (i64, String) {
     )
 }
 
+/// How many members accept messages: the residents a campaign to the segment reaches.
+async fn reachable_members(app: &common::TestApp) -> i64 {
+    app.scalar(&format!(
+        "SELECT COUNT(*) FROM resident r WHERE {} AND r.notify_consent = {}",
+        members_sql(),
+        if app.backend == common::Backend::Postgres {
+            "TRUE"
+        } else {
+            "1"
+        }
+    ))
+    .await
+}
+
+/// The campaign once the background job has sent it (it starts as the submit answers).
+async fn sent(staff: &common::Session<'_>, id: i64) -> Value {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (status, campaign) = staff.get_json(&format!("{CAMPAIGNS}/{id}")).await;
+        assert_eq!(status, 200, "{campaign}");
+        if campaign["status"] == "sent" {
+            return campaign;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not sent in 10 s: {campaign}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn campaign(staff: &common::Session<'_>, code: &str) -> (i64, Value) {
     let (status, segment) = staff
         .post_json(
@@ -80,13 +112,7 @@ async fn campaign(staff: &common::Session<'_>, code: &str) -> (i64, Value) {
 on_both_backends! {
     async fn a_campaign_reaches_its_segment_live_and_counts_conversion(app) {
         let (_, code) = fresh_service(&app).await;
-        let expected = app
-            .scalar(&format!(
-                "SELECT COUNT(*) FROM resident r WHERE {} AND r.notify_consent = {}",
-                members_sql(),
-                if app.backend == common::Backend::Postgres { "TRUE" } else { "1" }
-            ))
-            .await;
+        let expected = reachable_members(&app).await;
         assert!(expected > 0);
 
         let supervisor = app.staff("supervisor").await;
@@ -115,9 +141,11 @@ on_both_backends! {
             seen.push_str(&String::from_utf8_lossy(&chunk));
         }
 
-        let (status, sent) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
-        assert_eq!(status, 200, "{sent}");
-        assert_eq!(sent["status"], "sent");
+        let (status, submitted) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
+        assert_eq!(status, 200, "{submitted}");
+        assert_eq!(submitted["status"], "scheduled", "the request only schedules it");
+        assert_eq!(submitted["audience"], expected);
+        let sent = sent(&supervisor, id).await;
         assert_eq!(sent["audience"], expected);
         assert_eq!(sent["conversion"]["delivered"], expected);
         assert_eq!(
@@ -129,7 +157,7 @@ on_both_backends! {
             expected
         );
 
-        // Live, within a second, with the name filled in.
+        // Live, with the name filled in (the background send is already over).
         let deadline = tokio::time::Instant::now() + Duration::from_secs(1);
         while !seen.contains("event: notification") {
             let chunk = tokio::time::timeout_at(deadline, stream.next())
@@ -195,6 +223,7 @@ on_both_backends! {
         let (id, _) = campaign(&supervisor, &code).await;
         let (status, _) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
         assert_eq!(status, 200);
+        sent(&supervisor, id).await;
         let row = app
             .first_row(&format!(
                 "SELECT r.mobile, rec.id FROM recommendation rec JOIN resident r ON r.id = rec.resident_id \
@@ -232,6 +261,71 @@ on_both_backends! {
             .await;
         assert_eq!(status, 204, "twice is fine");
         assert_eq!(app.scalar("SELECT COUNT(*) FROM recommendation_opt_out").await, 1);
+    }
+
+    async fn a_campaign_goes_out_in_batches_once_across_instances(app) {
+        let (_, code) = fresh_service(&app).await;
+        let expected = reachable_members(&app).await;
+        assert!(expected > 1, "the demo has several members");
+        let supervisor = app.staff("supervisor").await;
+        let (status, segment) = supervisor
+            .post_json(SEGMENTS, json!({"name": "独居老人", "rule": sixty_plus_alone()}))
+            .await;
+        assert_eq!(status, 201, "{segment}");
+        // Due tomorrow, so the server's own job leaves it to the two "instances" below.
+        let tomorrow = Utc::now() + chrono::Duration::days(1);
+        let (status, draft) = supervisor
+            .post_json(
+                CAMPAIGNS,
+                json!({"name": "分批", "service_code": code, "message": "{name}您好",
+                       "segment_id": segment["summary"]["id"], "scheduled_at": tomorrow}),
+            )
+            .await;
+        assert_eq!(status, 201, "{draft}");
+        let id = draft["id"].as_i64().expect("id");
+        let (status, submitted) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
+        assert_eq!(status, 200, "{submitted}");
+        assert_eq!(submitted["status"], "scheduled");
+
+        // Two instances send it at once, five resident ids a batch.
+        let at = tomorrow + chrono::Duration::minutes(1);
+        let drain = || async {
+            let mut batches = Vec::new();
+            loop {
+                let sent = app::store::campaigns::send_next(&app.db, at, 5).await.expect("sends");
+                if sent.is_empty() {
+                    return batches;
+                }
+                batches.extend(sent);
+            }
+        };
+        let (one, two) = tokio::join!(drain(), drain());
+        let mut batches: Vec<_> = one.into_iter().chain(two).collect();
+        batches.sort_by_key(|b| b.after);
+        assert_eq!(batches.first().map(|b| b.after), Some(0));
+        for pair in batches.windows(2) {
+            assert_eq!(pair[0].through, pair[1].after, "batches follow each other, none twice");
+        }
+        let last = app.scalar("SELECT MAX(id) FROM resident").await;
+        assert!(batches.last().expect("a batch").through >= last);
+        assert_eq!(batches.iter().map(|b| b.reached as i64).sum::<i64>(), expected);
+
+        let sent = sent(&supervisor, id).await;
+        assert_eq!(sent["audience"], expected, "the number reached");
+        assert_eq!(
+            app.scalar(&format!("SELECT COUNT(DISTINCT resident_id) FROM recommendation WHERE campaign_id = {id}")).await,
+            expected
+        );
+        assert_eq!(
+            app.scalar(&format!("SELECT COUNT(*) FROM recommendation WHERE campaign_id = {id}")).await,
+            expected,
+            "one each"
+        );
+        assert_eq!(
+            app.scalar("SELECT COUNT(*) FROM notification WHERE kind = 'recommendation'").await,
+            expected,
+            "one message each"
+        );
     }
 
     async fn bad_drafts_change_nothing_and_clerks_may_not(app) {

@@ -2,7 +2,7 @@
 //! a schedule, a weekly frequency cap and quiet hours; large ones wait for a supervisor.
 //!
 //! ```text
-//! draft ──submit──▶ scheduled ──(due, outside quiet hours)──▶ sent
+//! draft ──submit──▶ scheduled ──(due, outside quiet hours)──▶ sending ──(last batch)──▶ sent
 //!   │                  ▲
 //!   └──submit (audience above the approval threshold)──▶ pending_approval ──approve──┘
 //! draft / pending_approval / scheduled ──cancel──▶ cancelled
@@ -26,15 +26,18 @@ pub enum CampaignStatus {
     Draft,
     PendingApproval,
     Scheduled,
+    /// Being sent, a batch of residents at a time (by a background job, never a request).
+    Sending,
     Sent,
     Cancelled,
 }
 
 impl CampaignStatus {
-    pub const ALL: [CampaignStatus; 5] = [
+    pub const ALL: [CampaignStatus; 6] = [
         CampaignStatus::Draft,
         CampaignStatus::PendingApproval,
         CampaignStatus::Scheduled,
+        CampaignStatus::Sending,
         CampaignStatus::Sent,
         CampaignStatus::Cancelled,
     ];
@@ -44,6 +47,7 @@ impl CampaignStatus {
             CampaignStatus::Draft => "draft",
             CampaignStatus::PendingApproval => "pending_approval",
             CampaignStatus::Scheduled => "scheduled",
+            CampaignStatus::Sending => "sending",
             CampaignStatus::Sent => "sent",
             CampaignStatus::Cancelled => "cancelled",
         }

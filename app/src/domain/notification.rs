@@ -40,10 +40,15 @@ pub enum PushEvent {
     },
     /// An application changed: pages showing it reload its timeline.
     ApplicationUpdated { number: String },
-    /// A campaign was sent (事项找人). Published once for everyone (`resident_id` 0); each
-    /// instance looks up the new messages of the residents with a page open on it and sends
-    /// each of them a `notification`. Never reaches a browser.
-    CampaignSent { campaign_id: i64 },
+    /// A batch of a campaign was sent (事项找人): to the residents whose ids lie in
+    /// `after < id <= through`. Published once for everyone (`resident_id` 0); each instance
+    /// looks up the new messages of the residents in the batch with a page open on it and
+    /// sends each of them a `notification`. Never reaches a browser.
+    CampaignSent {
+        campaign_id: i64,
+        after: i64,
+        through: i64,
+    },
 }
 
 impl PushEvent {

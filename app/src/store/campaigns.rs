@@ -7,7 +7,7 @@
 use super::StaffActor;
 use super::audit::{self, Target};
 use super::entities::{campaign, recommendation, resident, segment, service};
-use super::recommendations::{self, Cause};
+use super::recommendations::{self, Batch, Cause};
 use super::{rules, segments};
 use crate::domain::campaign::{
     CampaignDraft, CampaignStatus, CampaignView, Conversion, after_submit, in_quiet_hours,
@@ -216,6 +216,7 @@ pub async fn create(
         created_by_staff_id: Set(actor.member.id),
         approved_by_staff_id: Set(None),
         sent_at: Set(None),
+        sent_through: Set(None),
         created_at: Set(now),
         ..Default::default()
     }
@@ -374,12 +375,52 @@ pub async fn cancel(
     view(db, find(db, id).await?, now).await
 }
 
-/// Sends every scheduled campaign that is due and outside its quiet hours; returns the ids
-/// of those this call sent (each is sent by exactly one caller, whatever the instances).
-pub async fn send_due<C: ConnectionTrait + TransactionTrait>(
+/// Residents (by id) per batch of a campaign's fan-out; each batch is one transaction.
+pub const BATCH: i64 = 20_000;
+
+/// A batch of a campaign that went out: the residents with ids in `batch` it reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SentBatch {
+    pub campaign_id: i64,
+    pub after: i64,
+    pub through: i64,
+    pub reached: u64,
+}
+
+/// Sends the next batch of every campaign that is being sent, after starting those that are
+/// due (scheduled, the time come, outside their quiet hours: `scheduled → sending`). Call it
+/// until it returns nothing. Each batch takes its turn by moving the campaign's cursor with
+/// a conditional UPDATE first thing in its transaction, so several instances calling this
+/// at once never send a batch twice.
+pub async fn send_next<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     now: DateTime<Utc>,
-) -> Result<Vec<i64>, AppError> {
+    batch: i64,
+) -> Result<Vec<SentBatch>, AppError> {
+    start_due(db, now).await?;
+    let sending = campaign::Entity::find()
+        .filter(campaign::Column::Status.eq(CampaignStatus::Sending.as_str()))
+        .order_by_asc(campaign::Column::Id)
+        .all(db)
+        .await?;
+    let last_resident: Option<i64> = resident::Entity::find()
+        .select_only()
+        .expr(Expr::col(resident::Column::Id).max())
+        .into_tuple()
+        .one(db)
+        .await?
+        .flatten();
+    let mut sent = Vec::new();
+    for model in sending {
+        if let Some(done) = send_batch(db, &model, last_resident.unwrap_or(0), batch, now).await? {
+            sent.push(done);
+        }
+    }
+    Ok(sent)
+}
+
+/// Moves the due campaigns to `sending`, each from the start of the residents.
+async fn start_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), AppError> {
     let due = campaign::Entity::find()
         .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled.as_str()))
         .filter(
@@ -387,41 +428,58 @@ pub async fn send_due<C: ConnectionTrait + TransactionTrait>(
                 .is_null()
                 .or(campaign::Column::ScheduledAt.lte(now)),
         )
-        .order_by_asc(campaign::Column::Id)
         .all(db)
         .await?;
     let china_time = (now + Duration::hours(8)).time();
-    let mut sent = Vec::new();
     for model in due {
         if in_quiet_hours(china_time, model.quiet_from, model.quiet_until) {
             continue;
         }
-        if send_one(db, &model, now).await? {
-            sent.push(model.id);
-        }
+        // Every batch is stamped with this moment: the campaign's messages share it.
+        campaign::Entity::update_many()
+            .col_expr(
+                campaign::Column::Status,
+                Expr::value(CampaignStatus::Sending.as_str()),
+            )
+            .col_expr(campaign::Column::SentAt, Expr::value(now))
+            .col_expr(campaign::Column::SentThrough, Expr::value(0i64))
+            .col_expr(campaign::Column::AudienceCount, Expr::value(0i64))
+            .filter(campaign::Column::Id.eq(model.id))
+            .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled.as_str()))
+            .exec(db)
+            .await?;
     }
-    Ok(sent)
+    Ok(())
 }
 
-async fn send_one<C: ConnectionTrait + TransactionTrait>(
+/// The batch after the campaign's cursor, in one transaction; the campaign is sent once the
+/// cursor passes the last resident. `None` when another caller took the batch first.
+async fn send_batch<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     model: &campaign::Model,
+    last_resident: i64,
+    size: i64,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
+) -> Result<Option<SentBatch>, AppError> {
+    let after = model.sent_through.unwrap_or(0);
+    let through = after.saturating_add(Ord::max(size, 1));
+    let finished = through >= last_resident;
     let txn = db.begin().await?;
-    let claimed = campaign::Entity::update_many()
-        .col_expr(
+    let mut claim = campaign::Entity::update_many()
+        .col_expr(campaign::Column::SentThrough, Expr::value(through))
+        .filter(campaign::Column::Id.eq(model.id))
+        .filter(campaign::Column::Status.eq(CampaignStatus::Sending.as_str()))
+        .filter(campaign::Column::SentThrough.eq(after));
+    if finished {
+        claim = claim.col_expr(
             campaign::Column::Status,
             Expr::value(CampaignStatus::Sent.as_str()),
-        )
-        .col_expr(campaign::Column::SentAt, Expr::value(now))
-        .filter(campaign::Column::Id.eq(model.id))
-        .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled.as_str()))
-        .exec(&txn)
-        .await?;
-    if claimed.rows_affected != 1 {
-        return Ok(false);
+        );
     }
+    if claim.exec(&txn).await?.rows_affected != 1 {
+        return Ok(None);
+    }
+    let sent_at = model.sent_at.unwrap_or(now);
     let service_id = model
         .service_id
         .ok_or_else(|| AppError::new(ErrorCode::Internal))?;
@@ -454,22 +512,37 @@ async fn send_one<C: ConnectionTrait + TransactionTrait>(
     let reached = recommendations::fan_out(
         &txn,
         audience(&rule, &service, model.frequency_cap, now),
+        Batch { after, through },
         &service,
         Cause::Campaign(model.id),
         &reason,
         (message_in(false), message_in(true)),
-        now,
+        sent_at,
     )
     .await?;
-
     campaign::Entity::update_many()
-        .col_expr(campaign::Column::AudienceCount, Expr::value(reached as i64))
+        .col_expr(
+            campaign::Column::AudienceCount,
+            Expr::col(campaign::Column::AudienceCount).add(reached as i64),
+        )
         .filter(campaign::Column::Id.eq(model.id))
         .exec(&txn)
         .await?;
     txn.commit().await?;
-    tracing::info!(campaign = model.id, reached, "campaign sent");
-    Ok(true)
+    tracing::info!(
+        campaign = model.id,
+        after,
+        through,
+        reached,
+        finished,
+        "campaign batch sent"
+    );
+    Ok(Some(SentBatch {
+        campaign_id: model.id,
+        after,
+        through,
+        reached,
+    }))
 }
 
 /// The live events after campaign `campaign_id` was sent, for those of `resident_ids` (the

@@ -12,7 +12,7 @@
 use super::entities::{
     life_event, life_event_occurrence, resident, resident_tag, service, service_life_event, tag,
 };
-use super::recommendations::{Cause, fan_out, may_be_offered};
+use super::recommendations::{Batch, Cause, fan_out, may_be_offered};
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::rule::{Reason, age_cutoff, china_today};
 use crate::domain::text::LocalizedText;
@@ -254,6 +254,7 @@ async fn recommend(
         made += fan_out(
             db,
             recipients,
+            Batch::ALL,
             &offered,
             Cause::LifeEvent(event.id),
             reason,

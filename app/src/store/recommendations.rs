@@ -389,14 +389,36 @@ fn statement_error(err: impl std::fmt::Display) -> AppError {
     AppError::new(ErrorCode::Internal)
 }
 
+/// A slice of the residents by id, `after < id <= through`: a large fan-out goes a batch at
+/// a time, each committed on its own, so no statement holds a lock for long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Batch {
+    pub after: i64,
+    pub through: i64,
+}
+
+impl Batch {
+    /// Every resident.
+    pub const ALL: Batch = Batch {
+        after: i64::MIN,
+        through: i64::MAX,
+    };
+
+    fn holds(self, id: Expr) -> Expr {
+        id.clone().gt(self.after).and(id.lte(self.through))
+    }
+}
+
 /// The set-based fan-out both campaigns and life events use: one INSERT … SELECT of a
-/// recommendation of the service for every resident `recipients` selects (a condition on
-/// `resident`), then one of their inbox messages, titled in each resident's language, with
-/// `body_zh` / `body_en` (expressions over `resident`, e.g. the name filled in). Returns how
-/// many residents it reached.
+/// recommendation of the service for every resident of `batch` that `recipients` selects (a
+/// condition on `resident`), then one of their inbox messages, titled in each resident's
+/// language, with `body_zh` / `body_en` (expressions over `resident`, e.g. the name filled
+/// in). Returns how many residents it reached.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn fan_out(
     db: &impl ConnectionTrait,
     recipients: Expr,
+    batch: Batch,
     offered: &service::Model,
     cause: Cause,
     reason: &Reason,
@@ -414,6 +436,7 @@ pub(crate) async fn fan_out(
         .expr(Expr::val(now))
         .expr(Expr::val(now))
         .from(resident::Entity)
+        .and_where(batch.holds(Expr::col((resident::Entity, resident::Column::Id))))
         .and_where(recipients)
         .to_owned();
     let insert = Query::insert()
@@ -464,6 +487,10 @@ pub(crate) async fn fan_out(
             Expr::col((recommendation::Entity, recommendation::Column::ServiceId)).eq(offered.id),
         )
         .and_where(Expr::col((recommendation::Entity, recommendation::Column::CreatedAt)).eq(now))
+        .and_where(batch.holds(Expr::col((
+            recommendation::Entity,
+            recommendation::Column::ResidentId,
+        ))))
         .to_owned();
     let insert = Query::insert()
         .into_table(notification::Entity)

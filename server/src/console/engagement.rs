@@ -149,7 +149,7 @@ pub async fn campaign_step(
         _ => Err(AppError::not_found()),
     };
     if result.is_ok() {
-        jobs::send_campaigns(&state.db, &state.push).await;
+        jobs::send_campaigns_soon(&state.db, &state.push);
     }
     back(
         &state,

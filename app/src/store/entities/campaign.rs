@@ -22,6 +22,8 @@ pub struct Model {
     pub created_by_staff_id: i64,
     pub approved_by_staff_id: Option<i64>,
     pub sent_at: Option<DateTimeUtc>,
+    /// While sending: the last resident id of the last batch sent.
+    pub sent_through: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

@@ -41,18 +41,16 @@ pub async fn one(
 }
 
 /// On the schedule, or to a supervisor when it reaches more than the approval threshold. A
-/// campaign due now goes out before the answer.
+/// campaign due now starts going out in the background as the answer leaves.
 pub async fn submit(
     State(state): State<AppState>,
     Staff(actor): Staff,
     Path(id): Path<i64>,
 ) -> Result<Json<CampaignView>, ApiError> {
     let threshold = state.settings.campaign_approval_threshold;
-    campaigns::submit(&state.db, &actor, id, threshold, Utc::now()).await?;
-    jobs::send_campaigns(&state.db, &state.push).await;
-    Ok(Json(
-        campaigns::get(&state.db, &actor, id, Utc::now()).await?,
-    ))
+    let submitted = campaigns::submit(&state.db, &actor, id, threshold, Utc::now()).await?;
+    jobs::send_campaigns_soon(&state.db, &state.push);
+    Ok(Json(submitted))
 }
 
 pub async fn approve(
@@ -60,11 +58,9 @@ pub async fn approve(
     Staff(actor): Staff,
     Path(id): Path<i64>,
 ) -> Result<Json<CampaignView>, ApiError> {
-    campaigns::approve(&state.db, &actor, id, Utc::now()).await?;
-    jobs::send_campaigns(&state.db, &state.push).await;
-    Ok(Json(
-        campaigns::get(&state.db, &actor, id, Utc::now()).await?,
-    ))
+    let approved = campaigns::approve(&state.db, &actor, id, Utc::now()).await?;
+    jobs::send_campaigns_soon(&state.db, &state.push);
+    Ok(Json(approved))
 }
 
 pub async fn cancel(

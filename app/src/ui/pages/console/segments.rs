@@ -368,6 +368,7 @@ fn campaign_status(status: CampaignStatus, locale: Locale) -> &'static str {
         CampaignStatus::Draft => td_string!(locale, engage.status_draft),
         CampaignStatus::PendingApproval => td_string!(locale, engage.status_pending_approval),
         CampaignStatus::Scheduled => td_string!(locale, engage.status_scheduled),
+        CampaignStatus::Sending => td_string!(locale, engage.status_sending),
         CampaignStatus::Sent => td_string!(locale, engage.status_sent),
         CampaignStatus::Cancelled => td_string!(locale, engage.status_cancelled),
     }
