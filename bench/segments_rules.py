@@ -125,8 +125,9 @@ def main():
         if since_ts:
             sql += f' AND "application"."submitted_at" >= {since_ts}'
         return sql
-    tag = lambda code: (f'EXISTS(SELECT 1 FROM "resident_tag" INNER JOIN "tag" ON "tag"."id" = "resident_tag"."tag_id" '
-                        f'WHERE "resident_tag"."resident_id" = {R}."id" AND "tag"."code" = \'{code}\')')
+    # As rules.rs compiles `tag`: the tag's id as a scalar subquery.
+    tag = lambda code: (f'EXISTS(SELECT 1 FROM "resident_tag" WHERE "resident_tag"."resident_id" = {R}."id" '
+                        f'AND "resident_tag"."tag_id" = (SELECT "tag"."id" FROM "tag" WHERE "tag"."code" = \'{code}\'))')
 
     rules = [
         (

@@ -1,7 +1,9 @@
-//! Campaigns are sent a batch of residents at a time by a background job: the campaign
-//! keeps how far the sending has got (the last resident id of the last batch sent), which is
-//! also how instances take turns (each batch moves it with a conditional UPDATE).
+//! Campaigns are sent by a background job: the audience is evaluated once, set-based, into
+//! `campaign_recipient` when sending starts, then sent a batch of recipients at a time. The
+//! campaign keeps how far the sending has got (the last resident id of the last batch sent),
+//! which is also how instances take turns (each batch moves it with a conditional UPDATE).
 
+use crate::helpers::*;
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
@@ -14,13 +16,31 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table("campaign")
-                    .add_column(&mut big_integer_null("sent_through"))
+                    .add_column(big_integer_null("sent_through"))
+                    .take(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("campaign_recipient")
+                    .col(big_integer("campaign_id"))
+                    .col(big_integer("resident_id"))
+                    .primary_key(Index::create().col("campaign_id").col("resident_id"))
+                    .foreign_key(&mut fk_cascade(
+                        "campaign_recipient",
+                        "campaign_id",
+                        "campaign",
+                    ))
                     .take(),
             )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table("campaign_recipient").take())
+            .await?;
         manager
             .alter_table(
                 Table::alter()

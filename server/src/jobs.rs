@@ -67,6 +67,7 @@ pub async fn send_campaigns(db: &DatabaseConnection, push: &PushHub) {
             Ok(batches) => {
                 let pushes = batches
                     .into_iter()
+                    .filter(|batch| batch.reached > 0)
                     .map(|batch| Push {
                         resident_id: EVERYONE,
                         event: PushEvent::CampaignSent {

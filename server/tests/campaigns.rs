@@ -326,6 +326,11 @@ on_both_backends! {
             expected,
             "one message each"
         );
+        assert_eq!(
+            app.scalar(&format!("SELECT COUNT(*) FROM campaign_recipient WHERE campaign_id = {id}")).await,
+            0,
+            "the list of recipients goes once it is sent"
+        );
     }
 
     async fn bad_drafts_change_nothing_and_clerks_may_not(app) {

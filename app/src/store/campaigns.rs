@@ -1,12 +1,14 @@
 //! Where campaigns are stored and sent. The audience is one SQL condition: the segment's rule
 //! and the resident's consent, no opt-out of the service's category, not applied for the
-//! service, never recommended it before, and under the weekly frequency cap. Sending is a
-//! conditional UPDATE (the one instance that wins it sends) and two set-based statements:
-//! INSERT … SELECT of the recommendations, then of their inbox messages.
+//! service, never recommended it before, and under the weekly frequency cap. Sending happens
+//! in a background job: a conditional UPDATE starts it (the one instance that wins it
+//! evaluates the audience once, an INSERT … SELECT into `campaign_recipient`), then each batch
+//! of recipients is two set-based statements: INSERT … SELECT of the recommendations, then
+//! of their inbox messages.
 
 use super::StaffActor;
 use super::audit::{self, Target};
-use super::entities::{campaign, recommendation, resident, segment, service};
+use super::entities::{campaign, campaign_recipient, recommendation, resident, segment, service};
 use super::recommendations::{self, Batch, Cause};
 use super::{rules, segments};
 use crate::domain::campaign::{
@@ -375,10 +377,10 @@ pub async fn cancel(
     view(db, find(db, id).await?, now).await
 }
 
-/// Residents (by id) per batch of a campaign's fan-out; each batch is one transaction.
-pub const BATCH: i64 = 20_000;
+/// Recipients per batch of a campaign's fan-out; each batch is one transaction.
+pub const BATCH: u64 = 20_000;
 
-/// A batch of a campaign that went out: the residents with ids in `batch` it reached.
+/// A batch of a campaign that went out: the recipients with ids in `after < id <= through`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SentBatch {
     pub campaign_id: i64,
@@ -388,14 +390,14 @@ pub struct SentBatch {
 }
 
 /// Sends the next batch of every campaign that is being sent, after starting those that are
-/// due (scheduled, the time come, outside their quiet hours: `scheduled → sending`). Call it
-/// until it returns nothing. Each batch takes its turn by moving the campaign's cursor with
-/// a conditional UPDATE first thing in its transaction, so several instances calling this
-/// at once never send a batch twice.
+/// due (scheduled, the time come, outside their quiet hours). Call it until it returns
+/// nothing. Each batch takes its turn by moving the campaign's cursor with a conditional
+/// UPDATE first thing in its transaction, so several instances calling this at once never
+/// send a batch twice.
 pub async fn send_next<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     now: DateTime<Utc>,
-    batch: i64,
+    batch: u64,
 ) -> Result<Vec<SentBatch>, AppError> {
     start_due(db, now).await?;
     let sending = campaign::Entity::find()
@@ -403,24 +405,22 @@ pub async fn send_next<C: ConnectionTrait + TransactionTrait>(
         .order_by_asc(campaign::Column::Id)
         .all(db)
         .await?;
-    let last_resident: Option<i64> = resident::Entity::find()
-        .select_only()
-        .expr(Expr::col(resident::Column::Id).max())
-        .into_tuple()
-        .one(db)
-        .await?
-        .flatten();
     let mut sent = Vec::new();
     for model in sending {
-        if let Some(done) = send_batch(db, &model, last_resident.unwrap_or(0), batch, now).await? {
+        if let Some(done) = send_batch(db, &model, batch, now).await? {
             sent.push(done);
         }
     }
     Ok(sent)
 }
 
-/// Moves the due campaigns to `sending`, each from the start of the residents.
-async fn start_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), AppError> {
+/// Starts the due campaigns: `scheduled → sending`, and the audience evaluated once, in one
+/// `INSERT … SELECT` into `campaign_recipient`, in the same transaction (only the instance
+/// whose UPDATE took the campaign does it).
+async fn start_due<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let due = campaign::Entity::find()
         .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled.as_str()))
         .filter(
@@ -435,8 +435,9 @@ async fn start_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), 
         if in_quiet_hours(china_time, model.quiet_from, model.quiet_until) {
             continue;
         }
+        let txn = db.begin().await?;
         // Every batch is stamped with this moment: the campaign's messages share it.
-        campaign::Entity::update_many()
+        let claimed = campaign::Entity::update_many()
             .col_expr(
                 campaign::Column::Status,
                 Expr::value(CampaignStatus::Sending.as_str()),
@@ -446,24 +447,76 @@ async fn start_due(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<(), 
             .col_expr(campaign::Column::AudienceCount, Expr::value(0i64))
             .filter(campaign::Column::Id.eq(model.id))
             .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled.as_str()))
-            .exec(db)
+            .exec(&txn)
             .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        let service = service_by_id(&txn, offered(&model)?).await?;
+        let rule = segments::rule(&txn, model.segment_id).await?;
+        let members = Query::select()
+            .expr(Expr::val(model.id))
+            .column((resident::Entity, resident::Column::Id))
+            .from(resident::Entity)
+            .and_where(audience(&rule, &service, model.frequency_cap, now))
+            .to_owned();
+        let insert = Query::insert()
+            .into_table(campaign_recipient::Entity)
+            .columns([
+                campaign_recipient::Column::CampaignId,
+                campaign_recipient::Column::ResidentId,
+            ])
+            .select_from(members)
+            .map_err(recommendations::statement_error)?
+            .to_owned();
+        let recipients = txn.execute(&insert).await?.rows_affected();
+        txn.commit().await?;
+        tracing::info!(campaign = model.id, recipients, "campaign sending started");
     }
     Ok(())
 }
 
-/// The batch after the campaign's cursor, in one transaction; the campaign is sent once the
-/// cursor passes the last resident. `None` when another caller took the batch first.
+fn offered(model: &campaign::Model) -> Result<i64, AppError> {
+    model
+        .service_id
+        .ok_or_else(|| AppError::new(ErrorCode::Internal))
+}
+
+/// The next `size` recipients after the campaign's cursor, in one transaction; the campaign
+/// is sent (and its recipients list dropped) with the last of them. `None` when another
+/// caller took the batch first.
 async fn send_batch<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     model: &campaign::Model,
-    last_resident: i64,
-    size: i64,
+    size: u64,
     now: DateTime<Utc>,
 ) -> Result<Option<SentBatch>, AppError> {
     let after = model.sent_through.unwrap_or(0);
-    let through = after.saturating_add(Ord::max(size, 1));
-    let finished = through >= last_resident;
+    let recipients_after = |after: i64| {
+        campaign_recipient::Entity::find()
+            .select_only()
+            .column(campaign_recipient::Column::ResidentId)
+            .filter(campaign_recipient::Column::CampaignId.eq(model.id))
+            .filter(campaign_recipient::Column::ResidentId.gt(after))
+            .order_by_asc(campaign_recipient::Column::ResidentId)
+    };
+    let last_of_batch: Option<i64> = recipients_after(after)
+        .offset(Ord::max(size, 1) - 1)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let through = last_of_batch.unwrap_or(i64::MAX);
+    let finished = match last_of_batch {
+        None => true,
+        Some(last) => recipients_after(last)
+            .limit(1)
+            .into_tuple::<i64>()
+            .one(db)
+            .await?
+            .is_none(),
+    };
+
     let txn = db.begin().await?;
     let mut claim = campaign::Entity::update_many()
         .col_expr(campaign::Column::SentThrough, Expr::value(through))
@@ -480,16 +533,13 @@ async fn send_batch<C: ConnectionTrait + TransactionTrait>(
         return Ok(None);
     }
     let sent_at = model.sent_at.unwrap_or(now);
-    let service_id = model
-        .service_id
-        .ok_or_else(|| AppError::new(ErrorCode::Internal))?;
-    let service = service_by_id(&txn, service_id).await?;
+    let service = service_by_id(&txn, offered(model)?).await?;
     let rule = segments::rule(&txn, model.segment_id).await?;
     let names = rules::names(&txn, &rule).await?;
     let reason = Reason::of_rule(&rule, &names);
 
-    // Every member reached, with the message in their language and their name filled in by
-    // SQL.
+    // Every recipient of the batch, with the message in their language and their name filled
+    // in by SQL. Offered again checked: a life event may have recommended the service since.
     let message_in = |english: bool| {
         let name = Expr::col((resident::Entity, resident::Column::Name));
         let text = crate::domain::campaign::render_message(
@@ -509,10 +559,27 @@ async fn send_batch<C: ConnectionTrait + TransactionTrait>(
                 .arg(name),
         )
     };
+    let batch = Batch { after, through };
+    let staged = Query::select()
+        .column((
+            campaign_recipient::Entity,
+            campaign_recipient::Column::ResidentId,
+        ))
+        .from(campaign_recipient::Entity)
+        .and_where(Expr::col(campaign_recipient::Column::CampaignId).eq(model.id))
+        .and_where(Expr::col(campaign_recipient::Column::ResidentId).gt(after))
+        .and_where(Expr::col(campaign_recipient::Column::ResidentId).lte(through))
+        .to_owned();
     let reached = recommendations::fan_out(
         &txn,
-        audience(&rule, &service, model.frequency_cap, now),
-        Batch { after, through },
+        Expr::col((resident::Entity, resident::Column::Id))
+            .in_subquery(staged)
+            .and(recommendations::may_be_offered(
+                service.id,
+                service.category_id,
+                now,
+            )),
+        batch,
         &service,
         Cause::Campaign(model.id),
         &reason,
@@ -528,6 +595,12 @@ async fn send_batch<C: ConnectionTrait + TransactionTrait>(
         .filter(campaign::Column::Id.eq(model.id))
         .exec(&txn)
         .await?;
+    if finished {
+        campaign_recipient::Entity::delete_many()
+            .filter(campaign_recipient::Column::CampaignId.eq(model.id))
+            .exec(&txn)
+            .await?;
+    }
     txn.commit().await?;
     tracing::info!(
         campaign = model.id,

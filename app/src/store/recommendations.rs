@@ -384,8 +384,8 @@ impl Cause {
     }
 }
 
-fn statement_error(err: impl std::fmt::Display) -> AppError {
-    tracing::error!(error = %err, "fan-out statement does not build");
+pub(crate) fn statement_error(err: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %err, "an INSERT … SELECT does not build");
     AppError::new(ErrorCode::Internal)
 }
 

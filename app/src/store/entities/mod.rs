@@ -9,6 +9,7 @@ pub mod bundle;
 pub mod bundle_service;
 pub mod calendar_day;
 pub mod campaign;
+pub mod campaign_recipient;
 pub mod complaint;
 pub mod department;
 pub mod escalation;
