@@ -18,6 +18,7 @@ mod m20261128_000008_accounts;
 mod m20261128_000009_console;
 mod m20261128_000010_ratings_loop;
 mod m20261129_000011_campaign_batches;
+mod m20261129_000012_elderly_mode;
 
 pub use m20261128_000009_console::APPEND_ONLY_SQLITE;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000009_console::Migration),
             Box::new(m20261128_000010_ratings_loop::Migration),
             Box::new(m20261129_000011_campaign_batches::Migration),
+            Box::new(m20261129_000012_elderly_mode::Migration),
         ]
     }
 }

@@ -134,6 +134,8 @@ pub struct Viewer {
     pub resident_id: i64,
     pub name: String,
     pub elderly_mode: bool,
+    /// Aged 60 or over, in the standard mode, and never asked: offer elderly mode (once).
+    pub offer_elderly_mode: bool,
     pub unread_notifications: i64,
 }
 

@@ -19,7 +19,17 @@ pub async fn get_facets() -> Result<CatalogFacets, AppError> {
 #[server(prefix = "/rpc", endpoint = "catalog/popular", input = GetUrl)]
 pub async fn get_popular_services() -> Result<Vec<ServiceSummary>, AppError> {
     let since = chrono::Utc::now() - chrono::Duration::days(POPULAR_WINDOW_DAYS);
-    crate::store::catalog::popular_services(&super::db()?, since, 8).await
+    crate::store::catalog::popular_services(&super::db()?, since, None, 8).await
+}
+
+/// The services residents aged 60 and over apply for most: elderly mode's home page.
+#[server(prefix = "/rpc", endpoint = "catalog/popular-with-older-residents", input = GetUrl)]
+pub async fn get_services_for_older_residents() -> Result<Vec<ServiceSummary>, AppError> {
+    use crate::domain::rule::{age_cutoff, china_today};
+    let now = chrono::Utc::now();
+    let since = now - chrono::Duration::days(POPULAR_WINDOW_DAYS * 4);
+    let born_by = age_cutoff(china_today(now), 60);
+    crate::store::catalog::popular_services(&super::db()?, since, Some(born_by), 6).await
 }
 
 #[server(prefix = "/rpc", endpoint = "catalog/search", input = GetUrl)]

@@ -1,5 +1,6 @@
 //! Resident accounts in the database: registering (claiming one's record in the population
-//! register, or a new record), finding an account to sign in, the signed-in viewer.
+//! register, or a new record), finding an account to sign in, the signed-in viewer, and the
+//! account's choice of elderly mode (长辈版).
 
 use super::entities::{region, resident};
 use super::notifications::unread_count;
@@ -7,9 +8,10 @@ use crate::domain::account::{AccountName, ValidRegistration, Viewer};
 use crate::domain::error::AppError;
 use crate::domain::validation::{FieldError, Problem};
 use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 /// Registers an account. A resident already in the register (same ID number) claims their
@@ -124,10 +126,53 @@ pub async fn viewer(db: &impl ConnectionTrait, resident_id: i64) -> Result<Viewe
         .one(db)
         .await?
         .ok_or_else(|| AppError::new(crate::domain::error::ErrorCode::Unauthenticated))?;
+    let now = Utc::now();
     Ok(Viewer {
         resident_id,
+        offer_elderly_mode: offer_elderly_mode(&record, now),
         name: record.name,
         elderly_mode: record.elderly_mode,
         unread_notifications: unread_count(db, resident_id).await?,
     })
+}
+
+/// Residents aged 60 and over are offered elderly mode once: until they answer either way.
+fn offer_elderly_mode(record: &resident::Model, now: DateTime<Utc>) -> bool {
+    let sixty = crate::domain::rule::age_cutoff(crate::domain::rule::china_today(now), 60);
+    !record.elderly_mode && record.elderly_mode_offered_at.is_none() && record.birth_date <= sixty
+}
+
+/// The resident chose a mode (the switch, or an answer to the offer): the account remembers
+/// it, and that they were asked.
+pub async fn choose_elderly_mode(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+    elderly: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    resident::Entity::update_many()
+        .col_expr(resident::Column::ElderlyMode, Expr::value(elderly))
+        .col_expr(
+            resident::Column::ElderlyModeOfferedAt,
+            Expr::value(Some(now)),
+        )
+        .col_expr(resident::Column::UpdatedAt, Expr::value(now))
+        .filter(resident::Column::Id.eq(resident_id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether the account is in elderly mode (brought to a device when it signs in).
+pub async fn prefers_elderly_mode(
+    db: &impl ConnectionTrait,
+    resident_id: i64,
+) -> Result<bool, AppError> {
+    let elderly: Option<bool> = resident::Entity::find_by_id(resident_id)
+        .select_only()
+        .column(resident::Column::ElderlyMode)
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(elderly.unwrap_or(false))
 }

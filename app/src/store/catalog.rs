@@ -167,13 +167,16 @@ pub async fn search_services(
     })
 }
 
-/// The published services most applied for since `since`, most first.
+/// The published services most applied for since `since`, most first; with
+/// `applicants_born_by`, counting only the applications of residents born on or before it
+/// (the services older residents use most).
 pub async fn popular_services(
     db: &impl ConnectionTrait,
     since: chrono::DateTime<chrono::Utc>,
+    applicants_born_by: Option<chrono::NaiveDate>,
     limit: u64,
 ) -> Result<Vec<ServiceSummary>, AppError> {
-    let applications = Query::select()
+    let mut applications = Query::select()
         .expr(Expr::col("service_id").count())
         .from("application")
         .and_where(
@@ -181,6 +184,14 @@ pub async fn popular_services(
         )
         .and_where(Expr::col(("application", "created_at")).gte(since))
         .to_owned();
+    if let Some(born_by) = applicants_born_by {
+        let older = Query::select()
+            .column(("resident", "id"))
+            .from("resident")
+            .and_where(Expr::col(("resident", "birth_date")).lte(born_by))
+            .to_owned();
+        applications.and_where(Expr::col(("application", "resident_id")).in_subquery(older));
+    }
     let rows = published_summaries()
         .order_by(
             Expr::SubQuery(None, Box::new(applications.into_sub_query_statement())),

@@ -1,13 +1,16 @@
 //! The frame around every resident page: skip link, header with navigation, account links
-//! (with the live unread badge) and language switch, main landmark, footer.
+//! (with the live unread badge), the elderly-mode and language switches, the read-aloud
+//! button, main landmark, the help block in elderly mode, footer.
 
 use crate::domain::account::Viewer;
 use crate::domain::staff::Permission;
 use crate::i18n::*;
 use crate::server_fns::account::get_viewer;
 use crate::server_fns::console::staff_me;
+use crate::ui::components::read_aloud::ReadAloud;
 use crate::ui::live::{Live, connect};
-use crate::ui::url::encode_query_value;
+use crate::ui::mode::{self, ElderlyOffer, HelpBlock, ModeSwitch};
+use crate::ui::url::{encode_query_value, here};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -15,6 +18,8 @@ use leptos_router::hooks::use_location;
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let live = Live::provide();
+    mode::provide();
+    let elderly = mode::use_elderly();
     let location = use_location();
     // The console (/admin) has its own header; pages are otherwise the same frame.
     let in_console = move || location.pathname.get().starts_with("/admin");
@@ -26,9 +31,17 @@ pub fn Layout(children: Children) -> impl IntoView {
         <div class="live-region" role="status" aria-live="polite" aria-atomic="true">
             {move || live.announcement.get().map(|text| view! { <p class="toast">{text}</p> })}
         </div>
+        <div class="page-tools">
+            <ReadAloud />
+        </div>
         <main id="main" class="site-main" tabindex="-1">
             {children()}
         </main>
+        <Show when=move || elderly && !in_console()>
+            <div class="site-help">
+                <HelpBlock />
+            </div>
+        </Show>
         <footer class="site-footer">
             <p>{t!(i18n, footer.hotline)}</p>
             <p>{t!(i18n, footer.about)}</p>
@@ -42,6 +55,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 fn ResidentHeader(live: Live) -> impl IntoView {
     let i18n = use_i18n();
     let viewer = Resource::new(|| (), |_| get_viewer());
+    let elderly = mode::use_elderly();
     view! {
         <header class="site-header">
             <div class="site-header__inner">
@@ -58,10 +72,17 @@ fn ResidentHeader(live: Live) -> impl IntoView {
                             view! { <AccountLinks viewer=signed_in live /> }
                         })}
                     </Suspense>
+                    <ModeSwitch />
                     <LanguageSwitch />
                 </nav>
             </div>
         </header>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let offer = viewer.await.ok().flatten().is_some_and(|v| v.offer_elderly_mode);
+                (offer && !elderly).then(|| view! { <ElderlyOffer /> })
+            })}
+        </Suspense>
     }
 }
 
@@ -161,14 +182,7 @@ fn LanguageSwitch() -> impl IntoView {
         Locale::en => Locale::zh_CN,
     };
     let href = move || {
-        // The router's `search` has no leading '?'.
-        let search = location.search.get();
-        let path = location.pathname.get();
-        let next = if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        };
+        let next = here(&location.pathname.get(), &location.search.get());
         format!(
             "/lang/{}?next={}",
             other().as_str(),

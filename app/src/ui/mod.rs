@@ -4,6 +4,7 @@ pub mod autosave;
 pub mod components;
 pub mod layout;
 pub mod live;
+pub mod mode;
 pub mod pages;
 pub mod url;
 
@@ -17,11 +18,12 @@ use leptos_router::{
 };
 
 /// The HTML document the server renders around [`App`]. The `lang` attribute is set by the
-/// i18n layer to the reader's language.
+/// i18n layer to the reader's language; the `elderly` class by the device's mode.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let class = mode::current().then_some(mode::ELDERLY_CLASS);
     view! {
         <!DOCTYPE html>
-        <html>
+        <html class=class>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -14,6 +14,15 @@ pub fn encode_query_value(value: &str) -> String {
     out
 }
 
+/// The page's own address (path and query) from the router's parts: `search` has no '?'.
+pub fn here(path: &str, search: &str) -> String {
+    if search.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{search}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::encode_query_value;

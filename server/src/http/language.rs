@@ -10,9 +10,10 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+/// `?next=`: where to go back to.
 #[derive(Deserialize)]
 pub struct Next {
-    next: Option<String>,
+    pub next: Option<String>,
 }
 
 pub async fn switch_language(
@@ -39,7 +40,7 @@ pub async fn switch_language(
 }
 
 /// Only a path on this site: never an absolute or protocol-relative URL (no open redirect).
-fn safe_local_path(next: Option<&str>) -> &str {
+pub fn safe_local_path(next: Option<&str>) -> &str {
     match next {
         Some(path)
             if path.starts_with('/')

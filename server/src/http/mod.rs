@@ -4,6 +4,7 @@
 pub mod error;
 pub mod language;
 pub mod locale;
+pub mod mode;
 
 use crate::config::Settings;
 use crate::state::AppState;
@@ -43,6 +44,7 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     Router::new()
         .route("/healthz", get(api::health::healthz))
         .route("/lang/{locale}", get(language::switch_language))
+        .route("/mode/{mode}", get(mode::switch_mode))
         .nest("/api/v1", api::v1::router())
         .merge(portal::router())
         .merge(console::router())

@@ -52,7 +52,20 @@ pub async fn sign_in(
     let headers = &parts.headers;
     let next = safe_next(next.next.as_deref());
     match accounts::sign_in(&state, &form, &parts).await {
-        Ok(started) => signed_in(&state, headers, &started.token, &next),
+        Ok(started) => {
+            let mut response = signed_in(&state, headers, &started.token, &next);
+            // An account in elderly mode brings it to this device.
+            match app::store::accounts::prefers_elderly_mode(&state.db, started.resident_id).await {
+                Ok(true) => {
+                    response
+                        .headers_mut()
+                        .append(header::SET_COOKIE, crate::http::mode::mode_cookie(true));
+                }
+                Ok(false) => {}
+                Err(err) => tracing::warn!(error = %err, "elderly mode of the account unknown"),
+            }
+            response
+        }
         Err(error) => {
             let values = BTreeMap::from([("account".to_owned(), form.account.clone())]);
             let back = format!(

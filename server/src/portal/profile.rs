@@ -9,6 +9,7 @@ use app::domain::validation::{FieldError, Problem};
 use app::store::{accounts, profile};
 use axum::Form;
 use axum::extract::State;
+use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
@@ -43,7 +44,15 @@ pub async fn update(
     Form(form): Form<ProfileUpdate>,
 ) -> Response {
     match apply_update(&state, resident.resident_id, &form).await {
-        Ok(()) => Redirect::to("/me/profile?saved=1").into_response(),
+        // The device follows the account's elderly mode as just saved.
+        Ok(()) => (
+            [(
+                header::SET_COOKIE,
+                crate::http::mode::mode_cookie(form.elderly_mode),
+            )],
+            Redirect::to("/me/profile?saved=1"),
+        )
+            .into_response(),
         Err(error) => {
             let values = BTreeMap::from([
                 ("mobile".to_owned(), form.mobile.clone()),

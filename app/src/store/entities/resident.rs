@@ -20,6 +20,8 @@ pub struct Model {
     pub moved_in_on: Option<Date>,
     pub language: String,
     pub elderly_mode: bool,
+    /// When a resident aged 60+ answered the offer of elderly mode (asked once).
+    pub elderly_mode_offered_at: Option<DateTimeUtc>,
     pub notify_consent: bool,
     pub email: Option<String>,
     pub created_at: DateTimeUtc,

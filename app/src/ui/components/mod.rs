@@ -3,6 +3,7 @@
 pub mod facts;
 pub mod forms;
 pub mod rating;
+pub mod read_aloud;
 pub mod service_card;
 pub mod status;
 pub mod status_chip;

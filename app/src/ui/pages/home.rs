@@ -1,17 +1,30 @@
 //! The portal's front door: search, then the catalogue by topic, life event and department,
-//! and the services most applied for.
+//! and the services most applied for. In elderly mode, fewer and larger choices: the services
+//! older residents use most, my applications, messages and help.
 
 use crate::domain::catalog::CatalogFacets;
 use crate::i18n::*;
-use crate::server_fns::catalog::{get_facets, get_popular_services};
+use crate::server_fns::catalog::{
+    get_facets, get_popular_services, get_services_for_older_residents,
+};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::service_card::ServiceCard;
 use crate::ui::components::status::{ErrorNotice, Loading};
+use crate::ui::mode::{ModeSwitch, use_elderly};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    if use_elderly() {
+        view! { <ElderlyHome /> }.into_any()
+    } else {
+        view! { <StandardHome /> }.into_any()
+    }
+}
+
+#[component]
+fn StandardHome() -> impl IntoView {
     let i18n = use_i18n();
     let facets = Resource::new(|| (), |_| get_facets());
     let popular = Resource::new(|| (), |_| get_popular_services());
@@ -21,6 +34,7 @@ pub fn HomePage() -> impl IntoView {
             <h1 class="hero__title">{t!(i18n, home.search_heading)}</h1>
             <p class="hero__tagline">{t!(i18n, app.tagline)}</p>
             <SearchBox />
+            <p class="hero__mode"><ModeSwitch /></p>
         </section>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {
@@ -38,6 +52,58 @@ pub fn HomePage() -> impl IntoView {
                         Ok(services) => view! {
                             <ul class="service-list" role="list">
                                 {services.into_iter().map(|service| view! { <ServiceCard service /> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorNotice error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Elderly mode's home: one large heading, search, the services older residents use most as
+/// large tiles, and large links to my applications, messages and help.
+#[component]
+fn ElderlyHome() -> impl IntoView {
+    let i18n = use_i18n();
+    let services = Resource::new(|| (), |_| get_services_for_older_residents());
+    view! {
+        <Title text="" />
+        <section class="hero">
+            <h1 class="hero__title">{t!(i18n, elderly.home_heading)}</h1>
+            <p>{t!(i18n, elderly.home_intro)}</p>
+            <SearchBox />
+        </section>
+        <nav class="section" aria-labelledby="elderly-shortcuts">
+            <h2 id="elderly-shortcuts" class="visually-hidden">{t!(i18n, app.main_nav)}</h2>
+            <ul class="big-tiles" role="list">
+                <li><a class="big-tile" href="/me/applications">
+                    <span class="big-tile__name">{t!(i18n, elderly.my_applications)}</span>
+                    <span class="big-tile__hint">{t!(i18n, elderly.my_applications_hint)}</span>
+                </a></li>
+                <li><a class="big-tile" href="/me/messages">
+                    <span class="big-tile__name">{t!(i18n, elderly.messages)}</span>
+                    <span class="big-tile__hint">{t!(i18n, elderly.messages_hint)}</span>
+                </a></li>
+                <li><a class="big-tile" href="#help">
+                    <span class="big-tile__name">{t!(i18n, elderly.help)}</span>
+                    <span class="big-tile__hint">{t!(i18n, elderly.help_hint)}</span>
+                </a></li>
+            </ul>
+        </nav>
+        <section class="section" aria-labelledby="elderly-services-heading">
+            <h2 id="elderly-services-heading">{t!(i18n, elderly.common_services)}</h2>
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match services.await {
+                        Ok(services) => view! {
+                            <ul class="big-tiles" role="list" data-testid="elderly-services">
+                                {services.into_iter().map(|service| view! {
+                                    <li><a class="big-tile" href=format!("/services/{}", service.code)>
+                                        <span class="big-tile__name"><Localized text=service.name /></span>
+                                    </a></li>
+                                }).collect_view()}
                             </ul>
                         }.into_any(),
                         Err(error) => view! { <ErrorNotice error /> }.into_any(),

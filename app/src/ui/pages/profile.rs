@@ -154,8 +154,8 @@ fn ProfileView(profile: Profile, flash: Flash, saved: bool) -> impl IntoView {
             </div>
             <button type="submit" class="button button--primary">{t!(i18n, profile.save)}</button>
         </form>
-        <section class="section">
-            <h2>{t!(i18n, profile.household)}</h2>
+        <section class="section" id="household" aria-labelledby="household-heading">
+            <h2 id="household-heading">{t!(i18n, profile.household)}</h2>
             {profile.household.is_empty().then(|| view! { <p>{t!(i18n, profile.no_household)}</p> })}
             <ul class="household">
                 {profile.household.into_iter().map(|m| {

@@ -42,6 +42,9 @@ pub fn ServicesPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        <Show when=move || query.with(|q| q.q.as_deref().is_some_and(crate::ui::mode::names_elderly_mode))>
+            <ElderlyModeResult />
+        </Show>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match results.await {
@@ -50,6 +53,19 @@ pub fn ServicesPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Searching 长辈版 / 关怀版 / 亲情版 / 关爱版 / 大字版 finds the mode itself.
+#[component]
+fn ElderlyModeResult() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="notice" data-testid="elderly-mode-result" aria-labelledby="elderly-mode-result">
+            <h2 id="elderly-mode-result">{t!(i18n, elderly.found_in_search)}</h2>
+            <p>{t!(i18n, elderly.found_in_search_hint)}</p>
+            <p><crate::ui::mode::ModeSwitch /></p>
+        </section>
     }
 }
 

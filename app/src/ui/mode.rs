@@ -1,0 +1,201 @@
+//! Elderly mode (长辈版, also known as 关怀版 / 亲情版 / 关爱版): larger type, larger controls,
+//! fewer choices per page. A device remembers it in a cookie, which is what the server reads
+//! to render a page (so it works without JavaScript); an account remembers it too, and
+//! signing in on another device brings it along. The switch is a link the server answers
+//! (`GET /mode/{elderly|standard}?next=…`), so it works everywhere.
+
+use crate::i18n::*;
+use crate::ui::url::{encode_query_value, here};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// The cookie holding this device's mode: `elderly` or `standard`.
+pub const MODE_COOKIE: &str = "ms_mode";
+/// The class on `<html>` that switches the style sheet's tokens to elderly mode.
+pub const ELDERLY_CLASS: &str = "elderly";
+
+/// Whether this page is in elderly mode; provided once for the whole page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Elderly(pub bool);
+
+/// What residents call elderly mode when they search for it.
+const NAMES: [&str; 8] = [
+    "长辈版",
+    "关怀版",
+    "亲情版",
+    "关爱版",
+    "大字版",
+    "老年版",
+    "elderly",
+    "large text",
+];
+
+/// Whether a search is for elderly mode itself.
+pub fn names_elderly_mode(query: &str) -> bool {
+    let query = query.trim().to_lowercase();
+    let part_of_a_name =
+        query.chars().count() >= 2 && !query.is_ascii() && NAMES.iter().any(|n| n.contains(&query));
+    part_of_a_name || NAMES.iter().any(|name| query.contains(name))
+}
+
+/// Whether a `Cookie` header selects elderly mode.
+pub fn elderly_in_cookies(header: &str) -> bool {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, value)| name == MODE_COOKIE && value == "elderly")
+}
+
+/// The mode of the page being rendered, on the server: from the request's cookie.
+#[cfg(feature = "ssr")]
+pub fn current() -> bool {
+    use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .any(elderly_in_cookies)
+    })
+}
+
+/// The mode of the page being hydrated: from the class the server put on the document, so
+/// the browser renders what the server rendered.
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+pub fn current() -> bool {
+    document()
+        .document_element()
+        .is_some_and(|html| html.class_list().contains(ELDERLY_CLASS))
+}
+
+#[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+pub fn current() -> bool {
+    false
+}
+
+/// Provides the page's mode to every component below.
+pub fn provide() {
+    provide_context(Elderly(current()));
+}
+
+/// Whether the page is in elderly mode.
+pub fn use_elderly() -> bool {
+    use_context::<Elderly>().is_some_and(|mode| mode.0)
+}
+
+/// The link that switches to the other mode and comes back to this page.
+fn switch_href(to_elderly: bool, path: &str, search: &str) -> String {
+    let next = here(path, search);
+    let mode = if to_elderly { "elderly" } else { "standard" };
+    format!("/mode/{mode}?next={}", encode_query_value(&next))
+}
+
+/// "长辈版" in the standard mode, "标准版" in elderly mode.
+#[component]
+pub fn ModeSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let elderly = use_elderly();
+    let href = move || switch_href(!elderly, &location.pathname.get(), &location.search.get());
+    view! {
+        <a
+            class="mode-switch"
+            href=href
+            rel="external"
+            data-testid="mode-switch"
+            aria-label=move || if elderly {
+                td_string!(i18n.get_locale(), elderly.switch_off_label)
+            } else {
+                td_string!(i18n.get_locale(), elderly.switch_on_label)
+            }
+        >
+            {move || if elderly {
+                td_string!(i18n.get_locale(), elderly.switch_off)
+            } else {
+                td_string!(i18n.get_locale(), elderly.switch_on)
+            }}
+        </a>
+    }
+}
+
+/// The one-time offer of elderly mode to a resident aged 60 or over; either answer is kept,
+/// so it is not asked again.
+#[component]
+pub fn ElderlyOffer() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let href = move |to_elderly: bool| {
+        switch_href(to_elderly, &location.pathname.get(), &location.search.get())
+    };
+    view! {
+        <section class="offer" aria-labelledby="elderly-offer-heading" data-testid="elderly-offer">
+            <h2 id="elderly-offer-heading">{t!(i18n, elderly.offer_heading)}</h2>
+            <p>{t!(i18n, elderly.offer_text)}</p>
+            <p class="offer__actions">
+                <a class="button button--primary" href=move || href(true) rel="external">{t!(i18n, elderly.offer_accept)}</a>
+                <a class="button" href=move || href(false) rel="external">{t!(i18n, elderly.offer_decline)}</a>
+            </p>
+        </section>
+    }
+}
+
+/// Asking for help: the hotline as a tap-to-call link, and how a family member or a
+/// community worker applies on the resident's behalf.
+#[component]
+pub fn HelpBlock() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="help-block" id="help" aria-labelledby="help-heading" data-testid="help-block">
+            <h2 id="help-heading">{t!(i18n, elderly.help_heading)}</h2>
+            <p>
+                <a class="button button--primary help-block__call" href="tel:12345">{t!(i18n, elderly.help_call)}</a>
+            </p>
+            <p>{t!(i18n, elderly.help_call_hint)}</p>
+            <p>{t!(i18n, elderly.help_family)}</p>
+            <p><a href="/me/profile#household">{t!(i18n, elderly.help_family_link)}</a></p>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cookie_selects_the_mode() {
+        assert!(elderly_in_cookies("ms_lang=zh-CN; ms_mode=elderly"));
+        assert!(elderly_in_cookies("ms_mode=elderly"));
+        assert!(!elderly_in_cookies("ms_mode=standard"));
+        assert!(!elderly_in_cookies("xms_mode=elderly; other=1"));
+        assert!(!elderly_in_cookies(""));
+    }
+
+    #[test]
+    fn searching_its_names_finds_the_mode() {
+        for query in [
+            "关怀版",
+            "亲情版",
+            " 关爱版 ",
+            "长辈",
+            "Elderly mode",
+            "大字版",
+        ] {
+            assert!(names_elderly_mode(query), "{query}");
+        }
+        for query in ["", "社保", "版", "elder care allowance"] {
+            assert!(!names_elderly_mode(query), "{query}");
+        }
+    }
+
+    #[test]
+    fn the_switch_comes_back_to_the_page() {
+        assert_eq!(
+            switch_href(true, "/services", "q=社保"),
+            format!(
+                "/mode/elderly?next={}",
+                encode_query_value("/services?q=社保")
+            )
+        );
+        assert_eq!(switch_href(false, "/", ""), "/mode/standard?next=%2F");
+    }
+}

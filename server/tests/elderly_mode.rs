@@ -1,0 +1,151 @@
+//! Elderly mode (长辈版) over HTTP, on SQLite and PostgreSQL: the switch sets the device's
+//! cookie and the signed-in account, the server renders the mode from the cookie (so it works
+//! without JavaScript), signing in brings an account's mode to a new device, residents aged
+//! 60+ are offered it until they answer, and the elderly home lists what older residents
+//! apply for most, with the help block.
+
+mod common;
+
+use app::domain::rule::{age_cutoff, china_today};
+use chrono::Utc;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
+
+fn cookies_set(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn page(app: &common::TestApp, path: &str, cookie: &str) -> String {
+    let response = app
+        .client
+        .get(app.url(path))
+        .header(COOKIE, cookie)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status().as_u16(), 200, "{path}");
+    response.text().await.expect("body")
+}
+
+/// A registered demo resident aged 60 or over, in the standard mode: id and mobile.
+async fn older_resident(app: &common::TestApp) -> (i64, String) {
+    let sixty = age_cutoff(china_today(Utc::now()), 60);
+    let row = app
+        .first_row(&format!(
+            "SELECT id, mobile FROM resident WHERE password_hash IS NOT NULL \
+             AND birth_date <= '{sixty}' AND elderly_mode = {} ORDER BY id LIMIT 1",
+            if app.backend == common::Backend::Postgres {
+                "FALSE"
+            } else {
+                "0"
+            }
+        ))
+        .await;
+    (
+        row.try_get_by_index(0).expect("id"),
+        row.try_get_by_index(1).expect("mobile"),
+    )
+}
+
+on_both_backends! {
+    async fn the_switch_sets_the_device_and_the_account_and_sign_in_brings_it_back(app) {
+        let (id, mobile) = older_resident(&app).await;
+        let resident = app.sign_in(&mobile, common::DEMO_PASSWORD).await;
+
+        // Offered, in the standard mode.
+        let before = page(&app, "/me/applications", &resident.cookie).await;
+        assert!(before.contains("data-testid=\"elderly-offer\""), "offered to a resident aged 60+");
+        assert!(!before.contains("class=\"elderly\""));
+
+        let response = resident.get("/mode/elderly?next=/services%3Fq%3D%E7%A4%BE%E4%BF%9D").await;
+        assert_eq!(response.status().as_u16(), 303);
+        assert_eq!(response.headers()[LOCATION], "/services?q=社保");
+        assert!(cookies_set(&response).iter().any(|c| c.starts_with("ms_mode=elderly;")));
+        assert_eq!(
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM resident WHERE id = {id} AND elderly_mode = {} \
+                 AND elderly_mode_offered_at IS NOT NULL",
+                if app.backend == common::Backend::Postgres { "TRUE" } else { "1" }
+            ))
+            .await,
+            1,
+            "the account remembers the choice and that it was asked"
+        );
+
+        // The server renders the mode from the cookie; the offer is gone.
+        let both = format!("{}; ms_mode=elderly", resident.cookie);
+        let after = page(&app, "/me/applications", &both).await;
+        assert!(after.contains("class=\"elderly\""), "the document carries the mode");
+        assert!(!after.contains("data-testid=\"elderly-offer\""));
+
+        // A new device: the sign-in form brings the account's mode along.
+        let response = app
+            .client
+            .post(app.url("/forms/sign-in?next=/"))
+            .form(&[("account", mobile.as_str()), ("password", common::DEMO_PASSWORD)])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status().as_u16(), 303);
+        assert!(cookies_set(&response).iter().any(|c| c.starts_with("ms_mode=elderly;")));
+
+        // Back to standard: cookie and account follow; no offer again.
+        let response = resident.get("/mode/standard?next=/").await;
+        assert!(cookies_set(&response).iter().any(|c| c.starts_with("ms_mode=standard;")));
+        let standard = page(&app, "/me/applications", &format!("{}; ms_mode=standard", resident.cookie)).await;
+        assert!(!standard.contains("class=\"elderly\""));
+        assert!(!standard.contains("data-testid=\"elderly-offer\""), "asked once");
+    }
+
+    async fn a_bad_mode_or_a_foreign_target_changes_nothing(app) {
+        let elderly = || async {
+            app.scalar(&format!(
+                "SELECT COUNT(*) FROM resident WHERE elderly_mode = {}",
+                if app.backend == common::Backend::Postgres { "TRUE" } else { "1" }
+            ))
+            .await
+        };
+        let before = elderly().await;
+        let resident = app.resident(1).await;
+        let response = resident.get("/mode/tiny").await;
+        assert_eq!(response.status().as_u16(), 400);
+        assert!(cookies_set(&response).is_empty());
+        assert_eq!(elderly().await, before);
+
+        let response = app.get("/mode/elderly?next=//evil.example").await;
+        assert_eq!(response.status().as_u16(), 303);
+        assert_eq!(response.headers()[LOCATION], "/", "never away from the site");
+        assert_eq!(elderly().await, before, "nobody signed in: no account changes");
+    }
+
+    async fn the_elderly_home_lists_what_older_residents_use_with_help(app) {
+        let sixty = age_cutoff(china_today(Utc::now()), 60);
+        let top = app
+            .text(&format!(
+                "SELECT s.code FROM application a JOIN service s ON s.id = a.service_id \
+                 JOIN resident r ON r.id = a.resident_id WHERE r.birth_date <= '{sixty}' \
+                 AND s.status = 'published' GROUP BY s.code ORDER BY COUNT(*) DESC, s.code LIMIT 1"
+            ))
+            .await;
+        let home = page(&app, "/", "ms_mode=elderly").await;
+        assert!(home.contains("class=\"elderly\""));
+        assert!(home.contains("长辈版 · 常用服务"), "the elderly home");
+        let tiles = home
+            .split("data-testid=\"elderly-services\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</ul>").next())
+            .expect("the services older residents use");
+        assert!(tiles.contains(&format!("href=\"/services/{top}\"")), "{top} in {tiles}");
+        assert!(home.contains("href=\"tel:12345\""), "the hotline, tap to call");
+        assert!(home.contains("代您办理"), "how a family member applies for them");
+
+        let standard = page(&app, "/", "ms_mode=standard").await;
+        assert!(!standard.contains("长辈版 · 常用服务"));
+        assert!(standard.contains("/mode/elderly?next="), "the switch on the home page");
+    }
+}
