@@ -259,7 +259,7 @@ PY
   SEGMENT=$(api /api/v1/staff/segments "{\"name\":\"bench sse $(date +%s)\",\"rule\":$RULE}" | field '["summary"]["id"]')
   CREATED=$(api /api/v1/staff/campaigns "{\"name\":\"bench sse $(date +%s)\",\"service_code\":\"$SSE_SERVICE\",
     \"segment_id\":$SEGMENT,\"message\":\"{name}您好，{reason}，可以申请{service}。\",\"frequency_cap\":3}")
-  CAMPAIGN=$(echo "$CREATED" | field '["id"]')
+  CAMPAIGN=$(echo "$CREATED" | field '["id"]') || { echo "campaign not created: $CREATED" >&2; exit 1; }
   echo
   echo "## 3. Live push ($STREAMS streams, campaign $CAMPAIGN for $SSE_SERVICE, dry run $(echo "$CREATED" | field '["audience"]'))"
   echo

@@ -201,3 +201,60 @@ test('without speech synthesis there is no read-aloud button', async ({ page }) 
   await waitForHydration(page);
   await expect(page.getByTestId('read-aloud')).toBeHidden();
 });
+
+type Material = { required: boolean; form: string };
+type Listed = { code: string };
+
+/** A published service whose materials need no upload (so it can be applied for in full). */
+async function serviceWithoutUploads(page: Page): Promise<string> {
+  const list = await (await page.request.get('/api/v1/services?page_size=50')).json();
+  for (const item of list.items as Listed[]) {
+    const service = await (await page.request.get(`/api/v1/services/${item.code}`)).json();
+    const uploads = (service.materials as Material[]).some((m) => m.required && m.form !== 'exempt');
+    if (!uploads && ['one_visit', 'fully_online'].includes(service.online_level)) return item.code;
+  }
+  throw new Error('no service without uploads in the demo catalogue');
+}
+
+test('applying in elderly mode: one question per page, with the keyboard and without JavaScript', async ({ browser, page }) => {
+  const code = await serviceWithoutUploads(page);
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+  const resident = await context.newPage();
+  await registerOlderResident(resident);
+  await resident.goto('/mode/elderly?next=/');
+  await expect(resident.locator('html')).toHaveClass(/\belderly\b/);
+
+  await resident.goto(`/apply/${code}`);
+  const progress = resident.getByTestId('step-progress');
+  await expect(progress).toHaveText(/^第 1 步，共 \d+ 步$/);
+  const total = Number((await progress.textContent())?.match(/共 (\d+) 步/)?.[1]);
+  expect(total).toBeGreaterThan(1);
+  for (let step = 1; step < total; step += 1) {
+    await expect(progress).toHaveText(`第 ${step} 步，共 ${total} 步`);
+    await expect(resident.locator('form .field')).toHaveCount(1); // one question per page
+    await expectNoHorizontalScroll(resident);
+    // Answer what is still empty, as a resident would.
+    const select = resident.locator('form select');
+    if ((await select.count()) > 0 && (await select.inputValue()) === '') {
+      await select.selectOption({ index: 1 });
+    }
+    const text = resident.locator('form input:not([type="hidden"]):not([type="file"]), form textarea');
+    if ((await text.count()) > 0 && (await text.inputValue()) === '') {
+      const kind = await text.getAttribute('type');
+      const inputmode = await text.getAttribute('inputmode');
+      await text.fill(kind === 'date' ? '2020-01-01' : inputmode === 'decimal' ? '1' : '测试');
+    }
+    await resident.getByRole('button', { name: '下一步' }).press('Enter');
+  }
+  await expect(progress).toHaveText(`第 ${total} 步，共 ${total} 步`);
+  await expect(resident.getByRole('heading', { name: '请核对您填写的内容' })).toBeVisible();
+  // Back goes to the previous step, and on again.
+  await resident.getByTestId('step-back').press('Enter');
+  await expect(progress).toHaveText(`第 ${total - 1} 步，共 ${total} 步`);
+  await resident.getByRole('button', { name: '下一步' }).press('Enter');
+  await resident.getByRole('button', { name: '确认无误，提交申请' }).press('Enter');
+  await expect(resident).toHaveURL(/\/me\/applications\/MS-\d{8}-\d{6}\?submitted=1$/);
+  await expect(resident.getByText('已提交').first()).toBeVisible();
+  await expectNoHorizontalScroll(resident);
+  await context.close();
+});

@@ -2,7 +2,8 @@
 //! cookie and the signed-in account, the server renders the mode from the cookie (so it works
 //! without JavaScript), signing in brings an account's mode to a new device, residents aged
 //! 60+ are offered it until they answer, and the elderly home lists what older residents
-//! apply for most, with the help block.
+//! apply for most, with the help block; forms are asked one question per page, each step
+//! saving the draft and going on to the next.
 
 mod common;
 
@@ -147,5 +148,57 @@ on_both_backends! {
         let standard = page(&app, "/", "ms_mode=standard").await;
         assert!(!standard.contains("长辈版 · 常用服务"));
         assert!(standard.contains("/mode/elderly?next="), "the switch on the home page");
+    }
+
+    async fn step_by_step_forms_save_each_answer_and_go_on(app) {
+        let resident = app.resident(1).await;
+        let elderly = format!("{}; ms_mode=elderly", resident.cookie);
+        let (_, list) = app.get_json("/api/v1/services?page_size=1").await;
+        let code = list["items"][0]["code"].as_str().expect("a service").to_owned();
+
+        let first = page(&app, &format!("/apply/{code}"), &elderly).await;
+        assert!(first.replace("<!>", "").contains("第 1 步，共"), "a progress line");
+        assert!(first.contains("/me/applications/{number}/edit?step=2"), "the next step");
+
+        let before = app.scalar("SELECT COUNT(*) FROM application").await;
+        let step = |next: &str| {
+            reqwest::multipart::Form::new()
+                .text("_intent", "save")
+                .text("_key", "steps-key-1")
+                .text("_next", next.to_owned())
+                .text("applicant_mobile", "13800000001")
+        };
+        let response = resident
+            .post_multipart(&format!("/forms/apply/{code}"), step("/me/applications/{number}/edit?step=2"))
+            .await;
+        assert_eq!(response.status().as_u16(), 303);
+        let location = response.headers()[LOCATION].to_str().expect("location").to_owned();
+        let number = location
+            .strip_prefix("/me/applications/")
+            .and_then(|rest| rest.strip_suffix("/edit?step=2"))
+            .expect("the next step of the new draft")
+            .to_owned();
+        assert!(number.starts_with("MS-"), "{location}");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM application").await, before + 1);
+        assert_eq!(
+            app.scalar(&format!("SELECT COUNT(*) FROM application WHERE number = '{number}' AND status = 'draft'")).await,
+            1,
+            "saved as a draft, not submitted"
+        );
+        let second = page(&app, &location, &elderly).await;
+        assert!(second.replace("<!>", "").contains("第 2 步，共"), "the second step");
+
+        // Never away from the site: a foreign next goes back to the form.
+        let response = resident
+            .post_multipart(&format!("/forms/applications/{number}"), step("//evil.example/{number}"))
+            .await;
+        assert_eq!(response.status().as_u16(), 303);
+        assert_eq!(response.headers()[LOCATION], format!("/me/applications/{number}/edit?saved=1").as_str());
+
+        // Past the last step: the page to check every answer before submitting.
+        let check = page(&app, &format!("/me/applications/{number}/edit?step=999"), &elderly).await;
+        assert!(check.contains("data-testid=\"check-answers\""));
+        assert!(check.contains("13800000001"), "the answer given on the first step");
+        assert!(check.contains("value=\"submit\""));
     }
 }

@@ -174,9 +174,63 @@ pub fn missing_materials(materials: &[Material], files_per_material: &[usize]) -
         .collect()
 }
 
+/// One page of the step-by-step form of elderly mode, which asks one thing per page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// The field at this index of the form's fields.
+    Question(usize),
+    /// The material at this index, to upload.
+    Material(usize),
+    /// Every answer and file to check, then submit.
+    Check,
+}
+
+/// The steps of a form: each field the resident answers (the applicant's name and ID number
+/// are fixed), each material that can be handed in online, then the check.
+pub fn steps(fields: &[FormField], materials: &[Material]) -> Vec<Step> {
+    let questions = fields
+        .iter()
+        .enumerate()
+        .filter(|(_, field)| !is_locked(field))
+        .map(|(index, _)| Step::Question(index));
+    let uploads = materials
+        .iter()
+        .enumerate()
+        .filter(|(_, material)| material.form != MaterialForm::Exempt)
+        .map(|(index, _)| Step::Material(index));
+    questions.chain(uploads).chain([Step::Check]).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_form_is_asked_one_thing_at_a_time_then_checked() {
+        let fields = [
+            field(APPLICANT_NAME, FieldKind::Text, true),
+            field(APPLICANT_ID_NUMBER, FieldKind::IdNumber, true),
+            field("phone", FieldKind::Phone, true),
+            field("reason", FieldKind::Text, false),
+        ];
+        let material = |form| Material {
+            name: LocalizedText::new("证明", None),
+            required: true,
+            form,
+            note: None,
+        };
+        let materials = [material(MaterialForm::Exempt), material(MaterialForm::Copy)];
+        assert_eq!(
+            steps(&fields, &materials),
+            [
+                Step::Question(2),
+                Step::Question(3),
+                Step::Material(1),
+                Step::Check
+            ]
+        );
+        assert_eq!(steps(&fields[..2], &[]), [Step::Check]);
+    }
 
     fn field(key: &str, kind: FieldKind, required: bool) -> FormField {
         FormField {

@@ -620,7 +620,7 @@ async fn send_batch<C: ConnectionTrait + TransactionTrait>(
 
 /// The live events after campaign `campaign_id` was sent, for those of `resident_ids` (the
 /// residents with a page open on this instance) it reached: each one's new message with
-/// their unread count. Three queries per thousand residents, however many were reached.
+/// their unread count. Three queries per five thousand residents, however many were reached.
 pub async fn messages_for(
     db: &impl ConnectionTrait,
     campaign_id: i64,
@@ -631,7 +631,7 @@ pub async fn messages_for(
         return Ok(Vec::new());
     };
     let mut pushes = Vec::new();
-    for chunk in resident_ids.chunks(1000) {
+    for chunk in resident_ids.chunks(5000) {
         let reached: Vec<i64> = recommendation::Entity::find()
             .select_only()
             .column(recommendation::Column::ResidentId)

@@ -3,6 +3,7 @@
 use super::back_with_problems;
 use super::upload::{self, Posted};
 use crate::auth::FormResident;
+use crate::http::language::safe_local_path;
 use crate::state::AppState;
 use app::domain::error::{AppError, ErrorCode};
 use app::store::applications::Subject;
@@ -131,6 +132,7 @@ async fn finish(
         intent,
         files,
         mut problems,
+        next,
         ..
     } = posted;
     match upload::attach_files(state, resident_id, number, files).await {
@@ -145,7 +147,12 @@ async fn finish(
         return error_page(state, parts, &edit_page, AppError::invalid(problems)).await;
     }
     if intent != "submit" {
-        return Redirect::to(&format!("{edit_page}?saved=1")).into_response();
+        // The next step of elderly mode's form (a path on this site), or the form again.
+        let next = next
+            .map(|next| next.replace("{number}", number))
+            .filter(|next| safe_local_path(Some(next)) == next);
+        return Redirect::to(&next.unwrap_or_else(|| format!("{edit_page}?saved=1")))
+            .into_response();
     }
     let outcome = match calendar::load(&state.db).await {
         Ok(cal) => applications::submit(&state.db, &cal, resident_id, number, Utc::now()).await,

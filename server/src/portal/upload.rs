@@ -26,6 +26,9 @@ pub struct Posted {
     pub key: Option<String>,
     /// `_for`: the household member applied for (代办), if not the resident.
     pub on_behalf_of: Option<i64>,
+    /// `_next`: where to go after saving (the next step of elderly mode's form), with
+    /// `{number}` standing for the application's number.
+    pub next: Option<String>,
     pub files: Vec<PostedFile>,
     /// Files refused while reading (too large).
     pub problems: Vec<FieldError>,
@@ -97,6 +100,7 @@ pub async fn read(mut multipart: Multipart, max_file_bytes: usize) -> Result<Pos
             "_intent" => posted.intent = value,
             "_key" => posted.key = Some(value).filter(|k| !k.is_empty() && k.len() <= 64),
             "_for" => posted.on_behalf_of = value.trim().parse().ok(),
+            "_next" => posted.next = Some(value),
             _ if !name.is_empty() && !name.starts_with('_') => {
                 posted.answers.insert(name, value);
             }

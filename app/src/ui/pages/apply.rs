@@ -1,6 +1,9 @@
 //! Applying: the form generated from the service's definition, prefilled ("fill once"),
 //! with the materials to upload. The same page edits a draft and answers a supplement
 //! request. Saving keeps a draft (resumable on any device); submitting checks everything.
+//! In elderly mode the same form is asked one question per page ([`steps`]).
+
+mod steps;
 
 use crate::domain::application::ApplicationForm;
 use crate::domain::catalog::MaterialForm;
@@ -13,6 +16,7 @@ use crate::ui::autosave::Autosave;
 use crate::ui::components::facts::{Localized, PromisedDays};
 use crate::ui::components::forms::{AnswerInput, ErrorSummary};
 use crate::ui::components::status::{ErrorNotice, Loading};
+use crate::ui::mode::use_elderly;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -99,7 +103,6 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
         (None, false) => format!("/forms/apply/{}", form.service_code),
         (None, true) => format!("/forms/apply-bundle/{}", form.service_code),
     };
-    let autosave = Autosave::new(action.clone());
     let apply_path = if form.is_bundle {
         format!("/apply/bundle/{}", form.service_code)
     } else {
@@ -123,6 +126,12 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
             .map(|(_, l)| l.pick(english).to_owned())
             .unwrap_or(key)
     });
+    if use_elderly() {
+        let step =
+            use_query_map().with_untracked(|q| q.get("step").and_then(|s| s.parse::<usize>().ok()));
+        return view! { <steps::StepView form errors action label_of step /> }.into_any();
+    }
+    let autosave = Autosave::new(action.clone());
     let problem_of = |key: &str| {
         errors
             .iter()
@@ -287,4 +296,5 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
             </form>
         </article>
     }
+    .into_any()
 }

@@ -74,6 +74,7 @@ fn Audit(page: AuditPage) -> impl IntoView {
     let i18n = use_i18n();
     let q = page.query.clone();
     let csv = format!("/api/v1/staff/audit.csv?{}", search_of(&q, None));
+    let empty = page.entries.is_empty();
     let previous =
         (page.page > 1).then(|| format!("/admin/audit?{}", search_of(&q, Some(page.page - 1))));
     let next = (page.page < page.pages)
@@ -107,7 +108,8 @@ fn Audit(page: AuditPage) -> impl IntoView {
             {t!(i18n, console.total_entries)} " " <strong data-testid="audit-total">{page.total}</strong> " · "
             <a href=csv download rel="external" data-testid="audit-csv">{t!(i18n, console.export_csv)}</a>
         </p>
-        <div class="table-scroll">
+        {empty.then(|| view! { <p data-testid="audit-empty">{t!(i18n, console.audit_empty)}</p> })}
+        <div class="table-scroll" tabindex="0" role="region" hidden=empty aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
             <table class="data-table" data-testid="audit">
                 <thead><tr>
                     <th scope="col">{t!(i18n, console.time)}</th>

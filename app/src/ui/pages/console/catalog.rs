@@ -96,7 +96,7 @@ fn Overview(overview: CatalogOverview) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h2>{t!(i18n, catalog_admin.services)}</h2>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
             <table class="data-table" data-testid="catalog-services">
                 <thead><tr>
                     <th scope="col">{t!(i18n, catalog_admin.code)}</th>
@@ -127,7 +127,7 @@ fn Overview(overview: CatalogOverview) -> impl IntoView {
             </table>
         </div>
         <h2>{t!(i18n, catalog_admin.bundles)}</h2>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
             <table class="data-table" data-testid="catalog-bundles">
                 <thead><tr>
                     <th scope="col">{t!(i18n, catalog_admin.code)}</th>

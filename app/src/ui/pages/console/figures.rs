@@ -130,7 +130,7 @@ fn FiguresView(figures: StaffFigures) -> impl IntoView {
         <SatisfactionAlerts alerts=figures.alerts.clone() link=false />
 
         <h2>{t!(i18n, figures.by_department)}</h2>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
             <table class="data-table" data-testid="figures-departments">
                 <thead><FiguresHead service=false extra=may_filter /></thead>
                 <tbody>
@@ -161,7 +161,7 @@ fn FiguresView(figures: StaffFigures) -> impl IntoView {
             view! { <p data-testid="figures-no-services">{t!(i18n, figures.no_data)}</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
                     <table class="data-table" data-testid="figures-services">
                         <thead><FiguresHead service=true extra=false /></thead>
                         <tbody>
@@ -236,7 +236,7 @@ fn RankingView(ranking: Ranking) -> impl IntoView {
                 {move || td_string!(i18n.get_locale(), figures.ranking_note).replace("$n", &MIN_PUBLIC_RATINGS.to_string())}
             </p>
             {(!any_ranked).then(|| view! { <p>{t!(i18n, figures.no_ranking)}</p> })}
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
                 <table class="data-table">
                     <thead><tr>
                         <th scope="col">{t!(i18n, figures.rank)}</th>

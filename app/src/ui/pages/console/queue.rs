@@ -169,7 +169,7 @@ fn Queue(page: QueuePage) -> impl IntoView {
             view! { <p class="notice">{t!(i18n, console.queue_empty)}</p> }.into_any()
         } else {
             view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
                     <table class="data-table" data-testid="queue">
                         <thead>
                             <tr>

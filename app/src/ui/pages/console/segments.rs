@@ -273,7 +273,7 @@ fn Preview(preview: SegmentPreview) -> impl IntoView {
             <span data-testid="segment-count" class="big-number">{count}</span>" "
             {t!(i18n, engage.residents)}
         </p>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
             <table class="data-table" data-testid="segment-districts">
                 <caption>{t!(i18n, engage.by_district)}</caption>
                 <thead><tr><th scope="col">{t!(i18n, engage.district)}</th><th scope="col">{t!(i18n, engage.count)}</th></tr></thead>
@@ -284,7 +284,7 @@ fn Preview(preview: SegmentPreview) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
             <table class="data-table" data-testid="segment-ages">
                 <caption>{t!(i18n, engage.by_age)}</caption>
                 <thead><tr><th scope="col">{t!(i18n, engage.age_band)}</th><th scope="col">{t!(i18n, engage.count)}</th></tr></thead>
@@ -295,7 +295,7 @@ fn Preview(preview: SegmentPreview) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
             <table class="data-table" data-testid="segment-sample">
                 <caption>{t!(i18n, engage.sample)}</caption>
                 <thead><tr>
@@ -478,7 +478,7 @@ fn NewCampaign(options: BuilderOptions, chosen: String) -> impl IntoView {
 fn CampaignTable(list: Vec<CampaignView>) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
             <table class="data-table" data-testid="campaigns">
                 <thead><tr>
                     <th scope="col">{t!(i18n, engage.campaign_name)}</th>

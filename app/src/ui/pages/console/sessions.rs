@@ -29,7 +29,7 @@ pub fn StaffSessionsPage() -> impl IntoView {
                 match data.await {
                     (Ok(sessions), flash) => view! {
                         <FlashNotice flash />
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
                             <table class="data-table" data-testid="staff-sessions">
                                 <thead><tr>
                                     <th scope="col">{t!(i18n, console.name)}</th>

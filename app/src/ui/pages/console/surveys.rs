@@ -118,7 +118,7 @@ fn SurveyTable(items: Vec<SurveyListItem>) -> impl IntoView {
         return view! { <p class="notice" data-testid="surveys-empty">{t!(i18n, surveys.empty)}</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
             <table class="data-table" data-testid="surveys">
                 <thead><tr>
                     <th scope="col">{t!(i18n, surveys.col_title)}</th>
