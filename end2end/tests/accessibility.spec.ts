@@ -131,8 +131,12 @@ async function signInAs(page: Page, kind: Kind): Promise<void> {
 
 /** Sets the language cookie the way the no-JavaScript switch does. */
 async function useLanguage(page: Page, language: Language): Promise<void> {
-  const response = await page.request.get(`/lang/${language}?next=/`, { maxRedirects: 0 });
-  expect(response.status(), `GET /lang/${language} did not redirect`).toBe(303);
+  // Through the page, not a side request: a page still hydrating would otherwise write its
+  // own language back into the cookie (leptos_i18n keeps the cookie in step with the page).
+  const response = await page.goto(`/lang/${language}?next=/`);
+  expect(response?.ok(), `GET /lang/${language} did not land`).toBe(true);
+  await expect(page.locator('html')).toHaveAttribute('lang', language);
+  await waitForHydration(page);
 }
 
 type AxeResults = Awaited<ReturnType<AxeBuilder['analyze']>>;
