@@ -21,8 +21,8 @@ use crate::domain::validation::{FieldError, Problem};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 
 async fn service_by_code(
@@ -610,6 +610,17 @@ async fn send_batch<C: ConnectionTrait + TransactionTrait>(
         finished,
         "campaign batch sent"
     );
+    if finished && db.get_database_backend() == DatabaseBackend::Postgres {
+        // A send can add a third to these tables at once: without fresh statistics the next
+        // audience count plans the frequency cap as if campaigns had sent nothing, and took
+        // over 30 s at a million residents (autovacuum may be off, or a minute away).
+        if let Err(err) = db
+            .execute_unprepared("ANALYZE recommendation, notification")
+            .await
+        {
+            tracing::warn!(error = %err, "ANALYZE after a campaign failed");
+        }
+    }
     Ok(Some(SentBatch {
         campaign_id: model.id,
         after,
