@@ -108,10 +108,7 @@ async fn view(
     now: DateTime<Utc>,
 ) -> Result<CampaignView, AppError> {
     let status = status_of(&model)?;
-    let service_id = model
-        .service_id
-        .ok_or_else(|| AppError::new(ErrorCode::Internal))?;
-    let service = service_by_id(db, service_id).await?;
+    let service = service_by_id(db, offered(&model)?).await?;
     let segment = segment::Entity::find_by_id(model.segment_id)
         .one(db)
         .await?
@@ -476,6 +473,7 @@ async fn start_due<C: ConnectionTrait + TransactionTrait>(
     Ok(())
 }
 
+/// The service a campaign offers (campaigns for bundles are not made yet).
 fn offered(model: &campaign::Model) -> Result<i64, AppError> {
     model
         .service_id

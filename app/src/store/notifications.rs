@@ -7,7 +7,7 @@ use super::entities::notification;
 use crate::domain::error::AppError;
 use crate::domain::notification::{Notification, NotificationPage, Push, PushEvent};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -61,6 +61,32 @@ pub async fn create(
             unread,
         },
     })
+}
+
+/// Writes one message per row of `rows`, set-based (one `INSERT … SELECT`): the rows are
+/// `(resident_id, kind, title, body, link, created_at)`. For fan-outs to many residents
+/// (survey invitations, recommendations); returns how many were written.
+pub(crate) async fn create_many(
+    db: &impl ConnectionTrait,
+    rows: SelectStatement,
+) -> Result<u64, AppError> {
+    let insert = Query::insert()
+        .into_table(notification::Entity)
+        .columns([
+            notification::Column::ResidentId,
+            notification::Column::Kind,
+            notification::Column::Title,
+            notification::Column::Body,
+            notification::Column::Link,
+            notification::Column::CreatedAt,
+        ])
+        .select_from(rows)
+        .map_err(|err| {
+            tracing::error!(error = %err, "messages INSERT … SELECT does not build");
+            AppError::new(crate::domain::error::ErrorCode::Internal)
+        })?
+        .to_owned();
+    Ok(db.execute(&insert).await?.rows_affected())
 }
 
 pub async fn unread_count(db: &impl ConnectionTrait, resident_id: i64) -> Result<i64, AppError> {

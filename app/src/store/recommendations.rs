@@ -3,8 +3,7 @@
 //! that starts an application, and the application that converts it.
 
 use super::entities::{
-    application, notification, recommendation, recommendation_opt_out, resident, service,
-    service_category, task,
+    application, recommendation, recommendation_opt_out, resident, service, service_category, task,
 };
 use super::{rules, segments};
 use crate::domain::error::{AppError, ErrorCode};
@@ -492,19 +491,6 @@ pub(crate) async fn fan_out(
             recommendation::Column::ResidentId,
         ))))
         .to_owned();
-    let insert = Query::insert()
-        .into_table(notification::Entity)
-        .columns([
-            notification::Column::ResidentId,
-            notification::Column::Kind,
-            notification::Column::Title,
-            notification::Column::Body,
-            notification::Column::Link,
-            notification::Column::CreatedAt,
-        ])
-        .select_from(messages)
-        .map_err(statement_error)?
-        .to_owned();
-    db.execute(&insert).await?;
+    super::notifications::create_many(db, messages).await?;
     Ok(reached)
 }

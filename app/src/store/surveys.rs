@@ -12,7 +12,7 @@
 
 use super::StaffActor;
 use super::entities::{
-    application, department, notification, resident, service, staff, survey, survey_response, task,
+    application, department, resident, service, staff, survey, survey_response, task,
 };
 use crate::domain::error::{AppError, ErrorCode};
 use crate::domain::staff::{Permission, Scope};
@@ -574,20 +574,7 @@ async fn fan_out(
         .from(resident::Entity)
         .cond_where(audience_condition(model)?.add(resident::Column::NotifyConsent.eq(true)))
         .to_owned();
-    let insert = Query::insert()
-        .into_table(notification::Entity)
-        .columns([
-            notification::Column::ResidentId,
-            notification::Column::Kind,
-            notification::Column::Title,
-            notification::Column::Body,
-            notification::Column::Link,
-            notification::Column::CreatedAt,
-        ])
-        .select_from(select)
-        .map_err(|e| internal("fan-out", e))?
-        .to_owned();
-    Ok(db.execute(&insert).await?.rows_affected())
+    super::notifications::create_many(db, select).await
 }
 
 /// Opens one scheduled survey whose time came and writes its invitations, in one

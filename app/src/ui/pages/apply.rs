@@ -5,6 +5,9 @@
 
 mod steps;
 
+/// The files a material may be handed in as (the server checks them again).
+const FILE_TYPES: &str = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png";
+
 use crate::domain::application::ApplicationForm;
 use crate::domain::catalog::MaterialForm;
 use crate::domain::form::{is_locked, material_key, needs_upload};
@@ -273,7 +276,7 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
                                             id=input_id
                                             type="file"
                                             name=key
-                                            accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+                                            accept=FILE_TYPES
                                             aria-invalid=problem.is_some().then_some("true")
                                             aria-describedby=problem.is_some().then_some(error_id)
                                         />

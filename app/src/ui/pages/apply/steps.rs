@@ -85,7 +85,7 @@ pub fn StepView(
                     {(!files.is_empty()).then(|| view! {
                         <ul class="file-list">{files.into_iter().map(|f| view! { <li>{f}</li> }).collect_view()}</ul>
                     })}
-                    <input id=id type="file" name=key accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" />
+                    <input id=id type="file" name=key accept=super::FILE_TYPES />
                 </div>
             }
             .into_any()
