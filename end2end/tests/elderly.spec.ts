@@ -5,7 +5,7 @@
  * reading a page aloud. Works without JavaScript: the server renders the mode.
  */
 import { type Page } from '@playwright/test';
-import { expect, test, waitForHydration } from './support';
+import { expect, serviceWithoutUploads, test, waitForHydration } from './support';
 
 /** A valid resident ID number of someone born in 1955 (aged 60+). */
 function olderIdNumber(sequence: number): string {
@@ -202,21 +202,7 @@ test('without speech synthesis there is no read-aloud button', async ({ page }) 
   await expect(page.getByTestId('read-aloud')).toBeHidden();
 });
 
-type Material = { required: boolean; form: string };
-type Listed = { code: string };
-
-/** A published service whose materials need no upload (so it can be applied for in full). */
-async function serviceWithoutUploads(page: Page): Promise<string> {
-  const list = await (await page.request.get('/api/v1/services?page_size=50')).json();
-  for (const item of list.items as Listed[]) {
-    const service = await (await page.request.get(`/api/v1/services/${item.code}`)).json();
-    const uploads = (service.materials as Material[]).some((m) => m.required && m.form !== 'exempt');
-    if (!uploads && ['one_visit', 'fully_online'].includes(service.online_level)) return item.code;
-  }
-  throw new Error('no service without uploads in the demo catalogue');
-}
-
-test('applying in elderly mode: one question per page, with the keyboard and without JavaScript', async ({ browser, page }) => {
+test('applying in elderly mode: one question per page, taken back to correct, with the keyboard and without JavaScript', async ({ browser, page }) => {
   const code = await serviceWithoutUploads(page);
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
   const resident = await context.newPage();
@@ -256,5 +242,25 @@ test('applying in elderly mode: one question per page, with the keyboard and wit
   await expect(resident).toHaveURL(/\/me\/applications\/MS-\d{8}-\d{6}\?submitted=1$/);
   await expect(resident.getByText('已提交').first()).toBeVisible();
   await expectNoHorizontalScroll(resident);
+
+  // Within ten minutes it can be taken back, corrected and submitted again.
+  const number = resident.url().match(/MS-\d{8}-\d{6}/)?.[0];
+  await expect(resident.getByTestId('take-back')).toContainText('提交后 10 分钟内');
+  await resident.getByRole('button', { name: '撤回修改' }).press('Enter');
+  await expect(resident).toHaveURL(new RegExp(`/me/applications/${number}/edit\\?step=check$`));
+  const check = resident.getByTestId('check-answers');
+  await expect(check).toBeVisible();
+  const answered = check.locator('div', { has: resident.locator('dd span', { hasText: /^测试$/ }) }).first();
+  await answered.getByRole('link', { name: '修改' }).press('Enter');
+  await expect(progress).toHaveText(/^第 \d+ 步，共 \d+ 步$/);
+  await resident.locator('form input:not([type="hidden"]), form textarea').fill('测试（已改正）');
+  for (let step = 0; step < total && (await check.count()) === 0; step += 1) {
+    await resident.getByRole('button', { name: '下一步' }).press('Enter');
+  }
+  await expect(check).toContainText('测试（已改正）');
+  await resident.getByRole('button', { name: '确认无误，提交申请' }).press('Enter');
+  await expect(resident).toHaveURL(new RegExp(`/me/applications/${number}\\?submitted=1$`));
+  await expect(resident.getByTestId('timeline')).toContainText('已撤回修改');
+  await expect(resident.getByText('测试（已改正）')).toBeVisible();
   await context.close();
 });

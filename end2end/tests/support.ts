@@ -293,3 +293,14 @@ export async function staffSignIn(page: Page, username: string, password = DEMO_
   await page.getByRole('button', { name: '登录', exact: true }).click();
   await expect(page).toHaveURL(/\/admin(\?.*)?$/);
 }
+
+/** A published service whose materials need no upload (so it can be applied for in full). */
+export async function serviceWithoutUploads(page: Page): Promise<string> {
+  const list = await (await page.request.get('/api/v1/services?page_size=50')).json();
+  for (const item of list.items as { code: string }[]) {
+    const service = await (await page.request.get(`/api/v1/services/${item.code}`)).json();
+    const uploads = (service.materials as Material[]).some((m) => m.required && m.form !== 'exempt');
+    if (!uploads && ['one_visit', 'fully_online'].includes(service.online_level)) return item.code;
+  }
+  throw new Error('no service without uploads in the demo catalogue');
+}

@@ -1,5 +1,5 @@
 //! Applying and following applications over HTTP: the prefilled form, drafts, attachments,
-//! idempotent submission, withdrawal, supplements with the paused clock, the live stream,
+//! idempotent submission, taking back to correct, withdrawal, supplements with the paused clock, the live stream,
 //! the plain-form flow, and that no resident reaches another's data.
 
 mod common;
@@ -360,6 +360,90 @@ on_both_backends! {
         assert_eq!(approved, 1);
     }
 
+    async fn a_submission_can_be_taken_back_to_correct_for_ten_minutes_until_staff_act(app) {
+        let session = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let number = submitted_application(&session, &service).await;
+        let (_, detail) = session.get_json(&format!("/api/v1/me/applications/{number}")).await;
+        let submitted_at: chrono::DateTime<chrono::Utc> = serde_json::from_value(detail["submitted_at"].clone()).unwrap();
+        let until: chrono::DateTime<chrono::Utc> = serde_json::from_value(detail["correctable_until"].clone()).expect("correctable right after submitting");
+        assert_eq!(until - submitted_at, chrono::Duration::minutes(10));
+        let messages = app.scalar("SELECT COUNT(*) FROM notification WHERE resident_id = 1").await;
+        // Nobody else can take it back.
+        let other = app.resident(2).await;
+        let (status, _) = other.post_json(&format!("/api/v1/me/applications/{number}/take-back"), json!({})).await;
+        assert_eq!(status, 404);
+
+        let (status, detail) = session.post_json(&format!("/api/v1/me/applications/{number}/take-back"), json!({})).await;
+        assert_eq!(status, 200, "{detail}");
+        assert_eq!(detail["status"], "draft");
+        assert!(detail["submitted_at"].is_null());
+        assert!(detail["correctable_until"].is_null());
+        let kinds: Vec<&str> = detail["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["submitted", "taken_back"]);
+        let id = app.scalar(&format!("SELECT id FROM application WHERE number = '{number}'")).await;
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM task WHERE application_id = {id}")).await, 0, "out of the department's queue");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM notification WHERE resident_id = 1").await, messages, "no message for what the resident did");
+        // Twice is harmless.
+        let (status, _) = session.post_json(&format!("/api/v1/me/applications/{number}/take-back"), json!({})).await;
+        assert_eq!(status, 200);
+
+        // Corrected and submitted again: a new submission with its own ten minutes.
+        let key = service["form_fields"].as_array().unwrap().iter()
+            .find(|f| f["kind"] == "text" && f["prefill"].is_null())
+            .map(|f| f["key"].as_str().unwrap().to_owned())
+            .expect("the service asks a text question of its own");
+        let mut answers = all_answers(&service);
+        answers[key.as_str()] = json!("改正后的回答");
+        let (status, form) = session.send_json(reqwest::Method::PUT, &format!("/api/v1/me/applications/{number}/answers"), answers).await;
+        assert_eq!(status, 200, "{form}");
+        let (status, detail) = session.post_json(&format!("/api/v1/me/applications/{number}/submit"), json!({})).await;
+        assert_eq!(status, 200, "{detail}");
+        assert_eq!(detail["status"], "submitted");
+        assert_eq!(detail["answers"][key.as_str()], "改正后的回答");
+        assert!(!detail["correctable_until"].is_null());
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM task WHERE application_id = {id} AND status = 'submitted'")).await, 1);
+
+        // Eleven minutes later: too late, and nothing changes.
+        use app::store::entities::application;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
+        application::Entity::update_many()
+            .col_expr(application::Column::SubmittedAt, Expr::value(chrono::Utc::now() - chrono::Duration::minutes(11)))
+            .filter(application::Column::Id.eq(id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+        let (_, detail) = session.get_json(&format!("/api/v1/me/applications/{number}")).await;
+        assert!(detail["correctable_until"].is_null(), "no button once the time has passed");
+        let (status, body) = session.post_json(&format!("/api/v1/me/applications/{number}/take-back"), json!({})).await;
+        assert_eq!(status, 409);
+        assert_eq!(body["code"], "window_closed");
+        assert!(!body["message"].as_str().unwrap().is_empty());
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM application WHERE id = {id} AND status = 'submitted'")).await, 1);
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM task WHERE application_id = {id}")).await, 1);
+
+        // Within the ten minutes, but the department has taken it up: no more.
+        let second = submitted_application(&session, &service).await;
+        staff_act(&app, &second, StaffAction::Comment { text: "已查看".into(), internal: true }).await;
+        let (_, detail) = session.get_json(&format!("/api/v1/me/applications/{second}")).await;
+        assert!(detail["correctable_until"].is_null());
+        let (status, body) = session.post_json(&format!("/api/v1/me/applications/{second}/take-back"), json!({})).await;
+        assert_eq!(status, 409);
+        assert_eq!(body["code"], "invalid_state_change");
+        let accepted = submitted_application(&session, &service).await;
+        staff_act(&app, &accepted, StaffAction::Accept).await;
+        let (status, _) = session.post_json(&format!("/api/v1/me/applications/{accepted}/take-back"), json!({})).await;
+        assert_eq!(status, 409);
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM application WHERE number = '{accepted}' AND status = 'accepted'")).await, 1);
+
+        // The plain form: back to the draft, at the page that checks every answer.
+        let third = submitted_application(&session, &service).await;
+        let response = session.post_form(&format!("/forms/applications/{third}/take-back"), &[]).await;
+        assert_eq!(response.status().as_u16(), 303);
+        assert_eq!(response.headers()["location"], format!("/me/applications/{third}/edit?step=check").as_str());
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM application WHERE number = '{third}' AND status = 'draft'")).await, 1);
+    }
+
     async fn a_supplement_pauses_the_clock_and_resubmission_restarts_it(app) {
         let session = app.resident(1).await;
         let service = service_with_uploads(&app).await;
@@ -641,7 +725,7 @@ on_both_backends! {
 
     async fn the_openapi_document_describes_the_resident_api(app) {
         let (_, doc) = app.get_json("/api/v1/openapi.json").await;
-        for path in ["/api/v1/session", "/api/v1/me/applications", "/api/v1/me/applications/{number}/submit", "/api/v1/me/events", "/api/v1/me/attachments/{id}"] {
+        for path in ["/api/v1/session", "/api/v1/me/applications", "/api/v1/me/applications/{number}/submit", "/api/v1/me/applications/{number}/take-back", "/api/v1/me/events", "/api/v1/me/attachments/{id}"] {
             assert!(doc["paths"][path].is_object(), "{path} is documented");
         }
     }

@@ -1,14 +1,16 @@
 //! The application (办件) life cycle: which state changes exist and who may make them.
 //!
 //! draft → submitted → accepted → (supplement_requested ⇄ submitted) → approved | rejected →
-//! completed, and withdrawn by the resident before a decision. The server checks every change
-//! against [`ApplicationStatus::can_become`] before it records it.
+//! completed, and withdrawn by the resident before a decision. A resident may also take a
+//! submitted application back as a draft to correct it, within [`CORRECTION_MINUTES`] of
+//! submitting and before any department has acted on it ([`correctable_until`]). The server
+//! checks every change against [`ApplicationStatus::can_become`] before it records it.
 
 use super::catalog::{FormField, Material};
 use super::form::Answers;
 use super::text::LocalizedText;
 use super::validation::FieldError;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -109,6 +111,8 @@ impl ApplicationStatus {
         use ApplicationStatus::*;
         match (self, next) {
             (Draft, Submitted) | (SupplementRequested, Submitted) => actor == Actor::Resident,
+            // Taken back to correct, shortly after submitting (see `correctable_until`).
+            (Submitted, Draft) => actor == Actor::Resident,
             (Draft | Submitted | Accepted | SupplementRequested, Withdrawn) => {
                 actor == Actor::Resident
             }
@@ -122,6 +126,24 @@ impl ApplicationStatus {
             _ => false,
         }
     }
+}
+
+/// How long after submitting a resident may still take an application back to correct it.
+pub const CORRECTION_MINUTES: i64 = 10;
+
+/// Until when the resident may take an application back as a draft to correct it: for
+/// [`CORRECTION_MINUTES`] after submitting, while it is `submitted` and no department has
+/// acted on it (`staff_acted`: accepted, sent back, assigned or commented). None when it
+/// cannot be corrected (any more).
+pub fn correctable_until(
+    status: ApplicationStatus,
+    submitted_at: Option<DateTime<Utc>>,
+    staff_acted: bool,
+) -> Option<DateTime<Utc>> {
+    if status != ApplicationStatus::Submitted || staff_acted {
+        return None;
+    }
+    submitted_at.map(|at| at + Duration::minutes(CORRECTION_MINUTES))
 }
 
 /// An application as "my applications" lists it.
@@ -236,6 +258,9 @@ pub struct ApplicationDetail {
     /// Who applied, when it was not the resident themself (代办).
     pub submitted_by: Option<String>,
     pub can_withdraw: bool,
+    /// Until when the resident may take it back as a draft to correct it (None: cannot).
+    #[serde(default)]
+    pub correctable_until: Option<DateTime<Utc>>,
     /// For optimistic concurrency: send it back with a change.
     pub version: i32,
 }
@@ -359,6 +384,23 @@ mod tests {
         assert!(Accepted.can_become(Withdrawn, Actor::Resident));
         assert!(!Approved.can_become(Withdrawn, Actor::Resident));
         assert!(!Rejected.can_become(Withdrawn, Actor::Resident));
+    }
+
+    #[test]
+    fn a_submission_can_be_corrected_for_ten_minutes_until_staff_act() {
+        assert!(Submitted.can_become(Draft, Actor::Resident));
+        assert!(!Submitted.can_become(Draft, Actor::Staff));
+        assert!(!Accepted.can_become(Draft, Actor::Resident));
+        let at = DateTime::parse_from_rfc3339("2026-11-29T09:00:00+08:00")
+            .map(|t| t.with_timezone(&Utc))
+            .ok();
+        let until = DateTime::parse_from_rfc3339("2026-11-29T09:10:00+08:00")
+            .map(|t| t.with_timezone(&Utc))
+            .ok();
+        assert_eq!(correctable_until(Submitted, at, false), until);
+        assert_eq!(correctable_until(Submitted, at, true), None);
+        assert_eq!(correctable_until(Accepted, at, false), None);
+        assert_eq!(correctable_until(Draft, None, false), None);
     }
 
     #[test]

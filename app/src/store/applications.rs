@@ -1,6 +1,6 @@
 //! Applications as the resident makes and follows them: the prefilled form, drafts,
-//! attachments, submission (idempotent), withdrawal, resubmission after a supplement
-//! request, "my applications" and the detail with its timeline.
+//! attachments, submission (idempotent), taking back to correct, withdrawal, resubmission
+//! after a supplement request, "my applications" and the detail with its timeline.
 //!
 //! Every function takes the signed-in resident's id and only ever touches that resident's
 //! applications (or those they applied for on someone's behalf): anything else is "not found".
@@ -13,6 +13,7 @@ use super::notifications::{self, NewNotification};
 use crate::domain::application::{
     Actor, ApplicationDetail, ApplicationForm, ApplicationStatus, ApplicationSummary,
     AttachmentView, EventActor, OnBehalf, SupplementView, TaskView, TimelineEvent, combined_status,
+    correctable_until,
 };
 use crate::domain::catalog::{FieldKind, FormField, Material};
 use crate::domain::deadline::{china_date, due_on, end_of_china_day, paused_days};
@@ -1044,6 +1045,26 @@ async fn resume_clock(
     Ok(())
 }
 
+/// The resident's application and its status, for the resident to move it to `target`:
+/// None when it is there already (a repeated request changes nothing), an error when the
+/// state machine does not allow the move.
+async fn resident_move(
+    txn: &impl ConnectionTrait,
+    resident_id: i64,
+    number: &str,
+    target: ApplicationStatus,
+) -> Result<Option<(application::Model, ApplicationStatus)>, AppError> {
+    let app = visible_application(txn, resident_id, number).await?;
+    let status = status_of(&app.status)?;
+    if status == target {
+        return Ok(None);
+    }
+    if !status.can_become(target, Actor::Resident) {
+        return Err(AppError::new(ErrorCode::InvalidStateChange));
+    }
+    Ok(Some((app, status)))
+}
+
 /// Withdraws an application before a decision. Withdrawing twice is harmless.
 pub async fn withdraw(
     db: &sea_orm::DatabaseConnection,
@@ -1052,14 +1073,11 @@ pub async fn withdraw(
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
     let txn = db.begin().await?;
-    let app = visible_application(&txn, resident_id, number).await?;
-    let status = status_of(&app.status)?;
-    if status == ApplicationStatus::Withdrawn {
+    let Some((app, status)) =
+        resident_move(&txn, resident_id, number, ApplicationStatus::Withdrawn).await?
+    else {
         return Ok(Outcome::default());
-    }
-    if !status.can_become(ApplicationStatus::Withdrawn, Actor::Resident) {
-        return Err(AppError::new(ErrorCode::InvalidStateChange));
-    }
+    };
     let moved = application::Entity::update_many()
         .col_expr(
             application::Column::Status,
@@ -1113,6 +1131,87 @@ pub async fn withdraw(
     })
 }
 
+/// Takes a submitted application back as a draft to correct it: within ten minutes of
+/// submitting and before any department has acted on it (see [`correctable_until`]). Its
+/// department tasks go (a draft has none; submitting again makes them anew), the timeline
+/// keeps the submission and the taking back. Taking back a draft again is harmless.
+pub async fn take_back(
+    db: &sea_orm::DatabaseConnection,
+    resident_id: i64,
+    number: &str,
+    now: DateTime<Utc>,
+) -> Result<Outcome, AppError> {
+    let txn = db.begin().await?;
+    let Some((app, status)) =
+        resident_move(&txn, resident_id, number, ApplicationStatus::Draft).await?
+    else {
+        return Ok(Outcome::default());
+    };
+    let staff_acted = staff_acted(&txn, app.id).await?;
+    match correctable_until(status, app.submitted_at, staff_acted) {
+        None => return Err(AppError::new(ErrorCode::InvalidStateChange)),
+        Some(until) if now >= until => return Err(AppError::new(ErrorCode::WindowClosed)),
+        Some(_) => {}
+    }
+    // A department acting at the same moment moves the version: then this is a conflict.
+    let moved = application::Entity::update_many()
+        .col_expr(
+            application::Column::Status,
+            Expr::value(ApplicationStatus::Draft.as_str()),
+        )
+        .col_expr(
+            application::Column::SubmittedAt,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .col_expr(
+            application::Column::FormDefinition,
+            Expr::value(Option::<serde_json::Value>::None),
+        )
+        .col_expr(application::Column::UpdatedAt, Expr::value(now))
+        .col_expr(application::Column::Version, Expr::value(app.version + 1))
+        .filter(application::Column::Id.eq(app.id))
+        .filter(application::Column::Version.eq(app.version))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Err(AppError::new(ErrorCode::Conflict));
+    }
+    task::Entity::delete_many()
+        .filter(task::Column::ApplicationId.eq(app.id))
+        .filter(task::Column::Status.eq(ApplicationStatus::Submitted.as_str()))
+        .exec(&txn)
+        .await?;
+    let change = Change {
+        kind: "taken_back",
+        from: status,
+        to: ApplicationStatus::Draft,
+        actor: ActorRef::Resident(resident_id),
+        comment: None,
+        task_id: None,
+    };
+    // The resident did it themself: the timeline and the open pages, no message.
+    record_event(&txn, &app, &change, now).await?;
+    txn.commit().await?;
+    Ok(Outcome {
+        pushes: updated_pushes(&app),
+        changed: true,
+    })
+}
+
+/// Whether staff have done anything on the application yet (any event by staff, internal
+/// notes included).
+async fn staff_acted(db: &impl ConnectionTrait, application_id: i64) -> Result<bool, AppError> {
+    let found = application_event::Entity::find()
+        .select_only()
+        .column(application_event::Column::Id)
+        .filter(application_event::Column::ApplicationId.eq(application_id))
+        .filter(application_event::Column::ActorKind.eq("staff"))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}
+
 // ---------------------------------------------------------------------------------------
 // Events, messages and pushes
 
@@ -1138,26 +1237,7 @@ pub(crate) async fn record_change(
     change: Change<'_>,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
-    let (actor_kind, actor_resident_id, actor_staff_id) = match change.actor {
-        ActorRef::Resident(id) => ("resident", Some(id), None),
-        ActorRef::Staff(id) => ("staff", None, Some(id)),
-    };
-    application_event::ActiveModel {
-        application_id: Set(app.id),
-        task_id: Set(change.task_id),
-        kind: Set(change.kind.to_owned()),
-        from_status: Set(Some(change.from.as_str().to_owned())),
-        to_status: Set(Some(change.to.as_str().to_owned())),
-        actor_kind: Set(actor_kind.to_owned()),
-        actor_resident_id: Set(actor_resident_id),
-        actor_staff_id: Set(actor_staff_id),
-        comment: Set(change.comment.clone()),
-        internal: Set(false),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
+    record_event(txn, app, &change, now).await?;
     let resident = resident_of(txn, app.resident_id).await?;
     let locale = locale_of(&resident);
     let title_text = title_of(txn, app).await?;
@@ -1187,14 +1267,54 @@ pub(crate) async fn record_change(
         now,
     )
     .await?;
+    let mut pushes = vec![push];
+    pushes.extend(updated_pushes(app));
+    Ok(Outcome {
+        pushes,
+        changed: true,
+    })
+}
+
+/// The change on the timeline, without a message.
+async fn record_event(
+    txn: &impl ConnectionTrait,
+    app: &application::Model,
+    change: &Change<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (actor_kind, actor_resident_id, actor_staff_id) = match change.actor {
+        ActorRef::Resident(id) => ("resident", Some(id), None),
+        ActorRef::Staff(id) => ("staff", None, Some(id)),
+    };
+    application_event::ActiveModel {
+        application_id: Set(app.id),
+        task_id: Set(change.task_id),
+        kind: Set(change.kind.to_owned()),
+        from_status: Set(Some(change.from.as_str().to_owned())),
+        to_status: Set(Some(change.to.as_str().to_owned())),
+        actor_kind: Set(actor_kind.to_owned()),
+        actor_resident_id: Set(actor_resident_id),
+        actor_staff_id: Set(actor_staff_id),
+        comment: Set(change.comment.clone()),
+        internal: Set(false),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    Ok(())
+}
+
+/// Tells the pages showing the application, the resident's and the proxy applicant's, that
+/// it changed.
+fn updated_pushes(app: &application::Model) -> Vec<Push> {
     let updated = Push {
         resident_id: app.resident_id,
         event: PushEvent::ApplicationUpdated {
             number: app.number.clone(),
         },
     };
-    let mut pushes = vec![push, updated.clone()];
-    // The proxy applicant follows the application too.
+    let mut pushes = vec![updated.clone()];
     if let Some(proxy) = app
         .submitted_by_resident_id
         .filter(|p| *p != app.resident_id)
@@ -1204,10 +1324,7 @@ pub(crate) async fn record_change(
             ..updated
         });
     }
-    Ok(Outcome {
-        pushes,
-        changed: true,
-    })
+    pushes
 }
 
 /// A staff note on the timeline. An internal note stays among staff; any other one reaches
@@ -1590,6 +1707,13 @@ pub(crate) async fn detail_of(
             .and_then(|id| names.get(&id).cloned()),
         can_withdraw: matches!(reader, Reader::Resident(_))
             && status.can_become(ApplicationStatus::Withdrawn, Actor::Resident),
+        correctable_until: match reader {
+            Reader::Resident(_) if status == ApplicationStatus::Submitted => {
+                correctable_until(status, app.submitted_at, staff_acted(db, app.id).await?)
+                    .filter(|until| *until > Utc::now())
+            }
+            _ => None,
+        },
         version: app.version,
     })
 }

@@ -34,6 +34,7 @@ use utoipa::OpenApi;
         super::v1::applications::detach,
         super::v1::applications::submit,
         super::v1::applications::withdraw,
+        super::v1::applications::take_back,
         super::v1::applications::download,
         super::v1::inbox::list,
         super::v1::inbox::mark_read,

@@ -1,4 +1,5 @@
-//! Applying (new form, draft, supplement), withdrawing, removing a file.
+//! Applying (new form, draft, supplement), taking back to correct, withdrawing, removing a
+//! file.
 
 use super::back_with_problems;
 use super::upload::{self, Posted};
@@ -189,6 +190,24 @@ pub async fn withdraw(
         Ok(outcome) => {
             state.push.publish(outcome.pushes).await;
             Redirect::to(&page).into_response()
+        }
+        Err(error) => error_page(&state, &parts, &page, error).await,
+    }
+}
+
+/// Takes a just-submitted application back as a draft and opens it to correct (in elderly
+/// mode at the page that checks every answer).
+pub async fn take_back(
+    State(state): State<AppState>,
+    resident: FormResident,
+    Path(number): Path<String>,
+    parts: Parts,
+) -> Response {
+    let page = format!("/me/applications/{number}");
+    match applications::take_back(&state.db, resident.resident_id, &number, Utc::now()).await {
+        Ok(outcome) => {
+            state.push.publish(outcome.pushes).await;
+            Redirect::to(&format!("{page}/edit?step=check")).into_response()
         }
         Err(error) => error_page(&state, &parts, &page, error).await,
     }

@@ -36,6 +36,10 @@ pub fn router() -> Router<AppState> {
             post(applications::withdraw),
         )
         .route(
+            "/forms/applications/{number}/take-back",
+            post(applications::take_back),
+        )
+        .route(
             "/forms/applications/{number}/attachments/{id}/delete",
             post(applications::delete_attachment),
         )

@@ -15,6 +15,7 @@ pub fn TimelineItem(event: TimelineEvent) -> impl IntoView {
         let locale = i18n.get_locale();
         match (kind.as_str(), event.to_status) {
             ("resubmitted", _) => td_string!(locale, apps.event_resubmitted).to_owned(),
+            ("taken_back", _) => td_string!(locale, apps.event_taken_back).to_owned(),
             ("assigned", _) => td_string!(locale, console.event_assigned).to_owned(),
             (_, Some(status)) => status.label(locale).to_owned(),
             _ => td_string!(locale, apps.event_comment).to_owned(),

@@ -197,6 +197,14 @@ fn Detail(detail: ApplicationDetail, just_submitted: bool) -> impl IntoView {
                     </ul>
                 </section>
             })}
+            {detail.correctable_until.map(|until| view! {
+                <section class="section" data-testid="take-back">
+                    <form method="post" action=format!("/forms/applications/{number}/take-back") class="inline-form">
+                        <button type="submit" class="button">{t!(i18n, apps.take_back)}</button>
+                    </form>
+                    <p class="field__hint">{t!(i18n, apps.take_back_hint)} " " <When at=until /></p>
+                </section>
+            })}
             {detail.can_withdraw.then(|| view! {
                 <section class="section">
                     <form method="post" action=format!("/forms/applications/{number}/withdraw") class="inline-form">

@@ -130,8 +130,13 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
             .unwrap_or(key)
     });
     if use_elderly() {
-        let step =
-            use_query_map().with_untracked(|q| q.get("step").and_then(|s| s.parse::<usize>().ok()));
+        // `step=check` is the last page, where every answer is checked (after taking back).
+        let step = use_query_map().with_untracked(|q| {
+            q.get("step").and_then(|s| match s.as_str() {
+                "check" => Some(usize::MAX),
+                n => n.parse::<usize>().ok(),
+            })
+        });
         return view! { <steps::StepView form errors action label_of step /> }.into_any();
     }
     let autosave = Autosave::new(action.clone());

@@ -1,4 +1,5 @@
-//! The resident's applications: start, save answers, attach files, submit, withdraw, follow.
+//! The resident's applications: start, save answers, attach files, submit, take back to
+//! correct, withdraw, follow.
 
 use crate::auth::Resident;
 use crate::files;
@@ -190,6 +191,21 @@ pub async fn withdraw(
     Path(number): Path<String>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
     let outcome = applications::withdraw(&state.db, id, &number, Utc::now()).await?;
+    state.push.publish(outcome.pushes).await;
+    Ok(Json(applications::detail(&state.db, id, &number).await?))
+}
+
+/// Take a just-submitted application back as a draft to correct it: within ten minutes of
+/// submitting and before the department has acted on it (`correctable_until` in the detail).
+#[utoipa::path(post, path = "/api/v1/me/applications/{number}/take-back", tag = "applications",
+    params(("number" = String, Path)),
+    responses((status = 200, body = ApplicationDetail), (status = 409, description = "Ten minutes have passed (window_closed) or the department has acted on it (invalid_state_change)", body = ApiErrorBody)))]
+pub async fn take_back(
+    State(state): State<AppState>,
+    Resident(id): Resident,
+    Path(number): Path<String>,
+) -> Result<Json<ApplicationDetail>, ApiError> {
+    let outcome = applications::take_back(&state.db, id, &number, Utc::now()).await?;
     state.push.publish(outcome.pushes).await;
     Ok(Json(applications::detail(&state.db, id, &number).await?))
 }

@@ -57,6 +57,10 @@ pub fn router() -> Router<AppState> {
             "/me/applications/{number}/withdraw",
             post(applications::withdraw),
         )
+        .route(
+            "/me/applications/{number}/take-back",
+            post(applications::take_back),
+        )
         .route("/me/attachments/{id}", get(applications::download))
         .route("/me/notifications", get(inbox::list))
         .route("/me/notifications/read", post(inbox::mark_read))
