@@ -85,6 +85,10 @@ test('a supervisor’s campaign reaches a resident live, who applies from it', a
   const card = page.locator(`#service-${SERVICE}`);
   await expect(card).toBeVisible({ timeout: 5_000 });
   const seenAfter = Date.now() - sentAt;
+  // Screen readers hear it: the page's polite live region says what arrived.
+  const live = page.locator('.live-region');
+  await expect(live).toHaveAttribute('aria-live', 'polite');
+  await expect(live).toContainText('为您推荐：');
   // Sending happens in the background; by now it is over.
   await staff.reload();
   await expect(staff.getByTestId('campaigns').locator('tr', { hasText: campaignName })).toHaveAttribute('data-status', 'sent');

@@ -201,6 +201,12 @@ on_both_backends! {
     }
 
     async fn the_plain_forms_work_without_javascript(app) {
+        // A first visit: the forms, and no error summary (it once showed an empty one).
+        for path in ["/sign-in", "/register"] {
+            let html = app.client.get(app.url(path)).send().await.unwrap().text().await.unwrap();
+            assert!(html.contains("autocomplete=\"username\"") || html.contains("autocomplete=\"new-password\""), "{path}");
+            assert!(!html.contains("error-summary"), "{path} shows no problem before a post");
+        }
         // Wrong password: back to the page, with the problem kept for it.
         let response = app
             .client
@@ -216,6 +222,7 @@ on_both_backends! {
         let page = app.client.get(app.url(&location)).header("cookie", &flash_cookie).send().await.unwrap();
         let html = page.text().await.unwrap();
         assert!(html.contains("账号或密码不正确"), "the sign-in page shows the problem");
+        assert!(html.contains("error-summary") && html.contains("错误："), "in the error summary");
         // Right password: a session and back to where the resident was going.
         let response = app
             .client

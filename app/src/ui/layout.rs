@@ -24,7 +24,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     // The console (/admin) has its own header; pages are otherwise the same frame.
     let in_console = move || location.pathname.get().starts_with("/admin");
     view! {
-        <a class="skip-link" href="#main">{t!(i18n, app.skip_to_content)}</a>
+        // rel=external: the router would only scroll; the browser also moves the focus.
+        <a class="skip-link" href="#main" rel="external">{t!(i18n, app.skip_to_content)}</a>
         <Show when=in_console fallback=move || view! { <ResidentHeader live /> }>
             <ConsoleHeader />
         </Show>

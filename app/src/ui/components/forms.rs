@@ -28,6 +28,8 @@ pub fn ErrorSummary(
     general: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    // An empty general message is no error (pages pass their flash's message as it is).
+    let general = general.filter(|message| !message.trim().is_empty());
     if errors.is_empty() && general.is_none() {
         return None;
     }
@@ -53,7 +55,9 @@ pub fn ErrorSummary(
                         let problem = e.problem.clone();
                         view! {
                             <li>
-                                <a href=href>
+                                // rel=external: the browser, not the router, follows an
+                                // in-page link, and so moves the focus to the field.
+                                <a href=href rel="external">
                                     {move || {
                                         let english = i18n.get_locale() == Locale::en;
                                         format!(

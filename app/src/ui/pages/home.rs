@@ -86,7 +86,7 @@ fn ElderlyHome() -> impl IntoView {
                     <span class="big-tile__name">{t!(i18n, elderly.messages)}</span>
                     <span class="big-tile__hint">{t!(i18n, elderly.messages_hint)}</span>
                 </a></li>
-                <li><a class="big-tile" href="#help">
+                <li><a class="big-tile" href="#help" rel="external">
                     <span class="big-tile__name">{t!(i18n, elderly.help)}</span>
                     <span class="big-tile__hint">{t!(i18n, elderly.help_hint)}</span>
                 </a></li>
