@@ -2,10 +2,8 @@
 //! idempotent submission, taking back to correct, withdrawal, supplements with the paused clock, the live stream,
 //! the plain-form flow, and that no resident reaches another's data.
 
-mod common;
-
+use crate::helpers::{Session, TestApp};
 use app::store::workflow::{self, StaffAction};
-use common::{Session, TestApp};
 use futures_util::StreamExt;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
@@ -498,8 +496,8 @@ on_both_backends! {
         let outcome = staff_act(&app, &number, StaffAction::Accept).await;
         match app.backend {
             // Another instance publishes: the push crosses through PostgreSQL.
-            common::Backend::Postgres => server::push::PushHub::start(&app.db).publish(outcome.pushes).await,
-            common::Backend::Sqlite => app.state.push.publish(outcome.pushes).await,
+            crate::helpers::Backend::Postgres => server::push::PushHub::start(&app.db).publish(outcome.pushes).await,
+            crate::helpers::Backend::Sqlite => app.state.push.publish(outcome.pushes).await,
         }
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         while !(seen.contains("event: application_updated") && seen.contains("event: notification")) {
@@ -622,8 +620,8 @@ on_both_backends! {
 
     async fn a_household_member_applies_with_consent_only(app) {
         let (proxy, member) = app.household_pair().await;
-        let proxy_session = app.sign_in(&proxy.1, common::DEMO_PASSWORD).await;
-        let member_session = app.sign_in(&member.1, common::DEMO_PASSWORD).await;
+        let proxy_session = app.sign_in(&proxy.1, crate::helpers::DEMO_PASSWORD).await;
+        let member_session = app.sign_in(&member.1, crate::helpers::DEMO_PASSWORD).await;
         let service = service_with_uploads(&app).await;
         let new = json!({ "service_code": service["code"], "on_behalf_of": member.0 });
         // No consent yet: the member is "not found".

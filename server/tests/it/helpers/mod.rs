@@ -1,16 +1,18 @@
-//! Test harness: the real router on a random port, over a fresh database per test, on SQLite
-//! (a temporary file) or on the local PostgreSQL server (a new database, dropped afterwards).
+//! Test harness: the real router on a random port, over a database of its own per test, on
+//! SQLite (a temporary file) or on the local PostgreSQL server (a new database, dropped
+//! afterwards), each a copy of the run's demo template ([`databases`]).
 //!
 //! `MINSHENG_TEST_POSTGRES` names the PostgreSQL server (default
 //! `postgres://postgres@127.0.0.1:5432`). If it cannot be reached the PostgreSQL tests fail:
 //! they never skip. `TEST_LOG=1` shows the server's logs.
 #![allow(dead_code)]
 
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+mod databases;
+
+use sea_orm::{ConnectionTrait, DatabaseConnection};
 use server::config::Settings;
 use server::state::AppState;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,79 +27,7 @@ pub struct TestApp {
     pub state: AppState,
     pub client: reqwest::Client,
     pub backend: Backend,
-    _database: TestDatabase,
-}
-
-enum TestDatabase {
-    Sqlite(tempfile::TempDir),
-    Postgres { server: String, name: String },
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        if let TestDatabase::Postgres { server, name } = self {
-            let (server, name) = (server.clone(), name.clone());
-            // Drop runs inside the test's runtime: use a thread with a runtime of its own.
-            let _ = std::thread::spawn(move || {
-                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
-                    return;
-                };
-                runtime.block_on(async move {
-                    if let Ok(admin) = Database::connect(format!("{server}/postgres")).await {
-                        let _ = admin
-                            .execute_unprepared(&format!(
-                                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-                            ))
-                            .await;
-                    }
-                });
-            })
-            .join();
-        }
-    }
-}
-
-pub fn postgres_server() -> String {
-    std::env::var("MINSHENG_TEST_POSTGRES")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-async fn fresh_database(backend: Backend) -> (String, TestDatabase) {
-    match backend {
-        Backend::Sqlite => {
-            let dir = tempfile::tempdir().expect("temporary directory");
-            let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
-            (url, TestDatabase::Sqlite(dir))
-        }
-        Backend::Postgres => {
-            let server = postgres_server();
-            let name = format!(
-                "minsheng_test_{}_{}_{}",
-                std::process::id(),
-                COUNTER.fetch_add(1, Ordering::Relaxed),
-                chrono::Utc::now().timestamp_micros() % 1_000_000
-            );
-            let admin = Database::connect(format!("{server}/postgres"))
-                .await
-                .unwrap_or_else(|e| {
-                    panic!("PostgreSQL at {server} is required for these tests: {e}")
-                });
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                .await
-                .expect("create test database");
-            admin.close().await.ok();
-            (
-                format!("{server}/{name}"),
-                TestDatabase::Postgres { server, name },
-            )
-        }
-    }
+    _database: databases::TestDatabase,
 }
 
 pub fn test_settings(database_url: String) -> Settings {
@@ -122,21 +52,22 @@ impl TestApp {
         Self::spawn_with(backend, true).await
     }
 
-    pub async fn spawn_with(backend: Backend, demo_data: bool) -> TestApp {
+    /// The server over a migrated database with no data at all.
+    pub async fn empty(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, false).await
+    }
+
+    async fn spawn_with(backend: Backend, demo_data: bool) -> TestApp {
         if std::env::var_os("TEST_LOG").is_some() {
             server::telemetry::init();
         }
-        let (url, database) = fresh_database(backend).await;
-        let settings = test_settings(url);
+        let database = databases::create(backend, demo_data).await;
+        let settings = test_settings(database.url.clone());
         let db = server::db::connect(&settings.database_url, settings.db_max_connections)
             .await
             .expect("connect to the test database");
+        // A copy of the template is migrated already; an empty database is migrated here.
         server::db::migrate(&db).await.expect("migrate");
-        if demo_data {
-            server::demo::load_if_empty(&db)
-                .await
-                .expect("load demo data");
-        }
         let leptos_options = server::config::leptos_options().expect("leptos options");
         let state = AppState::new(db.clone(), leptos_options, settings.clone());
         let router = server::http::router(state.clone(), &settings)
@@ -212,7 +143,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let $app = $crate::common::TestApp::spawn($crate::common::Backend::Sqlite).await;
+                    let $app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite).await;
                     $body
                 }
             )*
@@ -223,7 +154,7 @@ macro_rules! on_both_backends {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let $app = $crate::common::TestApp::spawn($crate::common::Backend::Postgres).await;
+                    let $app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await;
                     $body
                 }
             )*

@@ -6,11 +6,9 @@
 //! Each test starts from the demo data with every rating and rectification removed, then
 //! writes its own rows straight into the tables (the demo's tasks carry them).
 
-mod common;
-
+use crate::helpers::TestApp;
 use app::store::entities::{rating, rectification, survey, survey_response};
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::TestApp;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde_json::{Value, json};
 

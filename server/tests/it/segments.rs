@@ -3,15 +3,13 @@
 //! breakdown adding up to it, and a sample with masked names; saves, lists, changes it. A bad
 //! rule is 422 on the field `rule` and stores nothing; clerks may not; unknown ids are 404.
 
-mod common;
-
 use app::domain::rule::{age_cutoff, china_today};
 use chrono::Utc;
 use serde_json::{Value, json};
 
 const SEGMENTS: &str = "/api/v1/staff/segments";
 
-async fn district(app: &common::TestApp, name: &str) -> i64 {
+async fn district(app: &crate::helpers::TestApp, name: &str) -> i64 {
     app.scalar(&format!(
         "SELECT id FROM region WHERE kind = 'district' AND name = '{name}'"
     ))

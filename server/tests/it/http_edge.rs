@@ -1,8 +1,6 @@
 //! What every client meets at the HTTP edge: health, the error shape, limits, compression,
 //! the OpenAPI document and the language switch.
 
-mod common;
-
 use sea_orm::ConnectionTrait;
 
 on_both_backends! {
@@ -11,8 +9,8 @@ on_both_backends! {
         assert_eq!(status, 200);
         assert_eq!(body["status"], "ok");
         let expected = match app.backend {
-            common::Backend::Sqlite => "sqlite",
-            common::Backend::Postgres => "postgres",
+            crate::helpers::Backend::Sqlite => "sqlite",
+            crate::helpers::Backend::Postgres => "postgres",
         };
         assert_eq!(body["database"], expected);
     }

@@ -3,9 +3,7 @@
 //! a case worked from submitted to completed with the resident seeing each step, masking and
 //! recorded reveals, tags, the audit log and its CSV, staff sessions, and staff sign-in.
 
-mod common;
-
-use common::{Session, TestApp};
+use crate::helpers::{Session, TestApp};
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
@@ -237,7 +235,7 @@ on_both_backends! {
         assert_eq!(internal.len(), 1);
         // The resident's timeline: every step, no internal note, staff shown by department only.
         let mobile = app.text(&format!("SELECT mobile FROM resident WHERE id = {resident}")).await;
-        let session = app.sign_in(&mobile, common::DEMO_PASSWORD).await;
+        let session = app.sign_in(&mobile, crate::helpers::DEMO_PASSWORD).await;
         let (status, mine) = session.get_json(&format!("/api/v1/me/applications/{number}")).await;
         assert_eq!(status, 200);
         let text = mine["timeline"].to_string();
@@ -457,9 +455,9 @@ on_both_backends! {
 
     async fn staff_sign_in_is_separate_and_throttled(app) {
         // A resident's password does not open the console, nor a staff one the portal.
-        let response = app.post_json("/api/v1/staff/session", json!({"username": "13800000001", "password": common::DEMO_PASSWORD})).await;
+        let response = app.post_json("/api/v1/staff/session", json!({"username": "13800000001", "password": crate::helpers::DEMO_PASSWORD})).await;
         assert_eq!(response.status().as_u16(), 401);
-        let response = app.post_json("/api/v1/session", json!({"account": "admin", "password": common::DEMO_PASSWORD})).await;
+        let response = app.post_json("/api/v1/session", json!({"account": "admin", "password": crate::helpers::DEMO_PASSWORD})).await;
         assert_eq!(response.status().as_u16(), 401);
         let cookie = app.staff("supervisor").await.cookie;
         assert!(cookie.starts_with("ms_staff="));
@@ -467,7 +465,7 @@ on_both_backends! {
             let response = app.post_json("/api/v1/staff/session", json!({"username": "admin", "password": "wrong-password"})).await;
             assert_eq!(response.status().as_u16(), 401);
         }
-        let response = app.post_json("/api/v1/staff/session", json!({"username": "admin", "password": common::DEMO_PASSWORD})).await;
+        let response = app.post_json("/api/v1/staff/session", json!({"username": "admin", "password": crate::helpers::DEMO_PASSWORD})).await;
         assert_eq!(response.status().as_u16(), 429, "cooling down even with the right password");
     }
 }

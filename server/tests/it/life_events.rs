@@ -3,8 +3,6 @@
 //! before, not again on later runs, not twice when two instances run at the same moment;
 //! with the reason in their words, in their inbox and "for you"; nothing without consent.
 
-mod common;
-
 use app::store::life_events;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 
@@ -14,11 +12,11 @@ fn morning(day: NaiveDate) -> DateTime<Utc> {
 }
 
 /// Demo resident `n` (with an account) made to turn 60 on `birthday`; returns their id.
-async fn turning_sixty_on(app: &common::TestApp, n: u64, birthday: NaiveDate) -> i64 {
+async fn turning_sixty_on(app: &crate::helpers::TestApp, n: u64, birthday: NaiveDate) -> i64 {
     let id = app
         .scalar(&format!(
             "SELECT id FROM resident WHERE mobile = '{}'",
-            common::demo_mobile(n)
+            crate::helpers::demo_mobile(n)
         ))
         .await;
     let born = birthday - chrono::Months::new(12 * 60);
@@ -33,7 +31,7 @@ async fn turning_sixty_on(app: &common::TestApp, n: u64, birthday: NaiveDate) ->
 
 /// The published services the catalogue maps to turning 60 that the resident never applied
 /// for.
-async fn expected(app: &common::TestApp, resident: i64) -> i64 {
+async fn expected(app: &crate::helpers::TestApp, resident: i64) -> i64 {
     app.scalar(&format!(
         "SELECT COUNT(*) FROM service_life_event sle JOIN life_event e ON e.id = sle.life_event_id \
          JOIN service s ON s.id = sle.service_id \
@@ -44,7 +42,7 @@ async fn expected(app: &common::TestApp, resident: i64) -> i64 {
     .await
 }
 
-async fn recommended(app: &common::TestApp, resident: i64) -> i64 {
+async fn recommended(app: &crate::helpers::TestApp, resident: i64) -> i64 {
     app.scalar(&format!(
         "SELECT COUNT(*) FROM recommendation WHERE resident_id = {resident} \
          AND life_event_id = (SELECT id FROM life_event WHERE code = 'turning_60')"
@@ -174,7 +172,7 @@ on_both_backends! {
     async fn a_resident_without_consent_gets_no_recommendation(app) {
         let birthday = NaiveDate::from_ymd_opt(2031, 7, 1).expect("a date");
         let resident = turning_sixty_on(&app, 6, birthday).await;
-        let no = if app.backend == common::Backend::Postgres { "FALSE" } else { "0" };
+        let no = if app.backend == crate::helpers::Backend::Postgres { "FALSE" } else { "0" };
         app.db
             .execute_unprepared(&format!("UPDATE resident SET notify_consent = {no} WHERE id = {resident}"))
             .await

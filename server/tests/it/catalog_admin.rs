@@ -3,10 +3,8 @@
 //! applications as they were; nobody else may touch it; bad input changes nothing; every
 //! write is in the audit log.
 
-mod common;
-
+use crate::helpers::{Session, TestApp};
 use app::domain::catalog_admin::{BundleDraft, ServiceDraft, validate_bundle, validate_service};
-use common::{Session, TestApp};
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -1,8 +1,6 @@
 //! The resident pages as the server renders them (before any JavaScript runs).
 
-mod common;
-
-async fn html(app: &common::TestApp, path: &str, cookie: Option<&str>) -> (u16, String) {
+async fn html(app: &crate::helpers::TestApp, path: &str, cookie: Option<&str>) -> (u16, String) {
     let mut request = app.client.get(app.url(path));
     if let Some(cookie) = cookie {
         request = request.header("cookie", cookie);

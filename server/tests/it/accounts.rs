@@ -1,9 +1,7 @@
 //! Resident accounts over HTTP: registering, signing in with mobile or ID number, throttling,
 //! sessions in the database, signing out, the profile, and the plain-form versions.
 
-mod common;
-
-use common::{DEMO_PASSWORD, demo_mobile, session_cookie};
+use crate::helpers::{DEMO_PASSWORD, demo_mobile, session_cookie};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 use sha2::Digest;
@@ -263,7 +261,7 @@ on_both_backends! {
     }
 }
 
-async fn first_service_code(app: &common::TestApp) -> String {
+async fn first_service_code(app: &crate::helpers::TestApp) -> String {
     let (_, page) = app.get_json("/api/v1/services").await;
     page["items"][0]["code"].as_str().unwrap().to_owned()
 }

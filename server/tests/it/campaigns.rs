@@ -7,8 +7,6 @@
 //! form, applies, and the campaign's conversion counts it. Sending twice sends nothing more;
 //! "not interested" and opting out hide it; bad drafts change nothing; clerks may not.
 
-mod common;
-
 use app::domain::rule::{age_cutoff, china_today};
 use chrono::Utc;
 use futures_util::StreamExt;
@@ -36,7 +34,7 @@ fn members_sql() -> String {
 
 /// A service none of the members applied for, with the simplest form (one the profile
 /// prefills, so applying needs no typing).
-async fn fresh_service(app: &common::TestApp) -> (i64, String) {
+async fn fresh_service(app: &crate::helpers::TestApp) -> (i64, String) {
     let row = app
         .first_row(&format!(
             "SELECT s.id, s.code FROM service s WHERE NOT EXISTS (SELECT 1 FROM task t \
@@ -54,11 +52,11 @@ async fn fresh_service(app: &common::TestApp) -> (i64, String) {
 }
 
 /// How many members accept messages: the residents a campaign to the segment reaches.
-async fn reachable_members(app: &common::TestApp) -> i64 {
+async fn reachable_members(app: &crate::helpers::TestApp) -> i64 {
     app.scalar(&format!(
         "SELECT COUNT(*) FROM resident r WHERE {} AND r.notify_consent = {}",
         members_sql(),
-        if app.backend == common::Backend::Postgres {
+        if app.backend == crate::helpers::Backend::Postgres {
             "TRUE"
         } else {
             "1"
@@ -68,7 +66,7 @@ async fn reachable_members(app: &common::TestApp) -> i64 {
 }
 
 /// The campaign once the background job has sent it (it starts as the submit answers).
-async fn sent(staff: &common::Session<'_>, id: i64) -> Value {
+async fn sent(staff: &crate::helpers::Session<'_>, id: i64) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let (status, campaign) = staff.get_json(&format!("{CAMPAIGNS}/{id}")).await;
@@ -84,7 +82,7 @@ async fn sent(staff: &common::Session<'_>, id: i64) -> Value {
     }
 }
 
-async fn campaign(staff: &common::Session<'_>, code: &str) -> (i64, Value) {
+async fn campaign(staff: &crate::helpers::Session<'_>, code: &str) -> (i64, Value) {
     let (status, segment) = staff
         .post_json(
             SEGMENTS,
@@ -127,12 +125,12 @@ on_both_backends! {
                 "SELECT r.mobile, r.name FROM resident r WHERE {} AND r.password_hash IS NOT NULL \
                  AND r.notify_consent = {} ORDER BY r.id LIMIT 1",
                 members_sql(),
-                if app.backend == common::Backend::Postgres { "TRUE" } else { "1" }
+                if app.backend == crate::helpers::Backend::Postgres { "TRUE" } else { "1" }
             ))
             .await;
         let mobile: String = member.try_get_by_index(0).expect("mobile");
         let name: String = member.try_get_by_index(1).expect("name");
-        let resident = app.sign_in(&mobile, common::DEMO_PASSWORD).await;
+        let resident = app.sign_in(&mobile, crate::helpers::DEMO_PASSWORD).await;
         let mut stream = resident.get("/api/v1/me/events").await.bytes_stream();
         let mut seen = String::new();
         while !seen.contains("event: ready") {
@@ -232,7 +230,7 @@ on_both_backends! {
             .await;
         let mobile: String = row.try_get_by_index(0).expect("mobile");
         let rec: i64 = row.try_get_by_index(1).expect("id");
-        let resident = app.sign_in(&mobile, common::DEMO_PASSWORD).await;
+        let resident = app.sign_in(&mobile, crate::helpers::DEMO_PASSWORD).await;
 
         // Somebody else's recommendation is not found.
         let other = app.resident(2).await;

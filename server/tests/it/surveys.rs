@@ -5,14 +5,12 @@
 //! outside the audience see nothing; each resident answers once; the results add up; the
 //! plain forms work without JavaScript; clerks may not, other departments see nothing.
 
-mod common;
-
+use crate::helpers::{DEMO_PASSWORD, Session, TestApp};
 use app::domain::deadline::china_date;
 use app::domain::survey::period_bounds;
 use app::store::entities::{application, resident, task};
 use app::store::surveys::open_due;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use common::{DEMO_PASSWORD, Session, TestApp};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,

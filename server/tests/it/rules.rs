@@ -4,8 +4,6 @@
 //! every state, ratings). The moments are drawn around residents' birthdays so that age
 //! boundaries are crossed, and every explanation of a match names conditions that hold.
 
-mod common;
-
 use app::domain::rule::{Condition, Outcome, Rule};
 use app::store::entities::{region, resident, service, tag};
 use app::store::rules;
@@ -140,7 +138,7 @@ fn moment(v: &Vocabulary) -> impl Strategy<Value = DateTime<Utc>> + use<> {
         })
 }
 
-async fn agree(app: &common::TestApp, cases: u32) {
+async fn agree(app: &crate::helpers::TestApp, cases: u32) {
     let v = vocabulary(&app.db).await;
     assert!(!v.tags.is_empty() && !v.services.is_empty() && v.birthdays.len() > 100);
     let ids: Vec<i64> = resident::Entity::find()

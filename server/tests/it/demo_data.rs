@@ -1,7 +1,5 @@
 //! The demo data set: complete enough to look like a living district, and the same every run.
 
-mod common;
-
 use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 
 #[derive(FromQueryResult, PartialEq, Debug)]
@@ -16,7 +14,7 @@ fn sql_time(at: chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%S+00:00").to_string()
 }
 
-async fn people(app: &common::TestApp) -> Vec<Person> {
+async fn people(app: &crate::helpers::TestApp) -> Vec<Person> {
     Person::find_by_statement(Statement::from_string(
         app.db.get_database_backend(),
         "SELECT id, name, id_number FROM resident ORDER BY id",
@@ -182,6 +180,17 @@ on_both_backends! {
             "SELECT COUNT(*) FROM rectification c JOIN rating r ON r.id = c.rating_id \
              WHERE r.resident_id = 1 AND c.status = 'answered' AND c.feedback_due_at > '{now_sql}'"
         )).await >= 1);
+    }
+
+    async fn an_empty_database_gets_the_whole_demo_data_set(app) {
+        let empty = crate::helpers::TestApp::empty(app.backend).await;
+        assert_eq!(empty.scalar("SELECT COUNT(*) FROM resident").await, 0, "migrated, no data");
+        server::demo::load_if_empty(&empty.db).await.expect("load");
+        for table in ["resident", "service", "staff", "application", "rating"] {
+            let sql = format!("SELECT COUNT(*) FROM {table}");
+            assert_eq!(empty.scalar(&sql).await, app.scalar(&sql).await, "{table} as in the template");
+        }
+        assert_eq!(people(&empty).await, people(&app).await, "the same people");
     }
 
     async fn the_server_loads_demo_data_only_into_an_empty_database(app) {

@@ -5,8 +5,6 @@
 //! apply for most, with the help block; forms are asked one question per page, each step
 //! saving the draft and going on to the next.
 
-mod common;
-
 use app::domain::rule::{age_cutoff, china_today};
 use chrono::Utc;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
@@ -21,7 +19,7 @@ fn cookies_set(response: &reqwest::Response) -> Vec<String> {
         .collect()
 }
 
-async fn page(app: &common::TestApp, path: &str, cookie: &str) -> String {
+async fn page(app: &crate::helpers::TestApp, path: &str, cookie: &str) -> String {
     let response = app
         .client
         .get(app.url(path))
@@ -34,13 +32,13 @@ async fn page(app: &common::TestApp, path: &str, cookie: &str) -> String {
 }
 
 /// A registered demo resident aged 60 or over, in the standard mode: id and mobile.
-async fn older_resident(app: &common::TestApp) -> (i64, String) {
+async fn older_resident(app: &crate::helpers::TestApp) -> (i64, String) {
     let sixty = age_cutoff(china_today(Utc::now()), 60);
     let row = app
         .first_row(&format!(
             "SELECT id, mobile FROM resident WHERE password_hash IS NOT NULL \
              AND birth_date <= '{sixty}' AND elderly_mode = {} ORDER BY id LIMIT 1",
-            if app.backend == common::Backend::Postgres {
+            if app.backend == crate::helpers::Backend::Postgres {
                 "FALSE"
             } else {
                 "0"
@@ -56,7 +54,7 @@ async fn older_resident(app: &common::TestApp) -> (i64, String) {
 on_both_backends! {
     async fn the_switch_sets_the_device_and_the_account_and_sign_in_brings_it_back(app) {
         let (id, mobile) = older_resident(&app).await;
-        let resident = app.sign_in(&mobile, common::DEMO_PASSWORD).await;
+        let resident = app.sign_in(&mobile, crate::helpers::DEMO_PASSWORD).await;
 
         // Offered, in the standard mode.
         let before = page(&app, "/me/applications", &resident.cookie).await;
@@ -71,7 +69,7 @@ on_both_backends! {
             app.scalar(&format!(
                 "SELECT COUNT(*) FROM resident WHERE id = {id} AND elderly_mode = {} \
                  AND elderly_mode_offered_at IS NOT NULL",
-                if app.backend == common::Backend::Postgres { "TRUE" } else { "1" }
+                if app.backend == crate::helpers::Backend::Postgres { "TRUE" } else { "1" }
             ))
             .await,
             1,
@@ -88,7 +86,7 @@ on_both_backends! {
         let response = app
             .client
             .post(app.url("/forms/sign-in?next=/"))
-            .form(&[("account", mobile.as_str()), ("password", common::DEMO_PASSWORD)])
+            .form(&[("account", mobile.as_str()), ("password", crate::helpers::DEMO_PASSWORD)])
             .send()
             .await
             .expect("request");
@@ -107,7 +105,7 @@ on_both_backends! {
         let elderly = || async {
             app.scalar(&format!(
                 "SELECT COUNT(*) FROM resident WHERE elderly_mode = {}",
-                if app.backend == common::Backend::Postgres { "TRUE" } else { "1" }
+                if app.backend == crate::helpers::Backend::Postgres { "TRUE" } else { "1" }
             ))
             .await
         };

@@ -1,7 +1,5 @@
 //! The catalogue API as a client uses it, on SQLite and PostgreSQL.
 
-mod common;
-
 on_both_backends! {
     async fn lists_published_services_a_page_at_a_time(app) {
         let published = app.scalar("SELECT COUNT(*) FROM service WHERE status = 'published'").await;

@@ -3,9 +3,7 @@
 //! department answers or appeals; the resident re-rates the answer (不满意 escalates to a
 //! supervisor); a supervisor decides appeals and escalations; silence closes an answered case.
 
-mod common;
-
-use common::{Session, TestApp};
+use crate::helpers::{Session, TestApp};
 use serde_json::{Value, json};
 
 const DEPT: &str = "mz";
@@ -40,7 +38,7 @@ async fn decided_case<'a>(app: &'a TestApp) -> (String, Session<'a>, String) {
              WHERE a.number = '{number}'"
         ))
         .await;
-    let session = app.sign_in(&mobile, common::DEMO_PASSWORD).await;
+    let session = app.sign_in(&mobile, crate::helpers::DEMO_PASSWORD).await;
     (number, session, dept)
 }
 
@@ -305,7 +303,7 @@ on_both_backends! {
             ).await;
             (row.try_get_by_index::<String>(0).unwrap(), row.try_get_by_index::<String>(1).unwrap())
         };
-        let owner = app.sign_in(&owner, common::DEMO_PASSWORD).await;
+        let owner = app.sign_in(&owner, crate::helpers::DEMO_PASSWORD).await;
         let (status, body) = owner.post_json(&ratings_path(&any_open), json!({"score": 5})).await;
         assert_eq!(status, 409, "{body}");
         assert_eq!(body["code"], "invalid_state_change");

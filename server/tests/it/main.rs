@@ -1,0 +1,25 @@
+//! Minsheng's integration tests: one binary (linking the whole server once, not once per
+//! area), a module per area of the product. Each test starts the real router on a random port
+//! over a database of its own, and runs twice, on SQLite and on PostgreSQL
+//! ([`on_both_backends!`]); each database is a copy of a template that holds the demo data set
+//! and is built once per test run (see `helpers/databases.rs`).
+
+#[macro_use]
+mod helpers;
+
+mod accounts;
+mod applications;
+mod campaigns;
+mod catalog_admin;
+mod catalog_api;
+mod console;
+mod demo_data;
+mod elderly_mode;
+mod figures;
+mod http_edge;
+mod life_events;
+mod pages;
+mod ratings;
+mod rules;
+mod segments;
+mod surveys;
