@@ -209,6 +209,14 @@ pub struct CampaignView {
     pub conversion: Conversion,
 }
 
+impl CampaignView {
+    /// Whether only a sender is missing: scheduled, and its time has come (quiet hours are
+    /// the sender's to respect).
+    pub fn is_due(&self, now: DateTime<Utc>) -> bool {
+        self.status == CampaignStatus::Scheduled && self.scheduled_at.is_none_or(|at| at <= now)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +260,34 @@ mod tests {
     fn large_campaigns_wait_for_a_supervisor() {
         assert_eq!(after_submit(1000, 1000), CampaignStatus::Scheduled);
         assert_eq!(after_submit(1001, 1000), CampaignStatus::PendingApproval);
+    }
+
+    #[test]
+    fn only_a_scheduled_campaign_whose_time_came_is_due() {
+        let now = DateTime::from_timestamp(1_800_000_000, 0).expect("a moment");
+        let campaign = |status, scheduled_at| CampaignView {
+            id: 1,
+            name: String::new(),
+            service_code: String::new(),
+            service_name: String::new(),
+            segment_id: 1,
+            segment_name: String::new(),
+            message: String::new(),
+            status,
+            scheduled_at,
+            frequency_cap: 1,
+            quiet_from: None,
+            quiet_until: None,
+            audience: 0,
+            sent_at: None,
+            conversion: Conversion::default(),
+        };
+        let tomorrow = now + chrono::Duration::days(1);
+        assert!(campaign(CampaignStatus::Scheduled, None).is_due(now));
+        assert!(campaign(CampaignStatus::Scheduled, Some(now)).is_due(now));
+        assert!(!campaign(CampaignStatus::Scheduled, Some(tomorrow)).is_due(now));
+        assert!(!campaign(CampaignStatus::PendingApproval, None).is_due(now));
+        assert!(!campaign(CampaignStatus::Cancelled, None).is_due(now));
     }
 
     #[test]

@@ -137,20 +137,15 @@ pub async fn campaign_step(
     let now = Utc::now();
     let threshold = state.settings.campaign_approval_threshold;
     let result = match step.as_str() {
-        "submit" => campaigns::submit(&state.db, &staff.actor, id, threshold, now)
-            .await
-            .map(|_| ()),
-        "approve" => campaigns::approve(&state.db, &staff.actor, id, now)
-            .await
-            .map(|_| ()),
-        "cancel" => campaigns::cancel(&state.db, &staff.actor, id, now)
-            .await
-            .map(|_| ()),
+        "submit" => campaigns::submit(&state.db, &staff.actor, id, threshold, now).await,
+        "approve" => campaigns::approve(&state.db, &staff.actor, id, now).await,
+        "cancel" => campaigns::cancel(&state.db, &staff.actor, id, now).await,
         _ => Err(AppError::not_found()),
     };
-    if result.is_ok() {
+    if result.as_ref().is_ok_and(|campaign| campaign.is_due(now)) {
         jobs::send_campaigns_soon(&state.db, &state.push);
     }
+    let result = result.map(|_| ());
     back(
         &state,
         &staff.session_id,

@@ -270,7 +270,8 @@ on_both_backends! {
             .post_json(SEGMENTS, json!({"name": "独居老人", "rule": sixty_plus_alone()}))
             .await;
         assert_eq!(status, 201, "{segment}");
-        // Due tomorrow, so the server's own job leaves it to the two "instances" below.
+        // Due tomorrow: the submit starts no sender (only a campaign due now does), so the two
+        // "instances" below are the only ones sending it.
         let tomorrow = Utc::now() + chrono::Duration::days(1);
         let (status, draft) = supervisor
             .post_json(

@@ -48,8 +48,11 @@ pub async fn submit(
     Path(id): Path<i64>,
 ) -> Result<Json<CampaignView>, ApiError> {
     let threshold = state.settings.campaign_approval_threshold;
-    let submitted = campaigns::submit(&state.db, &actor, id, threshold, Utc::now()).await?;
-    jobs::send_campaigns_soon(&state.db, &state.push);
+    let now = Utc::now();
+    let submitted = campaigns::submit(&state.db, &actor, id, threshold, now).await?;
+    if submitted.is_due(now) {
+        jobs::send_campaigns_soon(&state.db, &state.push);
+    }
     Ok(Json(submitted))
 }
 
@@ -58,8 +61,11 @@ pub async fn approve(
     Staff(actor): Staff,
     Path(id): Path<i64>,
 ) -> Result<Json<CampaignView>, ApiError> {
-    let approved = campaigns::approve(&state.db, &actor, id, Utc::now()).await?;
-    jobs::send_campaigns_soon(&state.db, &state.push);
+    let now = Utc::now();
+    let approved = campaigns::approve(&state.db, &actor, id, now).await?;
+    if approved.is_due(now) {
+        jobs::send_campaigns_soon(&state.db, &state.push);
+    }
     Ok(Json(approved))
 }
 
