@@ -10,7 +10,7 @@ use app::store::{CurrentSession, CurrentStaff, Flash, StaffActor, staff_accounts
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -236,7 +236,9 @@ async fn staff_session(
 
 /// Finds the request's sessions (the resident's and the staff member's cookie) and puts
 /// them into the request's extensions. A cookie whose session has expired or was ended is
-/// cleared.
+/// cleared. When the sessions cannot be read the request is refused (503): going on as if
+/// nobody were signed in would show a signed-in person the wrong page, or lose the problems
+/// a form post kept for it.
 pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let now = Utc::now();
     let secure = is_https(request.headers(), state.settings.secure_cookies);
@@ -247,7 +249,7 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
                 request.extensions_mut().insert(session);
             }
             Ok(None) => clear.push(clear_cookie(secure)),
-            Err(err) => tracing::warn!(error = %err, "session lookup failed"),
+            Err(err) => return unavailable(&err, "session lookup failed"),
         }
     }
     if let Some(token) = token_from(request.headers(), STAFF_COOKIE) {
@@ -257,7 +259,7 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
                 request.extensions_mut().insert(staff);
             }
             Ok(None) => clear.push(clear_staff_cookie(secure)),
-            Err(err) => tracing::warn!(error = %err, "staff session lookup failed"),
+            Err(err) => return unavailable(&err, "staff session lookup failed"),
         }
     }
     let mut response = next.run(request).await;
@@ -267,6 +269,11 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
         }
     }
     response
+}
+
+fn unavailable(err: &AppError, what: &str) -> Response {
+    tracing::error!(error = %err, "{what}");
+    crate::http::error::ApiError(AppError::new(ErrorCode::Unavailable)).into_response()
 }
 
 #[cfg(test)]

@@ -22,6 +22,19 @@ on_both_backends! {
         assert_eq!(body["code"], "unavailable");
     }
 
+    async fn a_signed_in_request_is_refused_when_its_session_cannot_be_read(app) {
+        let session = app.resident(1).await;
+        let response = session.get("/me/applications").await;
+        assert_eq!(response.status(), 200, "signed in");
+        app.db.clone().close().await.expect("close the pool");
+        // Not the signed-out answer (a redirect to sign in, or a page without the problems a
+        // form post kept for it): the server cannot tell who this is, so it says so.
+        let response = session.get("/me/applications").await;
+        assert_eq!(response.status(), 503);
+        let body: serde_json::Value = response.json().await.expect("the error shape");
+        assert_eq!(body["code"], "unavailable");
+    }
+
     async fn unknown_api_paths_get_the_error_shape(app) {
         let (status, body) = app.get_json("/api/v1/no-such-thing").await;
         assert_eq!(status, 404);
