@@ -15,7 +15,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::extract::{MatchedPath, Request};
 use axum::routing::get;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::sync::OnceLock;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -23,9 +24,18 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tracing::{Span, field};
 
+/// The app's page routes, found once per process. Leptos finds them by running the app with
+/// resource loading switched off for the whole process, so a page render that starts during
+/// that run waits forever (leptos-rs/leptos#4773): a second router built while a first one
+/// serves pages (the integration tests, several servers in one process) must not run it again.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application as one axum router.
 pub fn router(state: AppState, settings: &Settings) -> Router {
-    let routes = generate_route_list(App);
+    let routes = page_routes();
     let db = state.db.clone();
     let policy = settings.satisfaction;
     let context = move || {
