@@ -3,29 +3,36 @@ import { defineConfig } from '@playwright/test';
 /**
  * Browser tests of Minsheng (民生).
  *
- * By default the suite starts the real release server (`end2end/serve.sh`) on a fresh
- * SQLite database that the server fills with its deterministic demo data set. Build it
- * first with `cargo leptos build --release`. Set MINSHENG_E2E_URL to test a server that
- * is already running instead; then no server is started.
+ * Each worker starts the real release server (`end2end/serve.sh`, from `tests/support.ts`) on
+ * a port and a fresh PostgreSQL database of its own, which the server fills with its
+ * deterministic demo data set: workers run side by side and never see each other's changes.
+ * Build it first with `cargo leptos build --release`. Set MINSHENG_E2E_URL to test a server
+ * that is already running instead (then one worker, and no server is started).
  *
  * Browsers are never downloaded: Chromium is Debian's (`apt-get install chromium`), or
  * the one CHROMIUM_PATH names.
  */
 const externalUrl = process.env.MINSHENG_E2E_URL;
-const baseURL = externalUrl ?? 'http://127.0.0.1:3100';
+
+/**
+ * Two workers on these two-core machines: a page test waits on the server and the browser in
+ * turn, so two keep both cores busy. MINSHENG_E2E_WORKERS sets another number.
+ */
+const workers = externalUrl ? 1 : Number(process.env.MINSHENG_E2E_WORKERS ?? 2);
 
 export default defineConfig({
   testDir: './tests',
-  fullyParallel: false,
-  // Two cores: the server and one browser are all this machine runs well at once.
-  workers: 1,
-  retries: process.env.CI ? 1 : 0,
+  // Tests are spread over the workers one by one, not file by file (the accessibility file
+  // alone is a third of the suite).
+  fullyParallel: true,
+  workers,
+  // Never retried: a test that fails once fails the run (a retry would hide a flaky test).
+  retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: 'list',
   timeout: 30_000,
   expect: { timeout: 10_000 },
   use: {
-    baseURL,
     locale: 'zh-CN',
     navigationTimeout: 15_000,
     actionTimeout: 10_000,
@@ -56,17 +63,4 @@ export default defineConfig({
       },
     },
   ],
-  webServer: externalUrl
-    ? undefined
-    : {
-        command: 'bash end2end/serve.sh',
-        cwd: '..',
-        url: 'http://127.0.0.1:3100/healthz',
-        timeout: 120_000,
-        reuseExistingServer: false,
-        stdout: 'pipe',
-        stderr: 'pipe',
-        // The server finishes in-flight requests on SIGTERM; give it a moment.
-        gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
-      },
 });

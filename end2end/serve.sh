@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Starts the real release server for the browser tests, on a fresh database each run.
+# Starts the real release server for the browser tests, on a fresh database each time. Each
+# Playwright worker starts one (tests/support.ts), on its own port and database, so workers
+# never see each other's changes: MINSHENG_E2E_PORT (default 3100) and MINSHENG_E2E_PG_DB
+# (default minsheng_e2e) name them.
 #
 # The database is PostgreSQL (the scale-out configuration), so that a staff action done by
-# another process (`server case …`, as the tests do until the staff console exists) reaches
-# the open page through LISTEN/NOTIFY, as it would from another instance. Set
-# MINSHENG_E2E_SQLITE=1 to run on the embedded SQLite default instead (live-push tests then
-# skip).
+# another process (`server case …`) reaches the open page through LISTEN/NOTIFY, as it would
+# from another instance. Set MINSHENG_E2E_SQLITE=1 to run on the embedded SQLite default
+# instead (live-push tests then skip).
 #
-# Run from the repository root (playwright.config.ts does that). The server migrates the
-# empty database and loads the deterministic demo data set before it starts listening;
-# Playwright waits for /healthz. `exec` makes the server the process Playwright stops.
+# Run from the repository root. The server migrates the empty database and loads the
+# deterministic demo data set before it starts listening; the worker waits for /healthz.
+# `exec` makes the server the process the worker stops.
 set -euo pipefail
 
 BINARY=./target/release/server
@@ -22,16 +24,16 @@ if [ ! -d target/site/pkg ]; then
   exit 1
 fi
 
-# Only one run at a time can use port 3100, so the databases of earlier runs can go.
-PARENT="${TMPDIR:-/tmp}/minsheng-e2e"
-mkdir -p "$PARENT"
-rm -rf "$PARENT"/run.*
-RUN_DIR="$(mktemp -d "$PARENT/run.XXXXXX")"
+PORT="${MINSHENG_E2E_PORT:-3100}"
+# Only one server at a time can use this port, so the last one's files can go.
+RUN_DIR="${TMPDIR:-/tmp}/minsheng-e2e/port-$PORT"
+rm -rf "$RUN_DIR"
+mkdir -p "$RUN_DIR"
 
 export LEPTOS_OUTPUT_NAME=minsheng
 export LEPTOS_SITE_ROOT=target/site
 export LEPTOS_SITE_PKG_DIR=pkg
-export LEPTOS_SITE_ADDR=127.0.0.1:3100
+export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
 export MINSHENG_UPLOAD_DIR="$RUN_DIR/uploads"
 if [ "${MINSHENG_E2E_SQLITE:-}" = "1" ]; then
   export DATABASE_URL="sqlite://$RUN_DIR/e2e.db?mode=rwc"

@@ -45,7 +45,7 @@ async function useMode(page: Page, mode: Mode): Promise<void> {
     case 'standard':
       return; // The default: nothing to switch.
     case 'elderly': {
-      const url = new URL(page.url().startsWith('http') ? page.url() : test.info().project.use.baseURL ?? 'http://127.0.0.1:3100');
+      const url = new URL(page.url());
       await page.context().addCookies([{ name: 'ms_mode', value: 'elderly', url: url.origin }]);
       await page.goto('/');
       await expect(page.locator('html')).toHaveClass(/\belderly\b/);

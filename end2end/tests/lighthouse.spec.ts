@@ -137,10 +137,9 @@ function table(runs: Run[]): string {
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)].join('\n');
 }
 
-test('Lighthouse: accessibility 100 on the main pages, standard and elderly mode', async ({ request }, testInfo) => {
+test('Lighthouse: accessibility 100 on the main pages, standard and elderly mode', async ({ request, baseURL }, testInfo) => {
   // Six Lighthouse runs of ~7–10 s each on two cores (about a minute in all); room to spare.
   test.setTimeout(180_000);
-  const baseURL = testInfo.project.use.baseURL;
   if (!baseURL) throw new Error('the suite has no baseURL');
 
   const pages = await targets(request, await residentSession(baseURL));

@@ -2,7 +2,7 @@
  * Shared helpers for the browser tests: a `test` that knows when the WASM has hydrated the
  * page, collects console errors, and small readers of what the resident sees.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
   test as base,
   expect,
@@ -43,6 +43,70 @@ function trackWasmInstantiation(): void {
   }
 }
 
+/**
+ * The server a worker's tests run against, with the database it serves (`server case` acts on
+ * the same one).
+ */
+type Server = { baseURL: string; databaseUrl: string };
+
+/** Set to test a server that is already running (then the suite runs one worker, on it). */
+const externalUrl = process.env.MINSHENG_E2E_URL;
+
+/** Waits until the server answers `/healthz`, or fails after `timeout` ms. */
+async function waitUntilHealthy(baseURL: string, child: ChildProcess, timeout: number): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the e2e server exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${baseURL}/healthz`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the e2e server at ${baseURL} was not healthy after ${timeout} ms`);
+}
+
+/**
+ * Starts the release server for one worker (`end2end/serve.sh`): its own port and its own
+ * fresh database, so that workers run side by side without seeing each other's changes.
+ */
+async function startServer(index: number): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const port = 3100 + index;
+  const sqlite = process.env.MINSHENG_E2E_SQLITE === '1';
+  const database = `minsheng_e2e_${index}`;
+  const child = spawn('bash', ['end2end/serve.sh'], {
+    cwd: '..',
+    env: { ...process.env, MINSHENG_E2E_PORT: String(port), MINSHENG_E2E_PG_DB: database },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const baseURL = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    // The server finishes in-flight requests on SIGTERM.
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitUntilHealthy(baseURL, child, 120_000);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const databaseUrl = sqlite
+    ? `sqlite://${process.env.TMPDIR ?? '/tmp'}/minsheng-e2e/port-${port}/e2e.db?mode=rwc`
+    : `postgres://postgres@127.0.0.1:5432/${database}`;
+  return { server: { baseURL, databaseUrl }, stop };
+}
+
+type WorkerFixtures = {
+  /** This worker's server. */
+  server: Server;
+};
+
 type Fixtures = {
   /** Console errors and uncaught page errors seen so far in this test. */
   consoleErrors: string[];
@@ -54,7 +118,28 @@ type Fixtures = {
   openPage: (options?: BrowserContextOptions) => Promise<Page>;
 };
 
-export const test = base.extend<Fixtures>({
+export const test = base.extend<Fixtures, WorkerFixtures>({
+  server: [
+    // eslint-disable-next-line no-empty-pattern
+    async ({}, use, workerInfo) => {
+      if (externalUrl) {
+        await use({ baseURL: externalUrl, databaseUrl: process.env.MINSHENG_E2E_DATABASE_URL ?? '' });
+        return;
+      }
+      const { server, stop } = await startServer(workerInfo.parallelIndex);
+      // What `actAsStaff` acts on: this worker process's server's database.
+      process.env.MINSHENG_E2E_DATABASE_URL = server.databaseUrl;
+      try {
+        await use(server);
+      } finally {
+        await stop();
+      }
+    },
+    { scope: 'worker', timeout: 150_000 },
+  ],
+  baseURL: async ({ server }, use) => {
+    await use(server.baseURL);
+  },
   page: async ({ page }, use) => {
     await page.addInitScript(trackWasmInstantiation);
     await use(page);
@@ -157,10 +242,6 @@ export async function cardCodes(page: Page): Promise<string> {
 
 /** The password of every demo account. */
 export const DEMO_PASSWORD = 'minsheng-demo';
-
-/** The database the e2e server runs on (see serve.sh); `server case` acts on it. */
-export const E2E_DATABASE_URL =
-  process.env.MINSHENG_E2E_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/minsheng_e2e';
 
 /** Whether the server runs on PostgreSQL, so pushes from another process reach pages. */
 export const PUSH_CROSSES_PROCESSES = process.env.MINSHENG_E2E_SQLITE !== '1';
@@ -277,10 +358,15 @@ export async function attachEveryMaterial(page: Page): Promise<void> {
   }
 }
 
-/** Acts on an application as staff from another process (`server case`), as the console will. */
+/**
+ * Acts on an application as staff from another process (`server case`), on the database of
+ * the test's server: on PostgreSQL the push reaches the open page through the database.
+ */
 export function actAsStaff(number: string, action: string, ...args: string[]): void {
+  const databaseUrl = process.env.MINSHENG_E2E_DATABASE_URL;
+  if (!databaseUrl) throw new Error('no e2e server has started in this worker');
   execFileSync('../target/release/server', ['case', number, action, ...args], {
-    env: { ...process.env, DATABASE_URL: E2E_DATABASE_URL, RUST_LOG: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, RUST_LOG: 'warn' },
     stdio: 'pipe',
   });
 }
