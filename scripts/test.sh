@@ -19,10 +19,9 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 say "unit and integration tests (SQLite and PostgreSQL)"
 if cargo nextest --version >/dev/null 2>&1; then
-  # cargo-nextest (on the project's machines): each test in its own process, and one retry
-  # for the few server-rendered page tests seen failing intermittently under load (a retried
-  # test is reported as FLAKY in the output; a test that fails twice still fails the run).
-  cargo nextest run -p app -p server -p migrations --retries 1 --no-fail-fast
+  # cargo-nextest (on the project's machines): each test in its own process, eight at a time
+  # (.config/nextest.toml), never retried: a test that fails once fails the run.
+  cargo nextest run -p app -p server -p migrations --no-fail-fast
 else
   cargo test -p app -p server -p migrations
 fi
