@@ -3,9 +3,8 @@
 # PostgreSQL, then the browser tests in Chromium against the release build.
 #
 # On these 2-core machines the steps are ordered for the CPU, not for reading: the release
-# WASM (whose long pole, the `app` crate under LTO with one codegen unit, keeps one core
-# busy for minutes) builds in the background in its own target directory (`target/front`)
-# while the host builds lint and compile the tests beside it. Each step prints the minutes
+# build (WASM, then server; each has a long single-threaded stretch in the `app` crate)
+# runs in the background while the lints and the tests build and run beside it. Each step prints the minutes
 # since the start, so a slow run shows where its time went.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,37 +25,44 @@ fi
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "release WASM, in the background (cargo leptos build --release --frontend-only)"
-FRONT_LOG="$(mktemp -t minsheng-front.XXXXXX.log)"
-cargo leptos build --release --frontend-only >"$FRONT_LOG" 2>&1 &
-FRONT_PID=$!
-trap 'kill "$FRONT_PID" 2>/dev/null || true' EXIT
+step "release build, in the background (WASM, then the server)"
+# `--frontend-only` builds in its own target directory (target/front); the server's release
+# build locks target/release, not the target/debug the lints and tests use, so both run
+# beside the steps below.
+RELEASE_LOG="$(mktemp -t minsheng-release.XXXXXX.log)"
+(cargo leptos build --release --frontend-only && cargo leptos build --release --server-only) \
+  >"$RELEASE_LOG" 2>&1 &
+RELEASE_PID=$!
+trap 'kill "$RELEASE_PID" 2>/dev/null || true' EXIT
 
 step "cargo clippy (browser side, wasm32)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-step "cargo clippy (server side and tests)"
-cargo clippy --all-targets -- -D warnings
-
-step "unit and integration tests (SQLite and PostgreSQL)"
+step "cargo clippy (server side and tests) and unit + integration tests (SQLite and PostgreSQL)"
+# The lints run inside the test build: clippy-driver compiles the workspace's own crates
+# (what `cargo clippy` does through the same variable, but with code generation), so the
+# dependencies are compiled once instead of checked once for clippy and compiled again for
+# the tests. Every target `cargo clippy --all-targets` lints is built here (libraries, the
+# server binary, unit-test and integration-test harnesses); a warning fails the build.
+export RUSTC_WORKSPACE_WRAPPER=clippy-driver
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 if cargo nextest --version >/dev/null 2>&1; then
   # cargo-nextest (on the project's machines): each test in its own process, eight at a time
-  # (.config/nextest.toml), never retried: a test that fails once fails the run.
-  cargo nextest run -p app -p server -p migrations --no-fail-fast
+  # (.config/nextest.toml), never retried: a test that fails once fails the run. Both
+  # commands test the workspace's default members: every crate but the WASM entry.
+  cargo nextest run --no-fail-fast
 else
-  cargo test -p app -p server -p migrations
+  cargo test
 fi
+unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
 
-step "waiting for the release WASM"
-if ! wait "$FRONT_PID"; then
-  cat "$FRONT_LOG"
+step "waiting for the release build"
+if ! wait "$RELEASE_PID"; then
+  cat "$RELEASE_LOG"
   exit 1
 fi
 trap - EXIT
-tail -n 3 "$FRONT_LOG"
-
-step "release build (server; the WASM is up to date)"
-cargo leptos build --release
+grep -a "Finished" "$RELEASE_LOG" || true
 
 step "browser tests (Playwright in Debian's Chromium)"
 (cd end2end && npx playwright test)

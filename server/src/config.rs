@@ -1,7 +1,7 @@
 //! Settings, read once at start-up from the environment. Every one has a default, so the
 //! server runs with no configuration at all; the README lists them.
 
-use app::domain::satisfaction::SatisfactionPolicy;
+use domain::satisfaction::SatisfactionPolicy;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -80,7 +80,7 @@ impl Settings {
             satisfaction: satisfaction_from_env()?,
             campaign_approval_threshold: parse_env(
                 "MINSHENG_CAMPAIGN_APPROVAL_ABOVE",
-                app::domain::campaign::DEFAULT_APPROVAL_THRESHOLD,
+                domain::campaign::DEFAULT_APPROVAL_THRESHOLD,
                 "a number of residents",
             )?,
         })

@@ -6,11 +6,11 @@
 //! instances behind a load balancer can all run it.
 
 use crate::push::PushHub;
-use app::domain::notification::{EVERYONE, Push, PushEvent};
-use app::store::{campaigns, life_events, ratings, surveys};
 use chrono::Utc;
+use domain::notification::{EVERYONE, Push, PushEvent};
 use sea_orm::DatabaseConnection;
 use std::time::Duration;
+use store::{campaigns, life_events, ratings, surveys};
 
 /// How often the jobs run.
 pub const TICK: Duration = Duration::from_secs(60);

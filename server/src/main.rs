@@ -119,8 +119,8 @@ async fn add_staff(
     role: &str,
     department: Option<&str>,
 ) -> anyhow::Result<()> {
-    use app::domain::account::check_password;
-    use app::domain::staff::StaffRole;
+    use domain::account::check_password;
+    use domain::staff::StaffRole;
     let role = StaffRole::parse(role).with_context(|| {
         format!(
             "unknown role {role:?}: clerk, reviewer, department_head, supervisor or administrator"
@@ -140,7 +140,7 @@ async fn add_staff(
     let hash = server::auth::password::hash(password)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let id = app::store::staff_accounts::create(
+    let id = store::staff_accounts::create(
         &db,
         username,
         name,
@@ -195,8 +195,8 @@ async fn case(
     note: String,
     materials: Vec<usize>,
 ) -> anyhow::Result<()> {
-    use app::store::workflow::{self, StaffAction};
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    use store::workflow::{self, StaffAction};
     let action = match action {
         "accept" => StaffAction::Accept,
         "supplement" => StaffAction::RequestSupplement { materials, note },
@@ -209,7 +209,7 @@ async fn case(
             "unknown action {other:?}: accept, supplement, approve, reject or complete"
         ),
     };
-    use app::store::entities::{application, staff as staff_table, task};
+    use store::entities::{application, staff as staff_table, task};
     let username = match staff {
         Some(username) => username,
         None => {
@@ -232,17 +232,17 @@ async fn case(
                 .username
         }
     };
-    let member = app::store::entities::staff::Entity::find()
-        .filter(app::store::entities::staff::Column::Username.eq(&username))
+    let member = store::entities::staff::Entity::find()
+        .filter(store::entities::staff::Column::Username.eq(&username))
         .one(&db)
         .await?
         .with_context(|| format!("no staff account {username:?}"))?;
-    let member = app::store::staff_accounts::member(&db, member.id)
+    let member = store::staff_accounts::member(&db, member.id)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .with_context(|| format!("staff account {username:?} is not active"))?;
-    let actor = app::store::StaffActor { member, ip: None };
-    let calendar = app::store::calendar::load(&db)
+    let actor = store::StaffActor { member, ip: None };
+    let calendar = store::calendar::load(&db)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let outcome = workflow::act(

@@ -6,12 +6,12 @@
 //! for the residents of the batch with a page open on it, the messages the campaign wrote,
 //! a few set-based queries, and hands each resident theirs.
 
-use app::domain::notification::{EVERYONE, Push, PushEvent};
-use app::store::campaigns;
+use domain::notification::{EVERYONE, Push, PushEvent};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use store::campaigns;
 use tokio::sync::mpsc;
 
 const CHANNEL: &str = "minsheng_push";

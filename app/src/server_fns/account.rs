@@ -1,9 +1,9 @@
 //! Who is signed in, the flash of the last form post, and the profile.
 
-use crate::domain::account::Viewer;
-use crate::domain::error::AppError;
-use crate::domain::profile::Profile;
-use crate::domain::validation::Flash;
+use domain::account::Viewer;
+use domain::error::AppError;
+use domain::profile::Profile;
+use domain::validation::Flash;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -11,9 +11,7 @@ use leptos::server_fn::codec::GetUrl;
 #[server(prefix = "/rpc", endpoint = "me/viewer", input = GetUrl)]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
     match super::session().and_then(|s| s.resident_id) {
-        Some(id) => crate::store::accounts::viewer(&super::db()?, id)
-            .await
-            .map(Some),
+        Some(id) => store::accounts::viewer(&super::db()?, id).await.map(Some),
         None => Ok(None),
     }
 }
@@ -26,7 +24,7 @@ pub async fn take_flash(form: String) -> Result<Option<Flash>, AppError> {
     };
     match session.flash {
         Some(flash) if flash.form == form => {
-            crate::store::sessions::clear_flash(&super::db()?, &session.id).await?;
+            store::sessions::clear_flash(&super::db()?, &session.id).await?;
             Ok(Some(flash))
         }
         _ => Ok(None),
@@ -35,11 +33,11 @@ pub async fn take_flash(form: String) -> Result<Option<Flash>, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "me/profile", input = GetUrl)]
 pub async fn get_profile() -> Result<Profile, AppError> {
-    crate::store::profile::profile(&super::db()?, super::resident_id()?, chrono::Utc::now()).await
+    store::profile::profile(&super::db()?, super::resident_id()?, chrono::Utc::now()).await
 }
 
 /// Which staff department looked at the resident's record or applications, and when.
 #[server(prefix = "/rpc", endpoint = "me/record-accesses", input = GetUrl)]
-pub async fn record_accesses() -> Result<Vec<crate::domain::console::RecordAccess>, AppError> {
-    crate::store::audit::accesses_of(&super::db()?, super::resident_id()?).await
+pub async fn record_accesses() -> Result<Vec<domain::console::RecordAccess>, AppError> {
+    store::audit::accesses_of(&super::db()?, super::resident_id()?).await
 }

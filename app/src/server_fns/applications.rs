@@ -1,18 +1,18 @@
 //! The resident's applications for the pages.
 
-use crate::domain::application::{ApplicationDetail, ApplicationForm, ApplicationSummary};
-use crate::domain::error::AppError;
+use domain::application::{ApplicationDetail, ApplicationForm, ApplicationSummary};
+use domain::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/rpc", endpoint = "me/applications", input = GetUrl)]
 pub async fn my_applications() -> Result<Vec<ApplicationSummary>, AppError> {
-    crate::store::applications::list_mine(&super::db()?, super::resident_id()?).await
+    store::applications::list_mine(&super::db()?, super::resident_id()?).await
 }
 
 #[server(prefix = "/rpc", endpoint = "me/application", input = GetUrl)]
 pub async fn get_application(number: String) -> Result<ApplicationDetail, AppError> {
-    crate::store::applications::detail(&super::db()?, super::resident_id()?, &number).await
+    store::applications::detail(&super::db()?, super::resident_id()?, &number).await
 }
 
 /// The form to apply for a service (or, `bundle`, a life-event package), for the resident or
@@ -23,7 +23,7 @@ pub async fn apply_form(
     bundle: bool,
     for_member: Option<i64>,
 ) -> Result<ApplicationForm, AppError> {
-    use crate::store::applications::{Subject, open_form};
+    use store::applications::{Subject, open_form};
     let subject = if bundle {
         Subject::Bundle(&code)
     } else {
@@ -35,6 +35,5 @@ pub async fn apply_form(
 /// The form of a draft or of a supplement request; `check` lists its problems.
 #[server(prefix = "/rpc", endpoint = "me/application-form", input = GetUrl)]
 pub async fn edit_form(number: String, check: bool) -> Result<ApplicationForm, AppError> {
-    crate::store::applications::edit_form(&super::db()?, super::resident_id()?, &number, check)
-        .await
+    store::applications::edit_form(&super::db()?, super::resident_id()?, &number, check).await
 }

@@ -1,13 +1,13 @@
 //! Server functions of the staff console's pages. Each reads the staff session and calls a
 //! store function, which checks role and department scope itself.
 
-use crate::domain::console::{
+use domain::console::{
     AuditPage, AuditQuery, CaseView, ConsoleHome, QueueFilter, QueuePage, ResidentHit,
     ResidentRecord, StaffSessionView,
 };
-use crate::domain::error::AppError;
-use crate::domain::staff::StaffMember;
-use crate::domain::validation::Flash;
+use domain::error::AppError;
+use domain::staff::StaffMember;
+use domain::validation::Flash;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -25,7 +25,7 @@ pub async fn take_staff_flash(form: String) -> Result<Option<Flash>, AppError> {
     };
     match current.flash {
         Some(flash) if flash.form == form => {
-            crate::store::sessions::clear_flash(&super::db()?, &current.session_id).await?;
+            store::sessions::clear_flash(&super::db()?, &current.session_id).await?;
             Ok(Some(flash))
         }
         _ => Ok(None),
@@ -34,7 +34,7 @@ pub async fn take_staff_flash(form: String) -> Result<Option<Flash>, AppError> {
 
 #[server(prefix = "/rpc", endpoint = "staff/home", input = GetUrl)]
 pub async fn get_console_home() -> Result<ConsoleHome, AppError> {
-    crate::store::queue::home(
+    store::queue::home(
         &super::db()?,
         &super::staff()?,
         &super::policy(),
@@ -47,57 +47,53 @@ pub async fn get_console_home() -> Result<ConsoleHome, AppError> {
 pub async fn get_queue(filter: Option<QueueFilter>) -> Result<QueuePage, AppError> {
     // Optional: an empty filter travels as an empty query string.
     let filter = filter.unwrap_or_default();
-    crate::store::queue::page(&super::db()?, &super::staff()?, filter, chrono::Utc::now()).await
+    store::queue::page(&super::db()?, &super::staff()?, filter, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/case", input = GetUrl)]
 pub async fn get_case(number: String) -> Result<CaseView, AppError> {
-    crate::store::cases::view(&super::db()?, &super::staff()?, &number, chrono::Utc::now()).await
+    store::cases::view(&super::db()?, &super::staff()?, &number, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/resident", input = GetUrl)]
 pub async fn get_resident_record(id: i64) -> Result<ResidentRecord, AppError> {
-    crate::store::resident_records::view(&super::db()?, &super::staff()?, id, chrono::Utc::now())
-        .await
+    store::resident_records::view(&super::db()?, &super::staff()?, id, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/residents", input = GetUrl)]
 pub async fn find_residents(q: String) -> Result<Vec<ResidentHit>, AppError> {
-    crate::store::resident_records::search(&super::db()?, &super::staff()?, &q).await
+    store::resident_records::search(&super::db()?, &super::staff()?, &q).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/audit", input = GetUrl)]
 pub async fn get_audit_page(query: Option<AuditQuery>) -> Result<AuditPage, AppError> {
     // Optional: an empty query travels as an empty query string.
     let query = query.unwrap_or_default();
-    crate::store::audit::search(&super::db()?, &super::staff()?, query).await
+    store::audit::search(&super::db()?, &super::staff()?, query).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/sessions", input = GetUrl)]
 pub async fn get_staff_sessions() -> Result<Vec<StaffSessionView>, AppError> {
-    crate::store::staff_accounts::sessions(&super::db()?, &super::staff()?, chrono::Utc::now())
-        .await
+    store::staff_accounts::sessions(&super::db()?, &super::staff()?, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/catalog", input = GetUrl)]
-pub async fn get_catalog() -> Result<crate::domain::catalog_admin::CatalogOverview, AppError> {
-    crate::store::catalog_admin::overview(&super::db()?, &super::staff()?).await
+pub async fn get_catalog() -> Result<domain::catalog_admin::CatalogOverview, AppError> {
+    store::catalog_admin::overview(&super::db()?, &super::staff()?).await
 }
 
 /// The service form; `code` None for a new service.
 #[server(prefix = "/rpc", endpoint = "staff/service-editor", input = GetUrl)]
 pub async fn get_service_editor(
     code: Option<String>,
-) -> Result<crate::domain::catalog_admin::ServiceEditor, AppError> {
-    crate::store::catalog_admin::service_editor(&super::db()?, &super::staff()?, code.as_deref())
-        .await
+) -> Result<domain::catalog_admin::ServiceEditor, AppError> {
+    store::catalog_admin::service_editor(&super::db()?, &super::staff()?, code.as_deref()).await
 }
 
 /// The bundle form; `code` None for a new bundle.
 #[server(prefix = "/rpc", endpoint = "staff/bundle-editor", input = GetUrl)]
 pub async fn get_bundle_editor(
     code: Option<String>,
-) -> Result<crate::domain::catalog_admin::BundleEditor, AppError> {
-    crate::store::catalog_admin::bundle_editor(&super::db()?, &super::staff()?, code.as_deref())
-        .await
+) -> Result<domain::catalog_admin::BundleEditor, AppError> {
+    store::catalog_admin::bundle_editor(&super::db()?, &super::staff()?, code.as_deref()).await
 }

@@ -1,8 +1,8 @@
 //! Server functions of the satisfaction figures: the console's page (staff, in their scope)
 //! and the public page (no sign-in; small numbers suppressed in the store).
 
-use crate::domain::error::AppError;
-use crate::domain::figures::{FiguresQuery, PublicSatisfaction, StaffFigures};
+use domain::error::AppError;
+use domain::figures::{FiguresQuery, PublicSatisfaction, StaffFigures};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -10,7 +10,7 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn get_staff_figures(query: Option<FiguresQuery>) -> Result<StaffFigures, AppError> {
     // Optional: an empty query travels as an empty query string.
     let query = query.unwrap_or_default();
-    crate::store::figures::staff_figures(
+    store::figures::staff_figures(
         &super::db()?,
         &super::staff()?,
         query,
@@ -24,9 +24,9 @@ pub async fn get_staff_figures(query: Option<FiguresQuery>) -> Result<StaffFigur
 pub async fn get_public_satisfaction(
     month: Option<String>,
 ) -> Result<PublicSatisfaction, AppError> {
-    crate::store::figures::public_satisfaction(
+    store::figures::public_satisfaction(
         &super::db()?,
-        crate::domain::figures::MonthQuery { month },
+        domain::figures::MonthQuery { month },
         chrono::Utc::now(),
     )
     .await

@@ -1,11 +1,11 @@
 //! The resident's messages for the pages.
 
-use crate::domain::error::AppError;
-use crate::domain::notification::NotificationPage;
+use domain::error::AppError;
+use domain::notification::NotificationPage;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/rpc", endpoint = "me/messages", input = GetUrl)]
 pub async fn my_messages() -> Result<NotificationPage, AppError> {
-    crate::store::notifications::list(&super::db()?, super::resident_id()?, 50).await
+    store::notifications::list(&super::db()?, super::resident_id()?, 50).await
 }

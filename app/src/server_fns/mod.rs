@@ -13,9 +13,9 @@ pub mod surveys;
 
 /// The database handle the server puts into the Leptos context.
 #[cfg(feature = "ssr")]
-pub(crate) fn db() -> Result<crate::store::Db, crate::domain::error::AppError> {
-    use crate::domain::error::{AppError, ErrorCode};
-    leptos::prelude::use_context::<crate::store::Db>().ok_or_else(|| {
+pub(crate) fn db() -> Result<store::Db, domain::error::AppError> {
+    use domain::error::{AppError, ErrorCode};
+    leptos::prelude::use_context::<store::Db>().ok_or_else(|| {
         tracing::error!("no database connection in the Leptos context");
         AppError::new(ErrorCode::Internal)
     })
@@ -23,25 +23,21 @@ pub(crate) fn db() -> Result<crate::store::Db, crate::domain::error::AppError> {
 
 /// The deployment's satisfaction policy (the server provides it; defaults otherwise).
 #[cfg(feature = "ssr")]
-pub(crate) fn policy() -> crate::domain::satisfaction::SatisfactionPolicy {
+pub(crate) fn policy() -> domain::satisfaction::SatisfactionPolicy {
     leptos::prelude::use_context().unwrap_or_default()
 }
 
 /// The request's session, as the server's session layer found it.
 #[cfg(feature = "ssr")]
-pub(crate) fn session() -> Option<crate::store::CurrentSession> {
-    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
-        parts
-            .extensions
-            .get::<crate::store::CurrentSession>()
-            .cloned()
-    })
+pub(crate) fn session() -> Option<store::CurrentSession> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<store::CurrentSession>().cloned())
 }
 
 /// The signed-in resident, or "please sign in".
 #[cfg(feature = "ssr")]
-pub(crate) fn resident_id() -> Result<i64, crate::domain::error::AppError> {
-    use crate::domain::error::{AppError, ErrorCode};
+pub(crate) fn resident_id() -> Result<i64, domain::error::AppError> {
+    use domain::error::{AppError, ErrorCode};
     session()
         .and_then(|s| s.resident_id)
         .ok_or(AppError::new(ErrorCode::Unauthenticated))
@@ -49,19 +45,15 @@ pub(crate) fn resident_id() -> Result<i64, crate::domain::error::AppError> {
 
 /// The request's staff session, as the server's session layer found it.
 #[cfg(feature = "ssr")]
-pub(crate) fn current_staff() -> Option<crate::store::CurrentStaff> {
-    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
-        parts
-            .extensions
-            .get::<crate::store::CurrentStaff>()
-            .cloned()
-    })
+pub(crate) fn current_staff() -> Option<store::CurrentStaff> {
+    leptos::prelude::use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<store::CurrentStaff>().cloned())
 }
 
 /// The signed-in member of staff, or "please sign in".
 #[cfg(feature = "ssr")]
-pub(crate) fn staff() -> Result<crate::store::StaffActor, crate::domain::error::AppError> {
-    use crate::domain::error::{AppError, ErrorCode};
+pub(crate) fn staff() -> Result<store::StaffActor, domain::error::AppError> {
+    use domain::error::{AppError, ErrorCode};
     current_staff()
         .map(|s| s.actor)
         .ok_or(AppError::new(ErrorCode::Unauthenticated))

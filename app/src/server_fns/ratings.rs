@@ -1,18 +1,18 @@
 //! Server functions of rating: the resident's prompts on the application page, and the
 //! console's rectification pages.
 
-use crate::domain::error::AppError;
-use crate::domain::rating::RatingPrompt;
-use crate::domain::rectification::{RectificationCase, RectificationList};
-use crate::domain::validation::Flash;
+use domain::error::AppError;
+use domain::rating::RatingPrompt;
+use domain::rectification::{RectificationCase, RectificationList};
+use domain::validation::Flash;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/rpc", endpoint = "me/ratings", input = GetUrl)]
 pub async fn get_rating_prompts(number: String) -> Result<Vec<RatingPrompt>, AppError> {
     let db = super::db()?;
-    let calendar = crate::store::calendar::load(&db).await?;
-    crate::store::ratings::prompts(
+    let calendar = store::calendar::load(&db).await?;
+    store::ratings::prompts(
         &db,
         &calendar,
         &super::policy(),
@@ -31,7 +31,7 @@ pub async fn take_rating_flash() -> Result<Option<Flash>, AppError> {
     };
     match session.flash {
         Some(flash) if flash.form == "rating" || flash.form == "rectification_feedback" => {
-            crate::store::sessions::clear_flash(&super::db()?, &session.id).await?;
+            store::sessions::clear_flash(&super::db()?, &session.id).await?;
             Ok(Some(flash))
         }
         _ => Ok(None),
@@ -41,8 +41,8 @@ pub async fn take_rating_flash() -> Result<Option<Flash>, AppError> {
 /// `status` empty or None: everything not closed.
 #[server(prefix = "/rpc", endpoint = "staff/rectifications", input = GetUrl)]
 pub async fn get_rectifications(status: Option<String>) -> Result<RectificationList, AppError> {
-    use crate::domain::error::ErrorCode;
-    use crate::domain::rectification::RectificationStatus;
+    use domain::error::ErrorCode;
+    use domain::rectification::RectificationStatus;
     let status = match status.as_deref().filter(|s| !s.is_empty()) {
         Some(s) => Some(
             RectificationStatus::parse(s)
@@ -50,12 +50,10 @@ pub async fn get_rectifications(status: Option<String>) -> Result<RectificationL
         ),
         None => None,
     };
-    crate::store::rectifications::list(&super::db()?, &super::staff()?, status, chrono::Utc::now())
-        .await
+    store::rectifications::list(&super::db()?, &super::staff()?, status, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/rectification", input = GetUrl)]
 pub async fn get_rectification(id: i64) -> Result<RectificationCase, AppError> {
-    crate::store::rectifications::view(&super::db()?, &super::staff()?, id, chrono::Utc::now())
-        .await
+    store::rectifications::view(&super::db()?, &super::staff()?, id, chrono::Utc::now()).await
 }

@@ -2,15 +2,15 @@
 //! (with the live unread badge), the elderly-mode and language switches, the read-aloud
 //! button, main landmark, the help block in elderly mode, footer.
 
-use crate::domain::account::Viewer;
-use crate::domain::staff::Permission;
-use crate::i18n::*;
 use crate::server_fns::account::get_viewer;
 use crate::server_fns::console::staff_me;
 use crate::ui::components::read_aloud::ReadAloud;
 use crate::ui::live::{Live, connect};
 use crate::ui::mode::{self, ElderlyOffer, HelpBlock, ModeSwitch};
 use crate::ui::url::{encode_query_value, here};
+use domain::account::Viewer;
+use domain::staff::Permission;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 

@@ -3,7 +3,7 @@
 //! an application (they reload it when it changes). Without JavaScript nothing here runs and
 //! pages show the state of their last load.
 
-use crate::domain::notification::PushEvent;
+use domain::notification::PushEvent;
 use leptos::prelude::*;
 
 /// How long a pushed message stays on screen.

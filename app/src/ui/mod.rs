@@ -8,7 +8,7 @@ pub mod mode;
 pub mod pages;
 pub mod url;
 
-use crate::i18n::I18nContextProvider;
+use i18n::I18nContextProvider;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{

@@ -4,8 +4,8 @@
 //! signing in on another device brings it along. The switch is a link the server answers
 //! (`GET /mode/{elderly|standard}?next=…`), so it works everywhere.
 
-use crate::i18n::*;
 use crate::ui::url::{encode_query_value, here};
+use i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 

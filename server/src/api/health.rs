@@ -2,9 +2,9 @@
 
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use app::domain::error::{AppError, ErrorCode};
 use axum::Json;
 use axum::extract::State;
+use domain::error::{AppError, ErrorCode};
 use serde::Serialize;
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -20,7 +20,7 @@ pub struct Health {
     tag = "health",
     responses(
         (status = 200, description = "The server and its database are up", body = Health),
-        (status = 503, description = "The database cannot be reached", body = app::domain::error::ApiErrorBody),
+        (status = 503, description = "The database cannot be reached", body = domain::error::ApiErrorBody),
     )
 )]
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {

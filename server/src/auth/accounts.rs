@@ -3,13 +3,13 @@
 use super::{password, session, throttle};
 use crate::portal::ip_of;
 use crate::state::AppState;
-use app::domain::account::{AccountName, Registration, SignIn};
-use app::domain::error::{AppError, ErrorCode};
-use app::store::CurrentSession;
-use app::store::accounts;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
 use chrono::Utc;
+use domain::account::{AccountName, Registration, SignIn};
+use domain::error::{AppError, ErrorCode};
+use store::CurrentSession;
+use store::accounts;
 
 /// A new session for a resident: the cookie's token and the resident.
 pub struct Started {

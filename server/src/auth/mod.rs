@@ -8,10 +8,10 @@ pub mod staff;
 pub mod throttle;
 
 use crate::http::error::ApiError;
-use app::domain::error::{AppError, ErrorCode};
-use app::store::{CurrentSession, CurrentStaff, StaffActor};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use domain::error::{AppError, ErrorCode};
+use store::{CurrentSession, CurrentStaff, StaffActor};
 
 /// The signed-in resident of an API request; without one the request gets 401.
 #[derive(Clone, Copy, Debug)]

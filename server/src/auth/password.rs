@@ -1,7 +1,7 @@
 //! Argon2id password hashes (PHC strings). Hashing is deliberately slow, so it runs on the
 //! blocking pool, never on the async workers.
 
-use app::domain::error::{AppError, ErrorCode};
+use domain::error::{AppError, ErrorCode};
 
 /// A hash of a password nobody has: checked when the account does not exist, so that a wrong
 /// account name takes as long as a wrong password (no account discovery by timing).

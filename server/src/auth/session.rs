@@ -4,17 +4,17 @@
 //! out deletes it on the server.
 
 use crate::state::AppState;
-use app::domain::error::{AppError, ErrorCode};
-use app::store::entities::session;
-use app::store::{CurrentSession, CurrentStaff, Flash, StaffActor, staff_accounts};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Duration, Utc};
+use domain::error::{AppError, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
+use store::entities::session;
+use store::{CurrentSession, CurrentStaff, Flash, StaffActor, staff_accounts};
 
 pub const COOKIE: &str = "ms_session";
 /// Staff sign in separately (a second cookie), so a clerk's console session and their own

@@ -6,11 +6,11 @@
 use super::{password, session, throttle};
 use crate::portal::ip_of;
 use crate::state::AppState;
-use app::domain::error::{AppError, ErrorCode};
-use app::store::{CurrentStaff, staff_accounts};
 use axum::http::request::Parts;
 use chrono::Utc;
+use domain::error::{AppError, ErrorCode};
 use serde::Deserialize;
+use store::{CurrentStaff, staff_accounts};
 
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct StaffSignIn {

@@ -3,10 +3,10 @@
 //! last allowed failure starts a 5-minute cool-down. State lives in the database, so all
 //! instances count together.
 
-use app::domain::error::AppError;
-use app::store::entities::sign_in_throttle;
 use chrono::{DateTime, Duration, Utc};
+use domain::error::AppError;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use store::entities::sign_in_throttle;
 
 pub const MAX_FAILURES: i32 = 5;
 pub const MAX_FAILURES_PER_IP: i32 = 20;

@@ -5,17 +5,17 @@
 use super::{back, pairs, typed, value};
 use crate::auth::FormStaff;
 use crate::state::AppState;
-use app::domain::catalog::{FieldKind, FormField, Material, MaterialForm, OnlineLevel};
-use app::domain::catalog_admin::{BundleDraft, CatalogStatus, ServiceDraft};
-use app::domain::error::{AppError, ErrorCode};
-use app::domain::text::LocalizedText;
-use app::store::catalog_admin;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use domain::catalog::{FieldKind, FormField, Material, MaterialForm, OnlineLevel};
+use domain::catalog_admin::{BundleDraft, CatalogStatus, ServiceDraft};
+use domain::error::{AppError, ErrorCode};
+use domain::text::LocalizedText;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
+use store::catalog_admin;
 
 /// How many numbered rows a form may send (existing ones and blanks).
 const MAX_ROWS: usize = 100;

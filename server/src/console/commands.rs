@@ -2,12 +2,12 @@
 //! (the pushes it produces go to the residents' open pages on every instance).
 
 use crate::state::AppState;
-use app::domain::error::{AppError, ErrorCode};
-use app::store::applications::Outcome;
-use app::store::workflow::{self, StaffAction};
-use app::store::{StaffActor, calendar};
 use chrono::Utc;
+use domain::error::{AppError, ErrorCode};
 use serde::Deserialize;
+use store::applications::Outcome;
+use store::workflow::{self, StaffAction};
+use store::{StaffActor, calendar};
 
 /// A case action as the JSON API takes it: `{"action": "reject", "reason": "…",
 /// "version": 3}`. `version` is the task version the caller saw.

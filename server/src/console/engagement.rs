@@ -5,16 +5,16 @@ use super::{back, pairs, typed, value};
 use crate::auth::FormStaff;
 use crate::jobs;
 use crate::state::AppState;
-use app::domain::campaign::CampaignDraft;
-use app::domain::error::AppError;
-use app::domain::segment::{FORM_FIELDS, SegmentDraft, rule_from_form};
-use app::domain::validation::{FieldError, Problem};
-use app::store::{campaigns, segments};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
+use domain::campaign::CampaignDraft;
+use domain::error::AppError;
+use domain::segment::{FORM_FIELDS, SegmentDraft, rule_from_form};
+use domain::validation::{FieldError, Problem};
 use std::collections::BTreeMap;
+use store::{campaigns, segments};
 
 /// The builder's query for the fields the form sent, to go back to the same preview.
 fn builder_query(pairs: &[(String, String)]) -> String {

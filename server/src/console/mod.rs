@@ -12,9 +12,6 @@ pub mod surveys;
 use crate::auth::{FormStaff, session, staff as staff_auth};
 use crate::portal::safe_next;
 use crate::state::AppState;
-use app::domain::console::PersonalField;
-use app::domain::error::AppError;
-use app::store::{CurrentStaff, Flash, resident_records, sessions, staff_accounts};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -23,7 +20,10 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use chrono::Utc;
+use domain::console::PersonalField;
+use domain::error::AppError;
 use std::collections::BTreeMap;
+use store::{CurrentStaff, Flash, resident_records, sessions, staff_accounts};
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -4,15 +4,15 @@
 use super::{back, pairs, value};
 use crate::auth::FormStaff;
 use crate::state::AppState;
-use app::domain::error::{AppError, ErrorCode};
-use app::domain::rectification::{Classification, Decision};
-use app::store::rectifications::{self, Response as Answer};
-use app::store::{StaffActor, calendar};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::{NaiveDate, Utc};
+use domain::error::{AppError, ErrorCode};
+use domain::rectification::{Classification, Decision};
 use std::collections::BTreeMap;
+use store::rectifications::{self, Response as Answer};
+use store::{StaffActor, calendar};
 
 /// What a console form (or the API) asks of a rectification.
 pub enum Command {
@@ -29,18 +29,18 @@ impl Command {
             "answer" => {
                 let classification = Classification::parse(&value(pairs, "classification"))
                     .ok_or_else(|| {
-                        AppError::invalid(vec![app::domain::validation::FieldError::new(
+                        AppError::invalid(vec![domain::validation::FieldError::new(
                             "classification",
-                            app::domain::validation::Problem::Required,
+                            domain::validation::Problem::Required,
                         )])
                     })?;
                 let fix_due_on = value(pairs, "fix_due_on");
                 let fix_due_on = match fix_due_on.trim() {
                     "" => None,
                     day => Some(NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
-                        AppError::invalid(vec![app::domain::validation::FieldError::new(
+                        AppError::invalid(vec![domain::validation::FieldError::new(
                             "fix_due_on",
-                            app::domain::validation::Problem::InvalidDate,
+                            domain::validation::Problem::InvalidDate,
                         )])
                     })?),
                 };

@@ -7,15 +7,15 @@
 use super::{back, pairs, typed, value};
 use crate::auth::FormStaff;
 use crate::state::AppState;
-use app::domain::error::AppError;
-use app::domain::survey::{Audience, Question, QuestionKind, Schedule, SurveyDraft};
-use app::domain::validation::{FieldError, Problem};
-use app::store::surveys;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use domain::error::AppError;
+use domain::survey::{Audience, Question, QuestionKind, Schedule, SurveyDraft};
+use domain::validation::{FieldError, Problem};
 use std::collections::BTreeMap;
+use store::surveys;
 
 /// How many numbered rows a form may send (existing ones and blanks).
 const MAX_ROWS: usize = 100;
@@ -245,7 +245,7 @@ mod tests {
         assert_eq!(draft.questions.len(), 2);
         assert!(draft.questions[0].required);
         assert_eq!(draft.questions[1].kind, QuestionKind::SingleChoice);
-        let valid = app::domain::survey::validate_survey(&draft).unwrap();
+        let valid = domain::survey::validate_survey(&draft).unwrap();
         assert_eq!(valid.questions[1].options, ["窗口", "网上"]);
         assert_eq!(valid.questions[1].key, "q2");
         assert!(matches!(

@@ -3,8 +3,8 @@
 use super::bulk::BulkInsert;
 use super::catalog::CatalogIds;
 use super::people::{ResidentInfo, StaffIds};
-use app::domain::application::{Actor, ApplicationStatus};
 use chrono::{DateTime, Duration, NaiveTime, Utc};
+use domain::application::{Actor, ApplicationStatus};
 use rand::{Rng, RngExt};
 use sea_orm::{ConnectionTrait, DbErr, Value};
 

@@ -4,10 +4,10 @@ use super::bulk::BulkInsert;
 use super::catalog_data::{
     BUNDLES, CATEGORIES, DEPARTMENTS, FieldSeed, LIFE_EVENTS, MaterialSeed, SERVICES,
 };
-use app::domain::catalog::{FormField, Material};
-use app::domain::text::LocalizedText;
-use app::domain::working_days::{WorkingCalendar, schedule_2026};
 use chrono::{DateTime, Utc};
+use domain::catalog::{FormField, Material};
+use domain::text::LocalizedText;
+use domain::working_days::{WorkingCalendar, schedule_2026};
 use sea_orm::{ConnectionTrait, DbErr, Value};
 use std::collections::HashMap;
 

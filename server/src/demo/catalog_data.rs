@@ -2,7 +2,7 @@
 //! district government, written to look like a real one (materials, form fields and time
 //! limits follow the published guides of such services).
 
-use app::domain::catalog::{FieldKind, MaterialForm, OnlineLevel};
+use domain::catalog::{FieldKind, MaterialForm, OnlineLevel};
 
 pub struct DepartmentSeed {
     pub code: &'static str,

@@ -56,9 +56,7 @@ const TABLES: &[&str] = &[
 
 /// Loads the default demo data set when the catalogue is empty; otherwise does nothing.
 pub async fn load_if_empty(db: &DatabaseConnection) -> Result<(), DbErr> {
-    let services = app::store::entities::service::Entity::find()
-        .count(db)
-        .await?;
+    let services = store::entities::service::Entity::find().count(db).await?;
     if services > 0 {
         tracing::debug!(services, "database has data; demo data not loaded");
         return Ok(());

@@ -3,10 +3,10 @@
 use super::bulk::BulkInsert;
 use super::catalog::CatalogIds;
 use super::names;
-use app::domain::id_number::{Gender, IdNumber};
-use app::domain::region::{RegionKind, region_path};
-use app::domain::staff::StaffRole;
 use chrono::{Datelike, Days, NaiveDate, Utc};
+use domain::id_number::{Gender, IdNumber};
+use domain::region::{RegionKind, region_path};
+use domain::staff::StaffRole;
 use indicatif::ProgressBar;
 use rand::{Rng, RngExt};
 use sea_orm::{ConnectionTrait, DbErr, Value};

@@ -28,13 +28,13 @@ use super::bulk::BulkInsert;
 use super::catalog::CatalogIds;
 use super::catalog_data::SERVICES;
 use super::people::{ResidentInfo, StaffIds};
-use app::domain::application::ApplicationStatus;
-use app::domain::deadline::{china_date, due_on, end_of_china_day, start_of_china_day};
-use app::domain::rating::{Indicator, RatingTag, rating_closes_at};
-use app::domain::rectification::{Classification, Feedback, RectificationStatus};
-use app::domain::satisfaction::SatisfactionPolicy;
-use app::domain::working_days::WorkingCalendar;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use domain::application::ApplicationStatus;
+use domain::deadline::{china_date, due_on, end_of_china_day, start_of_china_day};
+use domain::rating::{Indicator, RatingTag, rating_closes_at};
+use domain::rectification::{Classification, Feedback, RectificationStatus};
+use domain::satisfaction::SatisfactionPolicy;
+use domain::working_days::WorkingCalendar;
 use rand::{Rng, RngExt};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
 use std::collections::{HashMap, HashSet};
@@ -1745,8 +1745,8 @@ async fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::domain::working_days::schedule_2026;
     use chrono::{TimeZone, Timelike};
+    use domain::working_days::schedule_2026;
     use rand::SeedableRng;
     use rand::rngs::SmallRng;
 

@@ -6,13 +6,13 @@
 //! by layers (timeout, body limit) and unknown API paths get the same shape there.
 
 use super::locale::request_locale;
-use app::domain::error::{AppError, ErrorCode};
 use axum::Json;
 use axum::extract::{FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use domain::error::{AppError, ErrorCode};
 use serde::de::DeserializeOwned;
 
 /// An [`AppError`] on its way out of a handler.

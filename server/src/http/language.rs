@@ -3,11 +3,11 @@
 
 use super::error::ApiError;
 use super::locale::{LOCALE_COOKIE, parse_locale};
-use app::domain::error::{AppError, ErrorCode};
-use app::i18n::I18nLocaleTrait;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::error::{AppError, ErrorCode};
+use i18n::I18nLocaleTrait;
 use serde::Deserialize;
 
 /// `?next=`: where to go back to.

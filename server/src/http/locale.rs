@@ -1,9 +1,9 @@
 //! Which language a request is answered in: the language cookie the portal sets, else the
 //! first supported language of `Accept-Language`, else Chinese.
 
-use app::i18n::Locale;
 use axum::http::HeaderMap;
 use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use i18n::Locale;
 
 /// The cookie leptos_i18n reads and writes for the chosen language.
 pub const LOCALE_COOKIE: &str = "i18n_pref_locale";

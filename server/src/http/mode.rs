@@ -5,14 +5,14 @@
 use super::error::ApiError;
 use super::language::{Next, safe_local_path};
 use crate::state::AppState;
-use app::domain::error::{AppError, ErrorCode};
-use app::store::{CurrentSession, accounts};
 use app::ui::mode::MODE_COOKIE;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use domain::error::{AppError, ErrorCode};
+use store::{CurrentSession, accounts};
 
 pub async fn switch_mode(
     State(state): State<AppState>,

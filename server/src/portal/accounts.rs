@@ -3,15 +3,15 @@
 use super::{back_with_problems, safe_next};
 use crate::auth::{accounts, session};
 use crate::state::AppState;
-use app::domain::account::{Registration, SignIn};
-use app::store::CurrentSession;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use domain::account::{Registration, SignIn};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use store::CurrentSession;
 
 #[derive(Deserialize)]
 pub struct Next {
@@ -55,7 +55,7 @@ pub async fn sign_in(
         Ok(started) => {
             let mut response = signed_in(&state, headers, &started.token, &next);
             // An account in elderly mode brings it to this device.
-            match app::store::accounts::prefers_elderly_mode(&state.db, started.resident_id).await {
+            match store::accounts::prefers_elderly_mode(&state.db, started.resident_id).await {
                 Ok(true) => {
                     response
                         .headers_mut()

@@ -6,14 +6,14 @@ use super::upload::{self, Posted};
 use crate::auth::FormResident;
 use crate::http::language::safe_local_path;
 use crate::state::AppState;
-use app::domain::error::{AppError, ErrorCode};
-use app::store::applications::Subject;
-use app::store::{applications, calendar};
 use axum::extract::{Multipart, Path, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use domain::error::{AppError, ErrorCode};
 use std::collections::BTreeMap;
+use store::applications::Subject;
+use store::{applications, calendar};
 
 /// The first post of a new application for a service: saves the draft (and its files),
 /// then submits it when asked.

@@ -2,12 +2,12 @@
 
 use crate::auth::FormResident;
 use crate::state::AppState;
-use app::store::notifications;
 use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
 use serde::Deserialize;
+use store::notifications;
 
 #[derive(Deserialize)]
 pub struct Read {

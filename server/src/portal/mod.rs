@@ -13,8 +13,6 @@ pub mod surveys;
 pub mod upload;
 
 use crate::state::AppState;
-use app::domain::error::AppError;
-use app::store::{CurrentSession, Flash, sessions};
 use axum::Router;
 use axum::extract::ConnectInfo;
 use axum::http::header;
@@ -22,8 +20,10 @@ use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use chrono::Utc;
+use domain::error::AppError;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
+use store::{CurrentSession, Flash, sessions};
 
 /// Form posts without files (the request body limit applies).
 pub fn router() -> Router<AppState> {

@@ -3,18 +3,18 @@
 use super::back_with_problems;
 use crate::auth::{FormResident, password};
 use crate::state::AppState;
-use app::domain::error::AppError;
-use app::domain::profile::ProfileUpdate;
-use app::domain::validation::{FieldError, Problem};
-use app::store::{accounts, profile};
 use axum::Form;
 use axum::extract::State;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use domain::error::AppError;
+use domain::profile::ProfileUpdate;
+use domain::validation::{FieldError, Problem};
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use store::{accounts, profile};
 
 /// Checks and applies a profile update; shared with the API.
 pub async fn apply_update(

@@ -4,15 +4,15 @@
 use super::back_with_problems;
 use crate::auth::FormResident;
 use crate::state::AppState;
-use app::domain::error::{AppError, ErrorCode};
-use app::domain::rating::{Indicator, IndicatorScores, RatingDraft, Score};
-use app::store::{calendar, ratings};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use domain::error::{AppError, ErrorCode};
+use domain::rating::{Indicator, IndicatorScores, RatingDraft, Score};
 use std::collections::BTreeMap;
+use store::{calendar, ratings};
 
 fn pairs(body: &Bytes) -> Vec<(String, String)> {
     form_urlencoded::parse(body)
@@ -62,7 +62,7 @@ async fn done(
     number: &str,
     form: &str,
     pairs: &[(String, String)],
-    result: Result<Vec<app::domain::notification::Push>, AppError>,
+    result: Result<Vec<domain::notification::Push>, AppError>,
 ) -> Response {
     match result {
         Ok(pushes) => {

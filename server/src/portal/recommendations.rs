@@ -5,13 +5,13 @@
 
 use crate::auth::FormResident;
 use crate::state::AppState;
-use app::domain::error::ErrorCode;
-use app::domain::recommendation::apply_link;
-use app::store::{calendar, recommendations};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use domain::error::ErrorCode;
+use domain::recommendation::apply_link;
+use store::{calendar, recommendations};
 
 const PAGE: &str = "/for-you";
 

@@ -5,15 +5,15 @@
 use super::back_with_problems;
 use crate::auth::FormResident;
 use crate::state::AppState;
-use app::domain::error::ErrorCode;
-use app::domain::survey::answers_from_form;
-use app::store::surveys;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Utc;
+use domain::error::ErrorCode;
+use domain::survey::answers_from_form;
 use std::collections::BTreeMap;
+use store::surveys;
 
 pub async fn answer(
     State(state): State<AppState>,

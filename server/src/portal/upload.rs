@@ -3,12 +3,12 @@
 
 use crate::files::{self, FileKind};
 use crate::state::AppState;
-use app::domain::error::{AppError, ErrorCode};
-use app::domain::form::{Answers, material_key};
-use app::domain::validation::{FieldError, Problem};
-use app::store::applications::{self, NewAttachment};
 use axum::extract::Multipart;
 use chrono::Utc;
+use domain::error::{AppError, ErrorCode};
+use domain::form::{Answers, material_key};
+use domain::validation::{FieldError, Problem};
+use store::applications::{self, NewAttachment};
 
 /// A file as posted, already read (within the size limit).
 pub struct PostedFile {

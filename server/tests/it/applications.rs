@@ -3,11 +3,11 @@
 //! the plain-form flow, and that no resident reaches another's data.
 
 use crate::helpers::{Session, TestApp};
-use app::store::workflow::{self, StaffAction};
 use futures_util::StreamExt;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::time::Duration;
+use store::workflow::{self, StaffAction};
 
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
@@ -119,7 +119,7 @@ async fn staff_act(
     app: &TestApp,
     number: &str,
     action: StaffAction,
-) -> app::store::applications::Outcome {
+) -> store::applications::Outcome {
     let from = match action {
         StaffAction::Accept => "'submitted'",
         StaffAction::RequestSupplement { .. } => "'submitted', 'accepted'",
@@ -135,12 +135,12 @@ async fn staff_act(
              ORDER BY t.id LIMIT 1"
         ))
         .await;
-    let member = app::store::staff_accounts::member(&app.db, head)
+    let member = store::staff_accounts::member(&app.db, head)
         .await
         .unwrap()
         .expect("an active head");
-    let actor = app::store::StaffActor { member, ip: None };
-    let calendar = app::store::calendar::load(&app.db).await.unwrap();
+    let actor = store::StaffActor { member, ip: None };
+    let calendar = store::calendar::load(&app.db).await.unwrap();
     workflow::act(
         &app.db,
         &calendar,
@@ -403,7 +403,7 @@ on_both_backends! {
         assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM task WHERE application_id = {id} AND status = 'submitted'")).await, 1);
 
         // Eleven minutes later: too late, and nothing changes.
-        use app::store::entities::application;
+        use store::entities::application;
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, sea_query::Expr};
         application::Entity::update_many()
             .col_expr(application::Column::SubmittedAt, Expr::value(chrono::Utc::now() - chrono::Duration::minutes(11)))

@@ -7,8 +7,8 @@
 //! form, applies, and the campaign's conversion counts it. Sending twice sends nothing more;
 //! "not interested" and opting out hide it; bad drafts change nothing; clerks may not.
 
-use app::domain::rule::{age_cutoff, china_today};
 use chrono::Utc;
+use domain::rule::{age_cutoff, china_today};
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -291,7 +291,7 @@ on_both_backends! {
         let drain = || async {
             let mut batches = Vec::new();
             loop {
-                let sent = app::store::campaigns::send_next(&app.db, at, 5).await.expect("sends");
+                let sent = store::campaigns::send_next(&app.db, at, 5).await.expect("sends");
                 if sent.is_empty() {
                     return batches;
                 }

@@ -4,7 +4,7 @@
 //! write is in the audit log.
 
 use crate::helpers::{Session, TestApp};
-use app::domain::catalog_admin::{BundleDraft, ServiceDraft, validate_bundle, validate_service};
+use domain::catalog_admin::{BundleDraft, ServiceDraft, validate_bundle, validate_service};
 use reqwest::Method;
 use serde_json::{Value, json};
 

@@ -61,7 +61,7 @@ on_both_backends! {
         let people = people(&app).await;
         let mut seen = std::collections::HashSet::new();
         for person in &people {
-            let parsed = app::domain::id_number::IdNumber::parse(&person.id_number);
+            let parsed = domain::id_number::IdNumber::parse(&person.id_number);
             assert!(parsed.is_ok(), "{} has an invalid ID number {}", person.name, person.id_number);
             assert!(seen.insert(person.id_number.clone()), "duplicate {}", person.id_number);
         }
@@ -83,7 +83,7 @@ on_both_backends! {
     }
 
     async fn ratings_and_rectifications_show_the_whole_loop(app) {
-        use app::domain::deadline::{china_date, start_of_china_day};
+        use domain::deadline::{china_date, start_of_china_day};
         use chrono::Datelike;
         let now = chrono::Utc::now();
         let now_sql = sql_time(now);
@@ -108,7 +108,7 @@ on_both_backends! {
             AND (SELECT COUNT(*) FROM rectification c WHERE c.rating_id = r.id) <> 1").await, 0);
         assert_eq!(app.scalar("SELECT COUNT(*) FROM rectification c JOIN rating r ON r.id = c.rating_id \
             WHERE r.score >= 3 OR c.department_id <> r.department_id").await, 0);
-        for status in app::domain::rectification::RectificationStatus::ALL {
+        for status in domain::rectification::RectificationStatus::ALL {
             let status = status.as_str();
             assert!(app.scalar(&format!("SELECT COUNT(*) FROM rectification WHERE status = '{status}'")).await >= 1, "{status}");
         }
@@ -166,7 +166,7 @@ on_both_backends! {
 
         // The showcase resident can rate: a completed task decided on one of the last two
         // working days, not rated, its window open.
-        let calendar = app::store::calendar::load(&app.db).await.expect("calendar");
+        let calendar = store::calendar::load(&app.db).await.expect("calendar");
         let row = app.first_row(
             "SELECT t.completed_at FROM task t JOIN application a ON a.id = t.application_id \
              WHERE a.resident_id = 1 AND t.status = 'completed' \
@@ -174,7 +174,7 @@ on_both_backends! {
         ).await;
         let completed: chrono::DateTime<chrono::Utc> = row.try_get_by_index(0).expect("completed_at");
         assert!(calendar.working_days_between(china_date(completed), today) <= 2, "decided {completed}");
-        assert!(app::domain::rating::rating_closes_at(&calendar, completed, 5) > now);
+        assert!(domain::rating::rating_closes_at(&calendar, completed, 5) > now);
         // ... and has an answered bad review to re-rate.
         assert!(app.scalar(&format!(
             "SELECT COUNT(*) FROM rectification c JOIN rating r ON r.id = c.rating_id \

@@ -5,8 +5,8 @@
 //! apply for most, with the help block; forms are asked one question per page, each step
 //! saving the draft and going on to the next.
 
-use app::domain::rule::{age_cutoff, china_today};
 use chrono::Utc;
+use domain::rule::{age_cutoff, china_today};
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
 fn cookies_set(response: &reqwest::Response) -> Vec<String> {

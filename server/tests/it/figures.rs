@@ -7,10 +7,10 @@
 //! writes its own rows straight into the tables (the demo's tasks carry them).
 
 use crate::helpers::TestApp;
-use app::store::entities::{rating, rectification, survey, survey_response};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde_json::{Value, json};
+use store::entities::{rating, rectification, survey, survey_response};
 
 /// A month long past (no part of it is within the 30-day alert window of the test's run).
 const MONTH: &str = "2026-03";

@@ -3,8 +3,8 @@
 //! before, not again on later runs, not twice when two instances run at the same moment;
 //! with the reason in their words, in their inbox and "for you"; nothing without consent.
 
-use app::store::life_events;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use store::life_events;
 
 /// 10:00 in China on the day.
 fn morning(day: NaiveDate) -> DateTime<Utc> {

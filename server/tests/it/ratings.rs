@@ -98,8 +98,8 @@ on_both_backends! {
         assert_eq!(rating["score"], 1);
         assert_eq!(rating["rectification"]["status"], "open");
         // The department has 5 working days (the default policy) to answer.
-        let calendar = app::store::calendar::load(&app.db).await.unwrap();
-        let expected = app::store::ratings::working_days_after(&calendar, chrono::Utc::now(), 5);
+        let calendar = store::calendar::load(&app.db).await.unwrap();
+        let expected = store::ratings::working_days_after(&calendar, chrono::Utc::now(), 5);
         let due: chrono::DateTime<chrono::Utc> = rating["rectification"]["due_at"].as_str().unwrap().parse().unwrap();
         assert_eq!(due, expected);
         // Tied to the task's department, service and the staff who handled it.
@@ -350,10 +350,10 @@ on_both_backends! {
         assert_eq!(status, 409, "{body}");
         assert_eq!(body["code"], "window_closed");
         // The job closes it (and only it: an answered case inside its window stays).
-        let closed = app::store::ratings::close_lapsed(&app.db, chrono::Utc::now()).await.unwrap();
+        let closed = store::ratings::close_lapsed(&app.db, chrono::Utc::now()).await.unwrap();
         assert!(closed >= 1);
         assert_eq!(status_of(&app, id2).await, "closed");
-        let again = app::store::ratings::close_lapsed(&app.db, chrono::Utc::now()).await.unwrap();
+        let again = store::ratings::close_lapsed(&app.db, chrono::Utc::now()).await.unwrap();
         assert_eq!(again, 0);
     }
 

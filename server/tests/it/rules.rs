@@ -4,13 +4,13 @@
 //! every state, ratings). The moments are drawn around residents' birthdays so that age
 //! boundaries are crossed, and every explanation of a match names conditions that hold.
 
-use app::domain::rule::{Condition, Outcome, Rule};
-use app::store::entities::{region, resident, service, tag};
-use app::store::rules;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
+use domain::rule::{Condition, Outcome, Rule};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder, QuerySelect};
+use store::entities::{region, resident, service, tag};
+use store::rules;
 
 /// What the generated rules may refer to: ids and codes that exist in the database.
 #[derive(Clone, Debug)]
@@ -79,8 +79,8 @@ fn condition(v: &Vocabulary) -> impl Strategy<Value = Condition> + use<> {
     prop_oneof![
         bounds().prop_map(|(min, max)| Condition::Age { min, max }),
         prop_oneof![
-            Just(app::domain::id_number::Gender::Male),
-            Just(app::domain::id_number::Gender::Female)
+            Just(domain::id_number::Gender::Male),
+            Just(domain::id_number::Gender::Female)
         ]
         .prop_map(|gender| Condition::Gender { gender }),
         region.prop_map(|region_id| Condition::Region { region_id }),

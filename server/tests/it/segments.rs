@@ -3,8 +3,8 @@
 //! breakdown adding up to it, and a sample with masked names; saves, lists, changes it. A bad
 //! rule is 422 on the field `rule` and stores nothing; clerks may not; unknown ids are 404.
 
-use app::domain::rule::{age_cutoff, china_today};
 use chrono::Utc;
+use domain::rule::{age_cutoff, china_today};
 use serde_json::{Value, json};
 
 const SEGMENTS: &str = "/api/v1/staff/segments";

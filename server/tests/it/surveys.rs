@@ -6,17 +6,17 @@
 //! plain forms work without JavaScript; clerks may not, other departments see nothing.
 
 use crate::helpers::{DEMO_PASSWORD, Session, TestApp};
-use app::domain::deadline::china_date;
-use app::domain::survey::period_bounds;
-use app::store::entities::{application, resident, task};
-use app::store::surveys::open_due;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::deadline::china_date;
+use domain::survey::period_bounds;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
+use store::entities::{application, resident, task};
+use store::surveys::open_due;
 
 const SURVEYS: &str = "/api/v1/staff/surveys";
 

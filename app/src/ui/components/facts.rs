@@ -1,8 +1,8 @@
 //! How the catalogue's facts read: time limits, fees, how far a service is online.
 
-use crate::domain::catalog::OnlineLevel;
-use crate::domain::text::LocalizedText;
-use crate::i18n::*;
+use domain::catalog::OnlineLevel;
+use domain::text::LocalizedText;
+use i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 

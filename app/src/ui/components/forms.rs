@@ -4,10 +4,10 @@
 //! Errors come from the server (after a post) and, once hydrated, from the same checks run in
 //! the browser as the resident leaves a field.
 
-use crate::domain::catalog::{FieldKind, FormField};
-use crate::domain::form::check_answer;
-use crate::domain::validation::{FieldError, Problem};
-use crate::i18n::*;
+use domain::catalog::{FieldKind, FormField};
+use domain::form::check_answer;
+use domain::validation::{FieldError, Problem};
+use i18n::*;
 use leptos::prelude::*;
 
 /// The id of a field's input: `field-<key>`.

@@ -2,14 +2,14 @@
 //! once, the rating given, and for a bad review the department's answer with the resident's
 //! re-rating. Plain HTML forms: they work without JavaScript.
 
-use crate::domain::error::ErrorCode;
-use crate::domain::rating::{Indicator, RatingPrompt, RatingState, RatingTag, RatingView, Score};
-use crate::domain::rectification::{Feedback, RectificationForResident, RectificationStatus};
-use crate::domain::validation::Flash;
-use crate::i18n::*;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::forms::ErrorSummary;
 use crate::ui::components::time::{Day, When};
+use domain::error::ErrorCode;
+use domain::rating::{Indicator, RatingPrompt, RatingState, RatingTag, RatingView, Score};
+use domain::rectification::{Feedback, RectificationForResident, RectificationStatus};
+use domain::validation::Flash;
+use i18n::*;
 use leptos::prelude::*;
 
 /// The label of a rating form's field, for the error summary.

@@ -2,7 +2,7 @@
 //! content in the page's language, and the same button stops it. The button shows only once
 //! the page has hydrated in a browser that can speak; elsewhere there is nothing to press.
 
-use crate::i18n::*;
+use i18n::*;
 use leptos::prelude::*;
 
 #[component]

@@ -1,7 +1,7 @@
 //! One service in a list: name, department, summary and the key facts.
 
 use super::facts::{Fee, Localized, OnlineLevelText, PromisedDays};
-use crate::domain::catalog::ServiceSummary;
+use domain::catalog::ServiceSummary;
 use leptos::prelude::*;
 
 #[component]

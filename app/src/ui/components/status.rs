@@ -1,7 +1,7 @@
 //! Loading and error states shared by pages.
 
-use crate::domain::error::AppError;
-use crate::i18n::*;
+use domain::error::AppError;
+use i18n::*;
 use leptos::prelude::*;
 
 /// A localized error message in an alert region; for "not found" the server also answers 404.
@@ -15,7 +15,7 @@ pub fn ErrorNotice(error: AppError) -> impl IntoView {
         response.set_status(status);
     }
     let code = error.code;
-    if code == crate::domain::error::ErrorCode::Unauthenticated {
+    if code == domain::error::ErrorCode::Unauthenticated {
         return view! { <SignInRequired /> }.into_any();
     }
     view! {

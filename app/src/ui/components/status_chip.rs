@@ -1,7 +1,7 @@
 //! An application's status as a chip: the word always, the colour only as a second cue.
 
-use crate::domain::application::ApplicationStatus;
-use crate::i18n::*;
+use domain::application::ApplicationStatus;
+use i18n::*;
 use leptos::prelude::*;
 
 #[component]

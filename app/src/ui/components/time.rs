@@ -1,7 +1,7 @@
 //! Dates and times as residents read them: China time, in the page's language.
 
-use crate::i18n::*;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use i18n::*;
 use leptos::prelude::*;
 
 fn china(at: DateTime<Utc>) -> DateTime<FixedOffset> {

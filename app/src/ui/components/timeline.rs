@@ -2,9 +2,9 @@
 //! staff by department, and for staff readers also by name), the comment, and a mark on
 //! internal notes (which only staff ever receive).
 
-use crate::domain::application::{EventActor, TimelineEvent};
-use crate::i18n::*;
 use crate::ui::components::time::When;
+use domain::application::{EventActor, TimelineEvent};
+use i18n::*;
 use leptos::prelude::*;
 
 #[component]

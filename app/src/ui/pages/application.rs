@@ -2,9 +2,6 @@
 //! the answers and files, and what the resident can do next (supplement, withdraw). While
 //! the page is open, changes arrive live and the page reloads its data in place.
 
-use crate::domain::application::{ApplicationDetail, ApplicationStatus};
-use crate::domain::form::is_locked;
-use crate::i18n::*;
 use crate::server_fns::applications::get_application;
 use crate::server_fns::ratings::{get_rating_prompts, take_rating_flash};
 use crate::ui::components::facts::{Localized, PromisedDays};
@@ -14,6 +11,9 @@ use crate::ui::components::status_chip::StatusChip;
 use crate::ui::components::time::{Day, When};
 use crate::ui::components::timeline::TimelineItem;
 use crate::ui::live::use_live;
+use domain::application::{ApplicationDetail, ApplicationStatus};
+use domain::form::is_locked;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -178,7 +178,7 @@ fn Detail(detail: ApplicationDetail, just_submitted: bool) -> impl IntoView {
                     <dl class="answers">
                         {fields.into_iter().map(|f| {
                             let value = answers.get(&f.key).cloned().unwrap_or_default();
-                            let shown = if is_locked(&f) && f.key.ends_with("id_number") { crate::domain::id_number::mask(&value) } else { value };
+                            let shown = if is_locked(&f) && f.key.ends_with("id_number") { domain::id_number::mask(&value) } else { value };
                             view! { <div><dt><Localized text=f.label /></dt><dd>{shown}</dd></div> }
                         }).collect_view()}
                     </dl>

@@ -8,11 +8,6 @@ mod steps;
 /// The files a material may be handed in as (the server checks them again).
 const FILE_TYPES: &str = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png";
 
-use crate::domain::application::ApplicationForm;
-use crate::domain::catalog::MaterialForm;
-use crate::domain::form::{is_locked, material_key, needs_upload};
-use crate::domain::validation::FieldError;
-use crate::i18n::*;
 use crate::server_fns::account::take_flash;
 use crate::server_fns::applications::{apply_form, edit_form};
 use crate::ui::autosave::Autosave;
@@ -20,6 +15,11 @@ use crate::ui::components::facts::{Localized, PromisedDays};
 use crate::ui::components::forms::{AnswerInput, ErrorSummary};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::mode::use_elderly;
+use domain::application::ApplicationForm;
+use domain::catalog::MaterialForm;
+use domain::form::{is_locked, material_key, needs_upload};
+use domain::validation::FieldError;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -111,7 +111,7 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
     } else {
         format!("/apply/{}", form.service_code)
     };
-    let labels: Vec<(String, crate::domain::text::LocalizedText)> = form
+    let labels: Vec<(String, domain::text::LocalizedText)> = form
         .fields
         .iter()
         .map(|f| (f.key.clone(), f.label.clone()))

@@ -4,11 +4,11 @@
 //! Plain forms, so it works without JavaScript; once hydrated a new recommendation pushed
 //! over the live stream appears without a reload.
 
-use crate::domain::recommendation::ForYouItem;
-use crate::i18n::*;
 use crate::server_fns::engagement::my_recommendations;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::live::use_live;
+use domain::recommendation::ForYouItem;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

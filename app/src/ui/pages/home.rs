@@ -2,8 +2,6 @@
 //! and the services most applied for. In elderly mode, fewer and larger choices: the services
 //! older residents use most, my applications, messages and help.
 
-use crate::domain::catalog::CatalogFacets;
-use crate::i18n::*;
 use crate::server_fns::catalog::{
     get_facets, get_popular_services, get_services_for_older_residents,
 };
@@ -11,6 +9,8 @@ use crate::ui::components::facts::Localized;
 use crate::ui::components::service_card::ServiceCard;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::mode::{ModeSwitch, use_elderly};
+use domain::catalog::CatalogFacets;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -137,8 +137,7 @@ fn SearchBox() -> impl IntoView {
 #[component]
 fn Facets(facets: CatalogFacets) -> impl IntoView {
     let i18n = use_i18n();
-    let tiles = |items: Vec<(String, crate::domain::text::LocalizedText, i64)>,
-                 param: &'static str| {
+    let tiles = |items: Vec<(String, domain::text::LocalizedText, i64)>, param: &'static str| {
         items
             .into_iter()
             .map(|(code, name, count)| {

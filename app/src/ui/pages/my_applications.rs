@@ -1,13 +1,13 @@
 //! "My applications" (我的办件): every application with its status and due date.
 
-use crate::domain::application::ApplicationSummary;
-use crate::i18n::*;
 use crate::server_fns::applications::my_applications;
 use crate::ui::components::facts::{Localized, PromisedDays};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::status_chip::StatusChip;
 use crate::ui::components::time::{Day, When};
 use crate::ui::live::use_live;
+use domain::application::ApplicationSummary;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

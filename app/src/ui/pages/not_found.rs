@@ -1,4 +1,4 @@
-use crate::i18n::*;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -1,15 +1,15 @@
 //! The profile (我的资料): contact details, address and preferences that every form is
 //! prefilled from; the household, and who may apply on whose behalf (代办).
 
-use crate::domain::console::RecordAccess;
-use crate::domain::profile::Profile;
-use crate::domain::validation::{Flash, Problem};
-use crate::i18n::*;
 use crate::server_fns::account::{get_profile, record_accesses, take_flash};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::forms::{ErrorSummary, TextInput};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
+use domain::console::RecordAccess;
+use domain::profile::Profile;
+use domain::validation::{Flash, Problem};
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -1,9 +1,9 @@
 //! Register with name, mobile number, resident ID number (GB 11643 checked) and password.
 
-use crate::domain::validation::{Flash, Problem};
-use crate::i18n::*;
 use crate::server_fns::account::take_flash;
 use crate::ui::components::forms::{ErrorSummary, TextInput};
+use domain::validation::{Flash, Problem};
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -44,7 +44,7 @@ fn RegisterForm(flash: Flash) -> impl IntoView {
     };
     let general = flash
         .error
-        .filter(|c| *c != crate::domain::error::ErrorCode::ValidationFailed)
+        .filter(|c| *c != domain::error::ErrorCode::ValidationFailed)
         .map(|code| code.message(i18n.get_locale_untracked()).to_owned());
     let value = |key: &str| flash.values.get(key).cloned().unwrap_or_default();
     let label_of = Callback::new(move |(key, english): (String, bool)| label(&key, english));

@@ -2,11 +2,11 @@
 //! for anyone without signing in. Cards, not a wide table, so a 360 px phone never scrolls
 //! sideways; anything built from fewer than 10 ratings says so instead of showing a number.
 
-use crate::domain::figures::{PublicRow, PublicSatisfaction, percent};
-use crate::i18n::*;
 use crate::server_fns::figures::get_public_satisfaction;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
+use domain::figures::{PublicRow, PublicSatisfaction, percent};
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -1,11 +1,11 @@
 //! One service: who it is for, what to bring, how long it takes, what it costs, how far it
 //! is online, and the life events and bundles it belongs to.
 
-use crate::domain::catalog::{MaterialForm, ServiceDetail};
-use crate::i18n::*;
 use crate::server_fns::catalog::get_service;
 use crate::ui::components::facts::{Fee, Localized, OnlineLevelText, PromisedDays};
 use crate::ui::components::status::{ErrorNotice, Loading};
+use domain::catalog::{MaterialForm, ServiceDetail};
+use i18n::*;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;

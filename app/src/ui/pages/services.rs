@@ -4,12 +4,12 @@
 //! router takes over the form: results change without a full reload, and a change of any
 //! select applies at once.
 
-use crate::domain::catalog::{CatalogFacets, ServicePage, ServiceQuery};
-use crate::i18n::*;
 use crate::server_fns::catalog::{get_facets, search_services};
 use crate::ui::components::service_card::ServiceCard;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::url::encode_query_value;
+use domain::catalog::{CatalogFacets, ServicePage, ServiceQuery};
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -73,29 +73,28 @@ fn ElderlyModeResult() -> impl IntoView {
 fn Filters(facets: CatalogFacets, query: ServiceQuery) -> impl IntoView {
     let i18n = use_i18n();
     let english = move || i18n.get_locale() == Locale::en;
-    let select =
-        move |name: &'static str,
-              id: &'static str,
-              selected: Option<String>,
-              options: Vec<(String, crate::domain::text::LocalizedText)>| {
-            let options = options
-                .into_iter()
-                .map(|(code, label)| {
-                    let is_selected = selected.as_deref() == Some(code.as_str());
-                    view! {
-                        <option value=code selected=is_selected>
-                            {move || label.pick(english()).to_owned()}
-                        </option>
-                    }
-                })
-                .collect_view();
-            view! {
-                <select id=id name=name onchange="this.form.requestSubmit()">
-                    <option value="">{t!(i18n, services.all)}</option>
-                    {options}
-                </select>
-            }
-        };
+    let select = move |name: &'static str,
+                       id: &'static str,
+                       selected: Option<String>,
+                       options: Vec<(String, domain::text::LocalizedText)>| {
+        let options = options
+            .into_iter()
+            .map(|(code, label)| {
+                let is_selected = selected.as_deref() == Some(code.as_str());
+                view! {
+                    <option value=code selected=is_selected>
+                        {move || label.pick(english()).to_owned()}
+                    </option>
+                }
+            })
+            .collect_view();
+        view! {
+            <select id=id name=name onchange="this.form.requestSubmit()">
+                <option value="">{t!(i18n, services.all)}</option>
+                {options}
+            </select>
+        }
+    };
     let departments = facets
         .departments
         .into_iter()

@@ -1,11 +1,11 @@
 //! Sign in with mobile number or ID number and password. A plain form: works without
 //! JavaScript and with password managers (autocomplete names, paste allowed).
 
-use crate::domain::validation::Flash;
-use crate::i18n::*;
 use crate::server_fns::account::take_flash;
 use crate::ui::components::forms::{ErrorSummary, TextInput};
 use crate::ui::url::encode_query_value;
+use domain::validation::Flash;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

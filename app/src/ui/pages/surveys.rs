@@ -3,15 +3,15 @@
 //! for multiple choices, a text area for free text. A plain form (works without
 //! JavaScript); after it, thanks; a survey answered already says so.
 
-use crate::domain::survey::{Question, QuestionKind, ResidentSurvey, ResidentSurveyItem};
-use crate::domain::validation::{Flash, Problem};
-use crate::i18n::*;
 use crate::server_fns::account::take_flash;
 use crate::server_fns::surveys::{my_survey, my_surveys};
 use crate::ui::components::forms::{ErrorSummary, input_id};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
 use crate::ui::pages::console::surveys::scale_label;
+use domain::survey::{Question, QuestionKind, ResidentSurvey, ResidentSurveyItem};
+use domain::validation::{Flash, Problem};
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -78,7 +78,7 @@ pub fn MySurveyPage() -> impl IntoView {
         let flash = take_flash("survey".into()).await.ok().flatten();
         let survey = match id {
             Some(id) => my_survey(id).await,
-            None => Err(crate::domain::error::AppError::not_found()),
+            None => Err(domain::error::AppError::not_found()),
         };
         (survey, flash)
     });

@@ -4,16 +4,16 @@ use crate::auth::{Resident, accounts, session};
 use crate::http::error::ApiError;
 use crate::portal::profile::apply_update;
 use crate::state::AppState;
-use app::domain::account::{Registration, SignIn, Viewer};
-use app::domain::error::ApiErrorBody;
-use app::domain::profile::{Profile, ProfileUpdate};
-use app::store::{CurrentSession, accounts as account_store, profile};
 use axum::Json;
 use axum::extract::State;
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use domain::account::{Registration, SignIn, Viewer};
+use domain::error::ApiErrorBody;
+use domain::profile::{Profile, ProfileUpdate};
+use store::{CurrentSession, accounts as account_store, profile};
 
 fn with_session(
     state: &AppState,
@@ -131,6 +131,6 @@ pub async fn put_profile(
 pub async fn record_accesses(
     State(state): State<AppState>,
     Resident(id): Resident,
-) -> Result<Json<Vec<app::domain::console::RecordAccess>>, ApiError> {
-    Ok(Json(app::store::audit::accesses_of(&state.db, id).await?))
+) -> Result<Json<Vec<domain::console::RecordAccess>>, ApiError> {
+    Ok(Json(store::audit::accesses_of(&state.db, id).await?))
 }

@@ -6,17 +6,17 @@ use crate::files;
 use crate::http::error::ApiError;
 use crate::portal::upload::{self, attach_files};
 use crate::state::AppState;
-use app::domain::application::{ApplicationDetail, ApplicationForm, ApplicationSummary};
-use app::domain::error::{ApiErrorBody, AppError, ErrorCode};
-use app::domain::form::Answers;
-use app::store::applications::Subject;
-use app::store::{applications, calendar};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use domain::application::{ApplicationDetail, ApplicationForm, ApplicationSummary};
+use domain::error::{ApiErrorBody, AppError, ErrorCode};
+use domain::form::Answers;
 use serde::Deserialize;
+use store::applications::Subject;
+use store::{applications, calendar};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewApplication {
@@ -226,7 +226,7 @@ pub async fn download(
 /// A stored file as a download that no browser renders in place.
 pub async fn attachment_response(
     state: &AppState,
-    found: app::store::entities::attachment::Model,
+    found: store::entities::attachment::Model,
 ) -> Result<Response, ApiError> {
     let attachment = found.id;
     let bytes = files::read(&state.settings.upload_dir, &found.sha256)

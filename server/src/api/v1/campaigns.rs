@@ -6,12 +6,12 @@ use crate::auth::Staff;
 use crate::http::error::ApiError;
 use crate::jobs;
 use crate::state::AppState;
-use app::domain::campaign::{CampaignDraft, CampaignView};
-use app::store::campaigns;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
+use domain::campaign::{CampaignDraft, CampaignView};
+use store::campaigns;
 
 pub async fn list(
     State(state): State<AppState>,

@@ -2,13 +2,11 @@
 
 use crate::http::error::{ApiError, ApiQuery};
 use crate::state::AppState;
-use app::domain::catalog::{
-    Category, Department, LifeEvent, ServiceDetail, ServicePage, ServiceQuery,
-};
-use app::domain::error::ApiErrorBody;
-use app::store::catalog;
 use axum::Json;
 use axum::extract::{Path, State};
+use domain::catalog::{Category, Department, LifeEvent, ServiceDetail, ServicePage, ServiceQuery};
+use domain::error::ApiErrorBody;
+use store::catalog;
 
 /// Search the published catalogue.
 #[utoipa::path(

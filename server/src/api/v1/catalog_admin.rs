@@ -5,15 +5,15 @@
 use crate::auth::Staff;
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use app::domain::catalog_admin::{
-    BundleDraft, BundleListItem, BundleRecord, CatalogStatus, ServiceDraft, ServiceListItem,
-    ServiceRecord,
-};
-use app::store::catalog_admin;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
+use domain::catalog_admin::{
+    BundleDraft, BundleListItem, BundleRecord, CatalogStatus, ServiceDraft, ServiceListItem,
+    ServiceRecord,
+};
+use store::catalog_admin;
 
 pub async fn list_services(
     State(state): State<AppState>,

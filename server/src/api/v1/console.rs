@@ -6,20 +6,20 @@ use crate::auth::{Staff, session, staff as staff_auth};
 use crate::console::commands::{self, CaseCommand};
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use app::domain::application::ApplicationDetail;
-use app::domain::console::{
-    AuditPage, AuditQuery, CaseView, ConsoleHome, PersonalField, QueueFilter, QueuePage,
-    ResidentHit, ResidentRecord, StaffSessionView,
-};
-use app::domain::staff::StaffMember;
-use app::store::{CurrentStaff, audit, cases, queue, resident_records, staff_accounts};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use domain::application::ApplicationDetail;
+use domain::console::{
+    AuditPage, AuditQuery, CaseView, ConsoleHome, PersonalField, QueueFilter, QueuePage,
+    ResidentHit, ResidentRecord, StaffSessionView,
+};
+use domain::staff::StaffMember;
 use serde::{Deserialize, Serialize};
+use store::{CurrentStaff, audit, cases, queue, resident_records, staff_accounts};
 
 /// Sign in as staff: sets the staff cookie, returns who signed in.
 pub async fn sign_in(

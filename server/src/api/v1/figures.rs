@@ -5,12 +5,12 @@
 use crate::auth::Staff;
 use crate::http::error::{ApiError, ApiQuery};
 use crate::state::AppState;
-use app::domain::error::ApiErrorBody;
-use app::domain::figures::{FiguresQuery, MonthQuery, PublicSatisfaction, StaffFigures};
-use app::store::figures;
 use axum::Json;
 use axum::extract::State;
 use chrono::Utc;
+use domain::error::ApiErrorBody;
+use domain::figures::{FiguresQuery, MonthQuery, PublicSatisfaction, StaffFigures};
+use store::figures;
 
 /// The public satisfaction figures of a month, per department and per service rated in it.
 #[utoipa::path(

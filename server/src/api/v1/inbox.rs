@@ -3,17 +3,17 @@
 use crate::auth::Resident;
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use app::domain::error::ApiErrorBody;
-use app::domain::notification::NotificationPage;
-use app::store::notifications;
 use axum::Json;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::Utc;
+use domain::error::ApiErrorBody;
+use domain::notification::NotificationPage;
 use futures_util::stream::Stream;
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
+use store::notifications;
 
 /// The newest 50 messages and the unread count.
 #[utoipa::path(get, path = "/api/v1/me/notifications", tag = "notifications",

@@ -15,9 +15,9 @@ pub mod surveys;
 
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use app::domain::error::AppError;
 use axum::Router;
 use axum::routing::{delete, get, post, put};
+use domain::error::AppError;
 
 pub fn router() -> Router<AppState> {
     Router::new()

@@ -6,15 +6,15 @@ use crate::auth::{Resident, Staff};
 use crate::console::rectifications::Command;
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use app::domain::error::ApiErrorBody;
-use app::domain::rating::{RatingDraft, RatingPrompt, RatingView};
-use app::domain::rectification::{RectificationCase, RectificationList, RectificationStatus};
-use app::store::{calendar, ratings, rectifications};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use chrono::Utc;
+use domain::error::ApiErrorBody;
+use domain::rating::{RatingDraft, RatingPrompt, RatingView};
+use domain::rectification::{RectificationCase, RectificationList, RectificationStatus};
 use serde::Deserialize;
+use store::{calendar, ratings, rectifications};
 
 /// Each decided task of the application: invited to rate (until when), rated (with the
 /// rectification a bad review opened), or lapsed.
@@ -116,8 +116,8 @@ pub async fn list(
         .filter(|s| !s.is_empty())
         .map(|s| {
             RectificationStatus::parse(s).ok_or_else(|| {
-                app::domain::error::AppError::with_field(
-                    app::domain::error::ErrorCode::InvalidParameter,
+                domain::error::AppError::with_field(
+                    domain::error::ErrorCode::InvalidParameter,
                     "status",
                 )
             })

@@ -5,13 +5,13 @@
 use crate::auth::Resident;
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use app::domain::recommendation::{ForYouItem, apply_link};
-use app::store::{calendar, recommendations};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
+use domain::recommendation::{ForYouItem, apply_link};
 use serde::{Deserialize, Serialize};
+use store::{calendar, recommendations};
 
 pub async fn list(
     State(state): State<AppState>,

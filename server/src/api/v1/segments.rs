@@ -5,13 +5,13 @@
 use crate::auth::Staff;
 use crate::http::error::ApiError;
 use crate::state::AppState;
-use app::domain::rule::Rule;
-use app::domain::segment::{Segment, SegmentDraft, SegmentPreview, SegmentSummary};
-use app::store::segments;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
+use domain::rule::Rule;
+use domain::segment::{Segment, SegmentDraft, SegmentPreview, SegmentSummary};
+use store::segments;
 
 /// The rule's size and make-up now; 422 for a rule the form got wrong.
 pub async fn preview(

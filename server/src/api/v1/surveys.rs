@@ -8,17 +8,17 @@ use crate::auth::{Resident, Staff};
 use crate::http::error::ApiError;
 use crate::http::locale::request_locale;
 use crate::state::AppState;
-use app::domain::survey::{
-    Answers, ResidentSurvey, ResidentSurveyItem, Schedule, SurveyDraft, SurveyListItem,
-    SurveyRecord, SurveyResults, already_answered_message,
-};
-use app::store::surveys;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
+use domain::survey::{
+    Answers, ResidentSurvey, ResidentSurveyItem, Schedule, SurveyDraft, SurveyListItem,
+    SurveyRecord, SurveyResults, already_answered_message,
+};
 use serde::Deserialize;
+use store::surveys;
 
 pub async fn list(
     State(state): State<AppState>,

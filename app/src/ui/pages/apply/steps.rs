@@ -3,12 +3,12 @@
 //! the draft and goes on to the next step (`_next`), so it works without JavaScript; the
 //! first step of a new application creates the draft.
 
-use crate::domain::application::ApplicationForm;
-use crate::domain::form::{Step, material_key, steps};
-use crate::domain::validation::FieldError;
-use crate::i18n::*;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::forms::{AnswerInput, ErrorSummary, input_id};
+use domain::application::ApplicationForm;
+use domain::form::{Step, material_key, steps};
+use domain::validation::FieldError;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -1,13 +1,13 @@
 //! The audit log for supervisors and administrators: search by actor, resident, action and
 //! date range; export the result as CSV.
 
-use crate::domain::console::{AuditPage, AuditQuery};
-use crate::i18n::*;
 use crate::server_fns::console::get_audit_page;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
 use crate::ui::url::encode_query_value;
+use domain::console::{AuditPage, AuditQuery};
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -5,16 +5,16 @@
 //! a conflict with the current state, never a silent overwrite.
 
 use super::{FlashNotice, UrgencyTag};
-use crate::domain::catalog::Material;
-use crate::domain::console::{CaseAction, CaseTask, CaseView, Colleague};
-use crate::domain::validation::Flash;
-use crate::i18n::*;
 use crate::server_fns::console::{get_case, take_staff_flash};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::status_chip::StatusChip;
 use crate::ui::components::time::When;
 use crate::ui::components::timeline::TimelineItem;
+use domain::catalog::Material;
+use domain::console::{CaseAction, CaseTask, CaseView, Colleague};
+use domain::validation::Flash;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -4,20 +4,20 @@
 //! that work without JavaScript.
 
 use super::FlashNotice;
-use crate::domain::catalog::{FieldKind, FormField, Material, MaterialForm, OnlineLevel};
-use crate::domain::catalog_admin::{
-    BundleDraft, BundleEditor, CatalogOverview, CatalogStatus, PREFILL_FACTS, ServiceDraft,
-    ServiceEditor,
-};
-use crate::domain::console::Choice;
-use crate::domain::validation::Flash;
-use crate::i18n::*;
 use crate::server_fns::console::{
     get_bundle_editor, get_catalog, get_service_editor, take_staff_flash,
 };
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
+use domain::catalog::{FieldKind, FormField, Material, MaterialForm, OnlineLevel};
+use domain::catalog_admin::{
+    BundleDraft, BundleEditor, CatalogOverview, CatalogStatus, PREFILL_FACTS, ServiceDraft,
+    ServiceEditor,
+};
+use domain::console::Choice;
+use domain::validation::Flash;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -3,16 +3,16 @@
 //! individual cases, and the 30-day alerts. The period picker is a GET form, so it works
 //! without JavaScript; department staff see their own department, supervisors all.
 
-use crate::domain::figures::{
-    Figures, FiguresQuery, LAST_12_MONTHS, ProblemReport, Ranking, SatisfactionAlert, StaffFigures,
-    duration_text, percent,
-};
-use crate::domain::satisfaction::MIN_PUBLIC_RATINGS;
-use crate::i18n::*;
 use crate::server_fns::figures::get_staff_figures;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::url::encode_query_value;
+use domain::figures::{
+    Figures, FiguresQuery, LAST_12_MONTHS, ProblemReport, Ranking, SatisfactionAlert, StaffFigures,
+    duration_text, percent,
+};
+use domain::satisfaction::MIN_PUBLIC_RATINGS;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -282,7 +282,7 @@ fn Problems(problems: ProblemReport) -> impl IntoView {
             <h2 id="problems-title">{t!(i18n, figures.problems_title)}</h2>
             <p class="field__hint">
                 {move || td_string!(i18n.get_locale(), figures.problems_intro)
-                    .replace("$n", &crate::domain::figures::COMMON_PROBLEM_RESIDENTS.to_string())}
+                    .replace("$n", &domain::figures::COMMON_PROBLEM_RESIDENTS.to_string())}
             </p>
             <p>
                 {t!(i18n, figures.bad_reviews_total)} " " <strong data-testid="bad-reviews-total">{problems.bad_reviews}</strong>

@@ -1,10 +1,10 @@
 //! The console's first page: what is pressing in the viewer's scope.
 
-use crate::domain::console::StatusCount;
-use crate::i18n::*;
 use crate::server_fns::console::get_console_home;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
+use domain::console::StatusCount;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -43,7 +43,7 @@ pub fn ConsoleHomePage() -> impl IntoView {
                                     <span class="stat__label">{t!(i18n, console.assigned_to_me)}</span>
                                 </a>
                             </li>
-                            {home.me.may(crate::domain::staff::Permission::ViewRatings).then(|| view! {
+                            {home.me.may(domain::staff::Permission::ViewRatings).then(|| view! {
                                 <li class="stat">
                                     <a href="/admin/rectifications">
                                         <span class="stat__figure" data-testid="rectifications-waiting">{home.rectifications_waiting}</span>

@@ -15,10 +15,10 @@ pub mod sessions;
 pub mod sign_in;
 pub mod surveys;
 
-use crate::domain::console::Urgency;
-use crate::domain::error::ErrorCode;
-use crate::domain::validation::Flash;
-use crate::i18n::*;
+use domain::console::Urgency;
+use domain::error::ErrorCode;
+use domain::validation::Flash;
+use i18n::*;
 use leptos::prelude::*;
 
 /// "已超期" / "24小时内到期" next to a task: a word, with the colour only as a second cue.

@@ -4,14 +4,14 @@
 
 use super::UrgencyTag;
 use super::home::StatusCounts;
-use crate::domain::application::ApplicationStatus;
-use crate::domain::console::{QueueFilter, QueuePage, Urgency};
-use crate::i18n::*;
 use crate::server_fns::console::get_queue;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::status_chip::StatusChip;
 use crate::ui::components::time::When;
+use domain::application::ApplicationStatus;
+use domain::console::{QueueFilter, QueuePage, Urgency};
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -122,7 +122,7 @@ fn Queue(page: QueuePage) -> impl IntoView {
                 <label for="q-status">{t!(i18n, console.status)}</label>
                 <select id="q-status" name="status">
                     <option value="" selected=status.is_empty()>{t!(i18n, console.all_open)}</option>
-                    {crate::domain::console::TASK_STATUSES.into_iter().map(|s| view! {
+                    {domain::console::TASK_STATUSES.into_iter().map(|s| view! {
                         <option value=s.as_str() selected=status == s.as_str()>{move || s.label(i18n.get_locale())}</option>
                     }).collect_view()}
                 </select>

@@ -4,16 +4,16 @@
 //! supervisor, and the resident's re-rating. Plain forms that work without JavaScript.
 
 use super::FlashNotice;
-use crate::domain::rectification::{
-    Classification, Decision, RectificationCase, RectificationList, RectificationStatus,
-};
-use crate::domain::validation::Flash;
-use crate::i18n::*;
 use crate::server_fns::console::take_staff_flash;
 use crate::server_fns::ratings::{get_rectification, get_rectifications};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::{Day, When};
+use domain::rectification::{
+    Classification, Decision, RectificationCase, RectificationList, RectificationStatus,
+};
+use domain::validation::Flash;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -133,7 +133,7 @@ fn Case(case: RectificationCase, flash: Option<Flash>) -> impl IntoView {
     let status = case.status;
     let score = case.score;
     let action = format!("/admin/forms/rectifications/{}", case.id);
-    let indicators: Vec<_> = crate::domain::rating::Indicator::ALL
+    let indicators: Vec<_> = domain::rating::Indicator::ALL
         .into_iter()
         .filter_map(|i| case.indicators.get(i).map(|s| (i, s)))
         .collect();

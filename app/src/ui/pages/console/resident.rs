@@ -4,14 +4,14 @@
 //! search that leads there.
 
 use super::FlashNotice;
-use crate::domain::console::{ResidentHit, ResidentRecord};
-use crate::domain::validation::Flash;
-use crate::i18n::*;
 use crate::server_fns::console::{find_residents, get_resident_record, take_staff_flash};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::status_chip::StatusChip;
 use crate::ui::components::time::When;
+use domain::console::{ResidentHit, ResidentRecord};
+use domain::validation::Flash;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

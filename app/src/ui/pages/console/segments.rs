@@ -7,14 +7,14 @@
 //! the supervisor edits. Saving posts the same fields with a name.
 
 use super::FlashNotice;
-use crate::domain::campaign::{CampaignStatus, CampaignView};
-use crate::domain::segment::{BuilderOptions, FORM_FIELDS, SegmentPreview, rule_from_form};
-use crate::domain::validation::FieldError;
-use crate::i18n::*;
 use crate::server_fns::console::take_staff_flash;
 use crate::server_fns::engagement::{get_campaigns, preview_segment, segment_options};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
+use domain::campaign::{CampaignStatus, CampaignView};
+use domain::segment::{BuilderOptions, FORM_FIELDS, SegmentPreview, rule_from_form};
+use domain::validation::FieldError;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -78,7 +78,7 @@ pub fn SegmentsPage() -> impl IntoView {
             None => None,
             Some(Ok(rule)) => Some(preview_segment(rule).await.map_err(|e| (e, Vec::new()))),
             Some(Err(errors)) => Some(Err((
-                crate::domain::error::AppError::invalid(errors.clone()),
+                domain::error::AppError::invalid(errors.clone()),
                 errors,
             ))),
         }
@@ -241,7 +241,7 @@ fn Builder(options: BuilderOptions, value: Callback<String, String>) -> impl Int
 fn ServiceSelect(
     name: &'static str,
     label: Signal<String>,
-    services: Vec<(i64, String, crate::domain::text::LocalizedText)>,
+    services: Vec<(i64, String, domain::text::LocalizedText)>,
     selected: String,
 ) -> impl IntoView {
     let i18n = use_i18n();

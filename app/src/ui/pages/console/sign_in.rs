@@ -1,10 +1,10 @@
 //! Staff sign-in: username and password, separate from residents' (its own cookie), with
 //! the same throttling. A plain form; works without JavaScript and with password managers.
 
-use crate::domain::error::ErrorCode;
-use crate::i18n::*;
 use crate::ui::components::forms::TextInput;
 use crate::ui::url::encode_query_value;
+use domain::error::ErrorCode;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -4,18 +4,18 @@
 //! blank rows to add more (save, and two more appear), so it works without JavaScript.
 
 use super::FlashNotice;
-use crate::domain::console::Choice;
-use crate::domain::survey::{
-    Audience, Figures, Question, QuestionKind, QuestionResult, SurveyEditor, SurveyListItem,
-    SurveyRecord, SurveyResults, SurveyStatus,
-};
-use crate::domain::validation::Flash;
-use crate::i18n::*;
 use crate::server_fns::console::take_staff_flash;
 use crate::server_fns::surveys::{get_survey_editor, get_survey_results, get_surveys};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
+use domain::console::Choice;
+use domain::survey::{
+    Audience, Figures, Question, QuestionKind, QuestionResult, SurveyEditor, SurveyListItem,
+    SurveyRecord, SurveyResults, SurveyStatus,
+};
+use domain::validation::Flash;
+use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -57,7 +57,7 @@ pub fn scale_label(point: i64, locale: Locale) -> &'static str {
 #[component]
 fn AudienceText(
     audience: Audience,
-    service_name: Option<crate::domain::text::LocalizedText>,
+    service_name: Option<domain::text::LocalizedText>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     move || {
@@ -398,7 +398,7 @@ pub fn SurveyPage() -> impl IntoView {
             let flash = take_staff_flash("survey".into()).await.ok().flatten();
             let results = match id {
                 Some(id) => get_survey_results(id).await,
-                None => Err(crate::domain::error::AppError::not_found()),
+                None => Err(domain::error::AppError::not_found()),
             };
             (results, flash)
         },

@@ -1,0 +1,262 @@
+//! The one error type that crosses every boundary: server functions, the JSON API and pages.
+//!
+//! An error carries a stable [`ErrorCode`] that clients may match on; the human message is
+//! looked up in the reader's language when the error is shown, never stored in it.
+
+use super::validation::FieldError;
+use i18n::Locale;
+use serde::{Deserialize, Serialize};
+use server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub enum ErrorCode {
+    /// No such page, service or record (or not one the caller may see).
+    NotFound,
+    /// A parameter has the wrong type or format.
+    InvalidParameter,
+    /// The search text is longer than the catalogue accepts.
+    QueryTooLong,
+    /// The path exists but not with this HTTP method.
+    MethodNotAllowed,
+    /// The request body is larger than the limit.
+    PayloadTooLarge,
+    /// The request took longer than the server allows.
+    Timeout,
+    /// The database cannot be reached; try again later.
+    Unavailable,
+    /// Something failed on the server; it has been logged.
+    Internal,
+    /// The request needs a signed-in resident.
+    Unauthenticated,
+    /// Signed in, but this is not yours to see or change.
+    Forbidden,
+    /// The account name or password is wrong (never says which).
+    InvalidCredentials,
+    /// Too many failed sign-ins; wait for the cool-down.
+    TooManyAttempts,
+    /// One or more fields are wrong; `errors` lists each.
+    ValidationFailed,
+    /// The application's state does not allow this (e.g. withdrawing after a decision).
+    InvalidStateChange,
+    /// Someone else changed it first; reload and try again.
+    Conflict,
+    /// This task has been rated already (一事一评).
+    AlreadyRated,
+    /// The time allowed for this (rating, re-rating, appealing) has passed.
+    WindowClosed,
+}
+
+impl ErrorCode {
+    /// HTTP status for this code.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::NotFound => 404,
+            ErrorCode::InvalidParameter | ErrorCode::QueryTooLong => 400,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::Timeout => 408,
+            ErrorCode::Unavailable => 503,
+            ErrorCode::Internal => 500,
+            ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::TooManyAttempts => 429,
+            ErrorCode::ValidationFailed => 422,
+            ErrorCode::InvalidStateChange
+            | ErrorCode::Conflict
+            | ErrorCode::AlreadyRated
+            | ErrorCode::WindowClosed => 409,
+        }
+    }
+
+    /// The message for a person, in `locale`.
+    pub fn message(self, locale: Locale) -> &'static str {
+        use i18n::td_string;
+        match self {
+            ErrorCode::NotFound => td_string!(locale, errors.not_found),
+            ErrorCode::InvalidParameter => td_string!(locale, errors.invalid_parameter),
+            ErrorCode::QueryTooLong => td_string!(locale, errors.query_too_long),
+            ErrorCode::MethodNotAllowed => td_string!(locale, errors.method_not_allowed),
+            ErrorCode::PayloadTooLarge => td_string!(locale, errors.payload_too_large),
+            ErrorCode::Timeout => td_string!(locale, errors.timeout),
+            ErrorCode::Unavailable => td_string!(locale, errors.unavailable),
+            ErrorCode::Internal => td_string!(locale, errors.internal),
+            ErrorCode::Unauthenticated => td_string!(locale, errors.unauthenticated),
+            ErrorCode::Forbidden => td_string!(locale, errors.forbidden),
+            ErrorCode::InvalidCredentials => td_string!(locale, errors.invalid_credentials),
+            ErrorCode::TooManyAttempts => td_string!(locale, errors.too_many_attempts),
+            ErrorCode::ValidationFailed => td_string!(locale, errors.validation_failed),
+            ErrorCode::InvalidStateChange => td_string!(locale, errors.invalid_state_change),
+            ErrorCode::Conflict => td_string!(locale, errors.conflict),
+            ErrorCode::AlreadyRated => td_string!(locale, errors.already_rated),
+            ErrorCode::WindowClosed => td_string!(locale, errors.window_closed),
+        }
+    }
+}
+
+/// An error with its stable code and, for a bad parameter, which one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{code:?}{}", field.as_deref().map(|f| format!(" ({f})")).unwrap_or_default())]
+pub struct AppError {
+    pub code: ErrorCode,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// For [`ErrorCode::ValidationFailed`]: every field at fault.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+impl AppError {
+    pub const fn new(code: ErrorCode) -> Self {
+        Self {
+            code,
+            field: None,
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn with_field(code: ErrorCode, field: impl Into<String>) -> Self {
+        Self {
+            code,
+            field: Some(field.into()),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        Self {
+            code: ErrorCode::ValidationFailed,
+            field: errors.first().map(|e| e.field.clone()),
+            errors,
+        }
+    }
+
+    pub const fn not_found() -> Self {
+        Self::new(ErrorCode::NotFound)
+    }
+
+    pub fn body(&self, locale: Locale) -> ApiErrorBody {
+        ApiErrorBody {
+            code: self.code,
+            message: self.code.message(locale).to_owned(),
+            field: self.field.clone(),
+            errors: self
+                .errors
+                .iter()
+                .map(|e| FieldErrorBody {
+                    field: e.field.clone(),
+                    code: e.problem.code().to_owned(),
+                    message: e.problem.message(locale),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// One field's problem in an API error body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FieldErrorBody {
+    pub field: String,
+    /// Stable code, e.g. `required`, `invalid_id_number`.
+    pub code: String,
+    pub message: String,
+}
+
+/// The JSON body of every error response of the API.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct ApiErrorBody {
+    pub code: ErrorCode,
+    /// For people, in the language the request asked for (`Accept-Language`).
+    pub message: String,
+    /// The parameter at fault, where there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// Every field at fault, for `validation_failed`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldErrorBody>,
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::new(ErrorCode::InvalidParameter)
+            }
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => {
+                AppError::new(ErrorCode::Unavailable)
+            }
+            _ => AppError::new(ErrorCode::Internal),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sea_orm::DbErr> for AppError {
+    fn from(err: sea_orm::DbErr) -> Self {
+        use sea_orm::DbErr;
+        match err {
+            DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => {
+                tracing::warn!(error = %err, "database unavailable");
+                AppError::new(ErrorCode::Unavailable)
+            }
+            DbErr::RecordNotFound(_) => AppError::not_found(),
+            _ => {
+                tracing::error!(error = %err, "database error");
+                AppError::new(ErrorCode::Internal)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_a_message_in_both_languages() {
+        let codes = [
+            ErrorCode::NotFound,
+            ErrorCode::InvalidParameter,
+            ErrorCode::QueryTooLong,
+            ErrorCode::MethodNotAllowed,
+            ErrorCode::PayloadTooLarge,
+            ErrorCode::Timeout,
+            ErrorCode::Unavailable,
+            ErrorCode::Internal,
+            ErrorCode::Unauthenticated,
+            ErrorCode::Forbidden,
+            ErrorCode::InvalidCredentials,
+            ErrorCode::TooManyAttempts,
+            ErrorCode::ValidationFailed,
+            ErrorCode::InvalidStateChange,
+            ErrorCode::Conflict,
+            ErrorCode::AlreadyRated,
+            ErrorCode::WindowClosed,
+        ];
+        for code in codes {
+            let zh = code.message(Locale::zh_CN);
+            let en = code.message(Locale::en);
+            assert!(!zh.is_empty() && !en.is_empty());
+            assert_ne!(zh, en, "{code:?} is not translated");
+            assert!((400..600).contains(&code.status()));
+        }
+    }
+
+    #[test]
+    fn the_body_names_the_code_and_field() {
+        let err = AppError::with_field(ErrorCode::QueryTooLong, "q");
+        let body = err.body(Locale::en);
+        let json = serde_json::to_value(&body).unwrap();
+        assert_eq!(json["code"], "query_too_long");
+        assert_eq!(json["field"], "q");
+        assert!(json["message"].as_str().unwrap().contains("50"));
+    }
+}

@@ -1,0 +1,31 @@
+//! Minsheng's domain types and rules, shared by the server and the browser.
+//!
+//! Plain data and plain functions: no I/O here, so every rule can be unit tested and the same
+//! type travels over the network with serde. With the `ssr` feature the types also describe
+//! themselves for the OpenAPI document (utoipa) and the database error maps to [`error::AppError`].
+
+pub mod account;
+pub mod application;
+pub mod campaign;
+pub mod catalog;
+pub mod catalog_admin;
+pub mod console;
+pub mod deadline;
+pub mod error;
+pub mod figures;
+pub mod form;
+pub mod id_number;
+pub mod notification;
+pub mod profile;
+pub mod rating;
+pub mod recommendation;
+pub mod rectification;
+pub mod region;
+pub mod rule;
+pub mod satisfaction;
+pub mod segment;
+pub mod staff;
+pub mod survey;
+pub mod text;
+pub mod validation;
+pub mod working_days;

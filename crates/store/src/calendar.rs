@@ -1,0 +1,13 @@
+//! The working-day calendar as the database holds it.
+
+use super::entities::calendar_day;
+use domain::error::AppError;
+use domain::working_days::{DayKind, WorkingCalendar};
+use sea_orm::{ConnectionTrait, EntityTrait};
+
+pub async fn load(db: &impl ConnectionTrait) -> Result<WorkingCalendar, AppError> {
+    let days = calendar_day::Entity::find().all(db).await?;
+    Ok(WorkingCalendar::new(days.into_iter().filter_map(|day| {
+        DayKind::parse(&day.kind).map(|kind| (day.day, kind))
+    })))
+}

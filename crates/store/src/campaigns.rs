@@ -1,0 +1,671 @@
+//! Where campaigns are stored and sent. The audience is one SQL condition: the segment's rule
+//! and the resident's consent, no opt-out of the service's category, not applied for the
+//! service, never recommended it before, and under the weekly frequency cap. Sending happens
+//! in a background job: a conditional UPDATE starts it (the one instance that wins it
+//! evaluates the audience once, an INSERT … SELECT into `campaign_recipient`), then each batch
+//! of recipients is two set-based statements: INSERT … SELECT of the recommendations, then
+//! of their inbox messages.
+
+use super::StaffActor;
+use super::audit::{self, Target};
+use super::entities::{campaign, campaign_recipient, recommendation, resident, segment, service};
+use super::recommendations::{self, Batch, Cause};
+use super::{rules, segments};
+use chrono::{DateTime, Duration, Utc};
+use domain::campaign::{
+    CampaignDraft, CampaignStatus, CampaignView, Conversion, after_submit, in_quiet_hours,
+};
+use domain::error::{AppError, ErrorCode};
+use domain::rule::{Reason, Rule, since};
+use domain::staff::Permission;
+use domain::validation::{FieldError, Problem};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+
+async fn service_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> Result<service::Model, AppError> {
+    service::Entity::find()
+        .filter(service::Column::Code.eq(code.trim()))
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            AppError::invalid(vec![FieldError::new("service_code", Problem::NotAnOption)])
+        })
+}
+
+async fn service_by_id(db: &impl ConnectionTrait, id: i64) -> Result<service::Model, AppError> {
+    service::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// The residents a campaign for `service` to `rule` reaches at `now`: the rule's members who
+/// may be offered the service and are under the weekly frequency cap.
+fn audience(rule: &Rule, service: &service::Model, cap: i32, now: DateTime<Utc>) -> Expr {
+    let this_week = Query::select()
+        .expr(Expr::col((recommendation::Entity, recommendation::Column::Id)).count())
+        .from(recommendation::Entity)
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::ResidentId))
+                .equals((resident::Entity, resident::Column::Id)),
+        )
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::CampaignId)).is_not_null(),
+        )
+        .and_where(
+            Expr::col((recommendation::Entity, recommendation::Column::CreatedAt))
+                .gte(since(now, 7)),
+        )
+        .to_owned();
+    rules::condition(rule, now)
+        .and(recommendations::may_be_offered(
+            service.id,
+            service.category_id,
+            now,
+        ))
+        .and(Expr::SubQuery(None, Box::new(this_week.into())).lt(i64::from(cap)))
+}
+
+/// How many residents the campaign would reach if sent now.
+async fn dry_run(
+    db: &impl ConnectionTrait,
+    rule: &Rule,
+    service: &service::Model,
+    cap: i32,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
+    let n = resident::Entity::find()
+        .filter(audience(rule, service, cap, now))
+        .count(db)
+        .await?;
+    Ok(n as i64)
+}
+
+fn status_of(model: &campaign::Model) -> Result<CampaignStatus, AppError> {
+    CampaignStatus::parse(&model.status).ok_or_else(|| {
+        tracing::error!(campaign = model.id, status = %model.status, "unknown campaign status");
+        AppError::new(ErrorCode::Internal)
+    })
+}
+
+async fn find(db: &impl ConnectionTrait, id: i64) -> Result<campaign::Model, AppError> {
+    campaign::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// The campaign with its dry-run count (or the number reached, once sent) and conversion.
+async fn view(
+    db: &impl ConnectionTrait,
+    model: campaign::Model,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    let status = status_of(&model)?;
+    let service = service_by_id(db, offered(&model)?).await?;
+    let segment = segment::Entity::find_by_id(model.segment_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::Internal))?;
+    // A draft counts its audience now (the dry run); once submitted, the count it was
+    // submitted (and approved) with; once sent, the residents it reached.
+    let audience = match (status, model.audience_count) {
+        (CampaignStatus::Draft, _) | (_, None) => {
+            let rule = segments::rule(db, model.segment_id).await?;
+            dry_run(db, &rule, &service, model.frequency_cap, now).await?
+        }
+        (_, Some(counted)) => counted,
+    };
+    Ok(CampaignView {
+        id: model.id,
+        name: model.name,
+        service_code: service.code,
+        service_name: service.name,
+        segment_id: segment.id,
+        segment_name: segment.name,
+        message: model.message,
+        status,
+        scheduled_at: model.scheduled_at,
+        frequency_cap: u8::try_from(model.frequency_cap).unwrap_or(u8::MAX),
+        quiet_from: model.quiet_from,
+        quiet_until: model.quiet_until,
+        audience,
+        sent_at: model.sent_at,
+        conversion: conversion(db, model.id).await?,
+    })
+}
+
+/// Delivered, read, clicked, applied and dismissed recommendations of the campaign: one
+/// aggregate query.
+pub async fn conversion(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+) -> Result<Conversion, AppError> {
+    let counted =
+        |column: recommendation::Column| Expr::col((recommendation::Entity, column)).count();
+    let row: Option<(i64, i64, i64, i64, i64)> = recommendation::Entity::find()
+        .select_only()
+        .column_as(counted(recommendation::Column::Id), "delivered")
+        .column_as(counted(recommendation::Column::ReadAt), "read")
+        .column_as(counted(recommendation::Column::ClickedAt), "clicked")
+        .column_as(counted(recommendation::Column::AppliedAt), "applied")
+        .column_as(counted(recommendation::Column::DismissedAt), "dismissed")
+        .filter(recommendation::Column::CampaignId.eq(campaign_id))
+        .into_tuple()
+        .one(db)
+        .await?;
+    let (delivered, read, clicked, applied, dismissed) = row.unwrap_or_default();
+    Ok(Conversion {
+        delivered,
+        read,
+        clicked,
+        applied,
+        dismissed,
+    })
+}
+
+/// A new campaign, as a draft; 422 with the fields at fault, nothing stored.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    draft: &CampaignDraft,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    actor.member.require(Permission::ManageSegments)?;
+    let mut errors = draft.validate().err().unwrap_or_default();
+    let service = match service_by_code(db, &draft.service_code).await {
+        Ok(service) => Some(service),
+        Err(err) => {
+            if draft.service_code.trim().is_empty() {
+                None
+            } else {
+                errors.extend(err.errors);
+                None
+            }
+        }
+    };
+    let segment_known = segment::Entity::find_by_id(draft.segment_id)
+        .one(db)
+        .await?
+        .is_some();
+    if !segment_known {
+        errors.push(FieldError::new("segment_id", Problem::NotAnOption));
+    }
+    let Some(service) = service.filter(|_| errors.is_empty()) else {
+        return Err(AppError::invalid(errors));
+    };
+    let model = campaign::ActiveModel {
+        name: Set(draft.name.trim().to_owned()),
+        service_id: Set(Some(service.id)),
+        bundle_id: Set(None),
+        segment_id: Set(draft.segment_id),
+        message: Set(draft.message.trim().to_owned()),
+        status: Set(CampaignStatus::Draft.as_str().to_owned()),
+        scheduled_at: Set(draft.scheduled_at),
+        frequency_cap: Set(i32::from(draft.frequency_cap)),
+        quiet_from: Set(draft.quiet_from),
+        quiet_until: Set(draft.quiet_until),
+        audience_count: Set(None),
+        created_by_staff_id: Set(actor.member.id),
+        approved_by_staff_id: Set(None),
+        sent_at: Set(None),
+        sent_through: Set(None),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        actor,
+        "campaign_create",
+        Target::Campaign(model.id),
+        None,
+        now,
+    )
+    .await?;
+    view(db, model, now).await
+}
+
+pub async fn get(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    actor.member.require(Permission::ManageSegments)?;
+    view(db, find(db, id).await?, now).await
+}
+
+pub async fn list(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    now: DateTime<Utc>,
+) -> Result<Vec<CampaignView>, AppError> {
+    actor.member.require(Permission::ManageSegments)?;
+    let models = campaign::Entity::find()
+        .order_by_desc(campaign::Column::Id)
+        .limit(100)
+        .all(db)
+        .await?;
+    let mut views = Vec::with_capacity(models.len());
+    for model in models {
+        views.push(view(db, model, now).await?);
+    }
+    Ok(views)
+}
+
+/// Moves the campaign from `from` to `to` if nobody moved it first (409 otherwise).
+async fn transition(
+    db: &impl ConnectionTrait,
+    id: i64,
+    from: CampaignStatus,
+    to: CampaignStatus,
+    approved_by: Option<i64>,
+) -> Result<(), AppError> {
+    let mut update = campaign::Entity::update_many()
+        .col_expr(campaign::Column::Status, Expr::value(to.as_str()))
+        .filter(campaign::Column::Id.eq(id))
+        .filter(campaign::Column::Status.eq(from.as_str()));
+    if let Some(staff_id) = approved_by {
+        update = update.col_expr(campaign::Column::ApprovedByStaffId, Expr::value(staff_id));
+    }
+    if update.exec(db).await?.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::Conflict))
+    }
+}
+
+/// Puts a draft on the schedule, or before a supervisor when its dry run reaches more than
+/// `approval_threshold` residents.
+pub async fn submit(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    id: i64,
+    approval_threshold: i64,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    actor.member.require(Permission::ManageSegments)?;
+    let model = find(db, id).await?;
+    if status_of(&model)? != CampaignStatus::Draft {
+        return Err(AppError::new(ErrorCode::InvalidStateChange));
+    }
+    let audience = view(db, model, now).await?.audience;
+    let to = after_submit(audience, approval_threshold);
+    transition(db, id, CampaignStatus::Draft, to, None).await?;
+    campaign::Entity::update_many()
+        .col_expr(campaign::Column::AudienceCount, Expr::value(audience))
+        .filter(campaign::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    audit::record(
+        db,
+        actor,
+        "campaign_submit",
+        Target::Campaign(id),
+        None,
+        now,
+    )
+    .await?;
+    get(db, actor, id, now).await
+}
+
+/// A supervisor approves a large campaign for its schedule.
+pub async fn approve(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    actor.member.require(Permission::ApproveCampaigns)?;
+    let model = find(db, id).await?;
+    if status_of(&model)? != CampaignStatus::PendingApproval {
+        return Err(AppError::new(ErrorCode::InvalidStateChange));
+    }
+    transition(
+        db,
+        id,
+        CampaignStatus::PendingApproval,
+        CampaignStatus::Scheduled,
+        Some(actor.member.id),
+    )
+    .await?;
+    audit::record(
+        db,
+        actor,
+        "campaign_approve",
+        Target::Campaign(id),
+        None,
+        now,
+    )
+    .await?;
+    view(db, find(db, id).await?, now).await
+}
+
+pub async fn cancel(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<CampaignView, AppError> {
+    actor.member.require(Permission::ManageSegments)?;
+    let model = find(db, id).await?;
+    let from = status_of(&model)?;
+    if !from.may_cancel() {
+        return Err(AppError::new(ErrorCode::InvalidStateChange));
+    }
+    transition(db, id, from, CampaignStatus::Cancelled, None).await?;
+    audit::record(
+        db,
+        actor,
+        "campaign_cancel",
+        Target::Campaign(id),
+        None,
+        now,
+    )
+    .await?;
+    view(db, find(db, id).await?, now).await
+}
+
+/// Recipients per batch of a campaign's fan-out; each batch is one transaction.
+pub const BATCH: u64 = 20_000;
+
+/// A batch of a campaign that went out: the recipients with ids in `after < id <= through`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SentBatch {
+    pub campaign_id: i64,
+    pub after: i64,
+    pub through: i64,
+    pub reached: u64,
+}
+
+/// Sends the next batch of every campaign that is being sent, after starting those that are
+/// due (scheduled, the time come, outside their quiet hours). Call it until it returns
+/// nothing. Each batch takes its turn by moving the campaign's cursor with a conditional
+/// UPDATE first thing in its transaction, so several instances calling this at once never
+/// send a batch twice.
+pub async fn send_next<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+    batch: u64,
+) -> Result<Vec<SentBatch>, AppError> {
+    start_due(db, now).await?;
+    let sending = campaign::Entity::find()
+        .filter(campaign::Column::Status.eq(CampaignStatus::Sending.as_str()))
+        .order_by_asc(campaign::Column::Id)
+        .all(db)
+        .await?;
+    let mut sent = Vec::new();
+    for model in sending {
+        if let Some(done) = send_batch(db, &model, batch, now).await? {
+            sent.push(done);
+        }
+    }
+    Ok(sent)
+}
+
+/// Starts the due campaigns: `scheduled → sending`, and the audience evaluated once, in one
+/// `INSERT … SELECT` into `campaign_recipient`, in the same transaction (only the instance
+/// whose UPDATE took the campaign does it).
+async fn start_due<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let due = campaign::Entity::find()
+        .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled.as_str()))
+        .filter(
+            campaign::Column::ScheduledAt
+                .is_null()
+                .or(campaign::Column::ScheduledAt.lte(now)),
+        )
+        .all(db)
+        .await?;
+    let china_time = (now + Duration::hours(8)).time();
+    for model in due {
+        if in_quiet_hours(china_time, model.quiet_from, model.quiet_until) {
+            continue;
+        }
+        let txn = db.begin().await?;
+        // Every batch is stamped with this moment: the campaign's messages share it.
+        let claimed = campaign::Entity::update_many()
+            .col_expr(
+                campaign::Column::Status,
+                Expr::value(CampaignStatus::Sending.as_str()),
+            )
+            .col_expr(campaign::Column::SentAt, Expr::value(now))
+            .col_expr(campaign::Column::SentThrough, Expr::value(0i64))
+            .col_expr(campaign::Column::AudienceCount, Expr::value(0i64))
+            .filter(campaign::Column::Id.eq(model.id))
+            .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled.as_str()))
+            .exec(&txn)
+            .await?;
+        if claimed.rows_affected != 1 {
+            continue;
+        }
+        let service = service_by_id(&txn, offered(&model)?).await?;
+        let rule = segments::rule(&txn, model.segment_id).await?;
+        let members = Query::select()
+            .expr(Expr::val(model.id))
+            .column((resident::Entity, resident::Column::Id))
+            .from(resident::Entity)
+            .and_where(audience(&rule, &service, model.frequency_cap, now))
+            .to_owned();
+        let insert = Query::insert()
+            .into_table(campaign_recipient::Entity)
+            .columns([
+                campaign_recipient::Column::CampaignId,
+                campaign_recipient::Column::ResidentId,
+            ])
+            .select_from(members)
+            .map_err(recommendations::statement_error)?
+            .to_owned();
+        let recipients = txn.execute(&insert).await?.rows_affected();
+        txn.commit().await?;
+        tracing::info!(campaign = model.id, recipients, "campaign sending started");
+    }
+    Ok(())
+}
+
+/// The service a campaign offers (campaigns for bundles are not made yet).
+fn offered(model: &campaign::Model) -> Result<i64, AppError> {
+    model
+        .service_id
+        .ok_or_else(|| AppError::new(ErrorCode::Internal))
+}
+
+/// The next `size` recipients after the campaign's cursor, in one transaction; the campaign
+/// is sent (and its recipients list dropped) with the last of them. `None` when another
+/// caller took the batch first.
+async fn send_batch<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
+    model: &campaign::Model,
+    size: u64,
+    now: DateTime<Utc>,
+) -> Result<Option<SentBatch>, AppError> {
+    let after = model.sent_through.unwrap_or(0);
+    let recipients_after = |after: i64| {
+        campaign_recipient::Entity::find()
+            .select_only()
+            .column(campaign_recipient::Column::ResidentId)
+            .filter(campaign_recipient::Column::CampaignId.eq(model.id))
+            .filter(campaign_recipient::Column::ResidentId.gt(after))
+            .order_by_asc(campaign_recipient::Column::ResidentId)
+    };
+    let last_of_batch: Option<i64> = recipients_after(after)
+        .offset(Ord::max(size, 1) - 1)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let through = last_of_batch.unwrap_or(i64::MAX);
+    let finished = match last_of_batch {
+        None => true,
+        Some(last) => recipients_after(last)
+            .limit(1)
+            .into_tuple::<i64>()
+            .one(db)
+            .await?
+            .is_none(),
+    };
+
+    let txn = db.begin().await?;
+    let mut claim = campaign::Entity::update_many()
+        .col_expr(campaign::Column::SentThrough, Expr::value(through))
+        .filter(campaign::Column::Id.eq(model.id))
+        .filter(campaign::Column::Status.eq(CampaignStatus::Sending.as_str()))
+        .filter(campaign::Column::SentThrough.eq(after));
+    if finished {
+        claim = claim.col_expr(
+            campaign::Column::Status,
+            Expr::value(CampaignStatus::Sent.as_str()),
+        );
+    }
+    if claim.exec(&txn).await?.rows_affected != 1 {
+        return Ok(None);
+    }
+    let sent_at = model.sent_at.unwrap_or(now);
+    let service = service_by_id(&txn, offered(model)?).await?;
+    let rule = segments::rule(&txn, model.segment_id).await?;
+    let names = rules::names(&txn, &rule).await?;
+    let reason = Reason::of_rule(&rule, &names);
+
+    // Every recipient of the batch, with the message in their language and their name filled
+    // in by SQL. Offered again checked: a life event may have recommended the service since.
+    let message_in = |english: bool| {
+        let name = Expr::col((resident::Entity, resident::Column::Name));
+        let text = domain::campaign::render_message(
+            &model.message,
+            "{name}",
+            if english {
+                service.name_en.as_deref().unwrap_or(&service.name)
+            } else {
+                &service.name
+            },
+            &reason.render(english),
+        );
+        Expr::from(
+            Func::cust("REPLACE")
+                .arg(Expr::val(text))
+                .arg(Expr::val("{name}"))
+                .arg(name),
+        )
+    };
+    let batch = Batch { after, through };
+    let staged = Query::select()
+        .column((
+            campaign_recipient::Entity,
+            campaign_recipient::Column::ResidentId,
+        ))
+        .from(campaign_recipient::Entity)
+        .and_where(Expr::col(campaign_recipient::Column::CampaignId).eq(model.id))
+        .and_where(Expr::col(campaign_recipient::Column::ResidentId).gt(after))
+        .and_where(Expr::col(campaign_recipient::Column::ResidentId).lte(through))
+        .to_owned();
+    let reached = recommendations::fan_out(
+        &txn,
+        Expr::col((resident::Entity, resident::Column::Id))
+            .in_subquery(staged)
+            .and(recommendations::may_be_offered(
+                service.id,
+                service.category_id,
+                now,
+            )),
+        batch,
+        &service,
+        Cause::Campaign(model.id),
+        &reason,
+        (message_in(false), message_in(true)),
+        sent_at,
+    )
+    .await?;
+    campaign::Entity::update_many()
+        .col_expr(
+            campaign::Column::AudienceCount,
+            Expr::col(campaign::Column::AudienceCount).add(reached as i64),
+        )
+        .filter(campaign::Column::Id.eq(model.id))
+        .exec(&txn)
+        .await?;
+    if finished {
+        campaign_recipient::Entity::delete_many()
+            .filter(campaign_recipient::Column::CampaignId.eq(model.id))
+            .exec(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    tracing::info!(
+        campaign = model.id,
+        after,
+        through,
+        reached,
+        finished,
+        "campaign batch sent"
+    );
+    if finished && db.get_database_backend() == DatabaseBackend::Postgres {
+        // A send can add a third to these tables at once: without fresh statistics the next
+        // audience count plans the frequency cap as if campaigns had sent nothing, and took
+        // over 30 s at a million residents (autovacuum may be off, or a minute away).
+        if let Err(err) = db
+            .execute_unprepared("ANALYZE recommendation, notification")
+            .await
+        {
+            tracing::warn!(error = %err, "ANALYZE after a campaign failed");
+        }
+    }
+    Ok(Some(SentBatch {
+        campaign_id: model.id,
+        after,
+        through,
+        reached,
+    }))
+}
+
+/// The live events after campaign `campaign_id` was sent, for those of `resident_ids` (the
+/// residents with a page open on this instance) it reached: each one's new message with
+/// their unread count. Three queries per five thousand residents, however many were reached.
+pub async fn messages_for(
+    db: &impl ConnectionTrait,
+    campaign_id: i64,
+    resident_ids: &[i64],
+) -> Result<Vec<domain::notification::Push>, AppError> {
+    use domain::notification::{Push, PushEvent};
+    let Some(sent_at) = find(db, campaign_id).await?.sent_at else {
+        return Ok(Vec::new());
+    };
+    let mut pushes = Vec::new();
+    for chunk in resident_ids.chunks(5000) {
+        let reached: Vec<i64> = recommendation::Entity::find()
+            .select_only()
+            .column(recommendation::Column::ResidentId)
+            .filter(recommendation::Column::CampaignId.eq(campaign_id))
+            .filter(recommendation::Column::ResidentId.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        if reached.is_empty() {
+            continue;
+        }
+        let messages =
+            super::notifications::sent_at(db, &reached, "recommendation", sent_at).await?;
+        let unread = super::notifications::unread_counts(db, &reached).await?;
+        pushes.extend(
+            messages
+                .into_iter()
+                .map(|(resident_id, notification)| Push {
+                    resident_id,
+                    event: PushEvent::Notification {
+                        notification,
+                        unread: unread.get(&resident_id).copied().unwrap_or(1),
+                    },
+                }),
+        );
+    }
+    Ok(pushes)
+}

@@ -1,0 +1,461 @@
+//! Resident 360 (客户管理): one page per resident for staff, with ID numbers and mobile
+//! numbers masked for every role; revealing one in full takes a stated reason and is recorded,
+//! as is every view and every tag added or removed. A department sees only residents who
+//! have a case with it; supervisors and administrators see everyone.
+
+use super::StaffActor;
+use super::audit::{self, Target};
+use super::entities::{
+    application, bundle, complaint, rating, recommendation, region, resident, resident_tag,
+    service, tag, task,
+};
+use super::profile::age_on;
+use chrono::{DateTime, Utc};
+use domain::application::ApplicationStatus;
+use domain::console::{
+    Choice, PersonalField, RecordApplication, RecordComplaint, RecordMember, RecordRating,
+    RecordRecommendation, ResidentHit, ResidentRecord, TagView,
+};
+use domain::deadline::china_date;
+use domain::error::{AppError, ErrorCode};
+use domain::id_number::{self, IdNumber};
+use domain::staff::{Permission, Scope};
+use domain::text::LocalizedText;
+use domain::validation::{FieldError, Problem, mask_mobile, normalize_mobile, too_long};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use std::collections::HashMap;
+
+/// The longest reason for a reveal or a tag change.
+pub const MAX_REASON: u32 = 500;
+
+/// Residents with at least one case in the department.
+fn with_case_in(department_id: i64) -> Condition {
+    Condition::all().add(
+        resident::Column::Id.in_subquery(
+            Query::select()
+                .column(application::Column::ResidentId)
+                .from(application::Entity)
+                .inner_join(
+                    task::Entity,
+                    Expr::col((task::Entity, task::Column::ApplicationId))
+                        .equals((application::Entity, application::Column::Id)),
+                )
+                .and_where(Expr::col((task::Entity, task::Column::DepartmentId)).eq(department_id))
+                .to_owned(),
+        ),
+    )
+}
+
+fn scoped(scope: Scope) -> Condition {
+    match scope.department() {
+        Some(id) => with_case_in(id),
+        None => Condition::all(),
+    }
+}
+
+/// The resident, if the scope covers them; "not found" otherwise (no hint they exist).
+async fn find_in_scope(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    resident_id: i64,
+) -> Result<resident::Model, AppError> {
+    resident::Entity::find_by_id(resident_id)
+        .filter(scoped(scope))
+        .one(db)
+        .await?
+        .ok_or_else(AppError::not_found)
+}
+
+fn reason_of(reason: &str) -> Result<String, AppError> {
+    let reason = reason.trim();
+    let problem = if reason.is_empty() {
+        Problem::Required
+    } else if too_long(reason, MAX_REASON) {
+        Problem::TooLong { max: MAX_REASON }
+    } else {
+        return Ok(reason.to_owned());
+    };
+    Err(AppError::invalid(vec![FieldError {
+        field: "reason".to_owned(),
+        problem,
+    }]))
+}
+
+/// Residents by exact ID number or mobile, or by name (part of it), within the scope.
+pub async fn search(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    query: &str,
+) -> Result<Vec<ResidentHit>, AppError> {
+    let scope = actor.member.require(Permission::ViewResident)?;
+    let query = query.trim();
+    if query.is_empty() {
+        return Ok(Vec::new());
+    }
+    if too_long(query, 50) {
+        return Err(AppError::new(ErrorCode::QueryTooLong));
+    }
+    let matching = if let Ok(id) = IdNumber::parse(query) {
+        Condition::all().add(resident::Column::IdNumber.eq(id.as_str()))
+    } else if let Some(mobile) = normalize_mobile(query) {
+        Condition::all().add(resident::Column::Mobile.eq(mobile))
+    } else {
+        Condition::all().add(resident::Column::Name.contains(query))
+    };
+    let rows = resident::Entity::find()
+        .find_also_related(region::Entity)
+        .filter(matching)
+        .filter(scoped(scope))
+        .order_by_asc(resident::Column::Id)
+        .limit(20)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(r, region)| ResidentHit {
+            id: r.id,
+            name: r.name,
+            id_number: id_number::mask(&r.id_number),
+            mobile: r.mobile.as_deref().map(mask_mobile),
+            region: region.map(|g| g.name).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// The 360 page of one resident; recorded as `resident.view`.
+pub async fn view(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    resident_id: i64,
+    now: DateTime<Utc>,
+) -> Result<ResidentRecord, AppError> {
+    let scope = actor.member.require(Permission::ViewResident)?;
+    let person = find_in_scope(db, scope, resident_id).await?;
+    let today = china_date(now);
+    let region = region::Entity::find_by_id(person.region_id).one(db).await?;
+    let household = match person.household_id {
+        Some(household) => resident::Entity::find()
+            .filter(resident::Column::HouseholdId.eq(household))
+            .filter(resident::Column::Id.ne(person.id))
+            .order_by_asc(resident::Column::BirthDate)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| RecordMember {
+                id: m.id,
+                name: m.name,
+                relation: m.household_relation,
+                age: age_on(m.birth_date, today),
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let tags_on: Vec<resident_tag::Model> = resident_tag::Entity::find()
+        .filter(resident_tag::Column::ResidentId.eq(person.id))
+        .order_by_asc(resident_tag::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let all_tags: Vec<tag::Model> = tag::Entity::find()
+        .order_by_asc(tag::Column::Id)
+        .all(db)
+        .await?;
+    let tags = tags_on
+        .iter()
+        .filter_map(|on| {
+            let t = all_tags.iter().find(|t| t.id == on.tag_id)?;
+            Some(TagView {
+                code: t.code.clone(),
+                name: LocalizedText::new(t.name.clone(), t.name_en.clone()),
+                reason: on.reason.clone(),
+                added_at: on.created_at,
+            })
+        })
+        .collect();
+    let available_tags = all_tags
+        .iter()
+        .filter(|t| !tags_on.iter().any(|on| on.tag_id == t.id))
+        .map(|t| Choice {
+            value: t.code.clone(),
+            label: LocalizedText::new(t.name.clone(), t.name_en.clone()),
+        })
+        .collect();
+    let applications = applications_of(db, scope, person.id).await?;
+    let services = service_names(db).await?;
+    // Who rated what stays with supervisors: a department must not learn who rated it.
+    let ratings = if actor.member.may(Permission::OverseeRatings) {
+        rating::Entity::find()
+            .filter(rating::Column::ResidentId.eq(person.id))
+            .order_by_desc(rating::Column::CreatedAt)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| RecordRating {
+                service: services.get(&r.service_id).cloned().unwrap_or_default(),
+                score: i32::from(r.score),
+                comment: r.comment,
+                created_at: r.created_at,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let complaints = complaint::Entity::find()
+        .filter(complaint::Column::ResidentId.eq(person.id))
+        .order_by_desc(complaint::Column::CreatedAt)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| RecordComplaint {
+            number: c.number,
+            title: c.title,
+            status: c.status,
+            created_at: c.created_at,
+        })
+        .collect();
+    let bundles: HashMap<i64, LocalizedText> = bundle::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, LocalizedText::new(b.name, b.name_en)))
+        .collect();
+    let recommendations = recommendation::Entity::find()
+        .filter(recommendation::Column::ResidentId.eq(person.id))
+        .order_by_desc(recommendation::Column::CreatedAt)
+        .limit(50)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| RecordRecommendation {
+            title: r
+                .service_id
+                .and_then(|id| services.get(&id).cloned())
+                .or_else(|| r.bundle_id.and_then(|id| bundles.get(&id).cloned()))
+                .unwrap_or_default(),
+            reason: reason_text(&r.reason),
+            status: r.status,
+            created_at: r.created_at,
+        })
+        .collect();
+    audit::record(
+        db,
+        actor,
+        "resident.view",
+        Target::Resident(person.id),
+        None,
+        now,
+    )
+    .await?;
+    Ok(ResidentRecord {
+        id: person.id,
+        name: person.name,
+        gender: person.gender,
+        age: age_on(person.birth_date, today),
+        id_number: id_number::mask(&person.id_number),
+        mobile: person.mobile.as_deref().map(mask_mobile),
+        email: person.email,
+        address: person.address,
+        region: region.map(|g| g.name).unwrap_or_default(),
+        registered: person.password_hash.is_some(),
+        language: person.language,
+        elderly_mode: person.elderly_mode,
+        notify_consent: person.notify_consent,
+        household,
+        tags,
+        available_tags,
+        applications,
+        ratings,
+        complaints,
+        recommendations,
+        can_reveal: actor.member.may(Permission::RevealPersonalData),
+        can_edit_tags: actor.member.may(Permission::EditTags),
+    })
+}
+
+/// A recommendation's reason as text: a string, or the Chinese of `{zh, en}`.
+fn reason_text(reason: &serde_json::Value) -> Option<String> {
+    match reason {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Object(o) => o
+            .get("zh")
+            .or_else(|| o.get("text"))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned),
+        _ => None,
+    }
+}
+
+async fn service_names(db: &impl ConnectionTrait) -> Result<HashMap<i64, LocalizedText>, AppError> {
+    Ok(service::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, LocalizedText::new(s.name, s.name_en)))
+        .collect())
+}
+
+/// Every application of the resident (drafts stay private); those of other departments are
+/// listed without a link for department staff.
+async fn applications_of(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    resident_id: i64,
+) -> Result<Vec<RecordApplication>, AppError> {
+    let apps = application::Entity::find()
+        .filter(application::Column::ResidentId.eq(resident_id))
+        .filter(application::Column::Status.ne(ApplicationStatus::Draft.as_str()))
+        .order_by_desc(application::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let tasks: Vec<(i64, i64)> = task::Entity::find()
+        .select_only()
+        .column(task::Column::ApplicationId)
+        .column(task::Column::DepartmentId)
+        .filter(task::Column::ApplicationId.is_in(apps.iter().map(|a| a.id)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let services = service_names(db).await?;
+    let bundles: HashMap<i64, LocalizedText> = bundle::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|b| (b.id, LocalizedText::new(b.name, b.name_en)))
+        .collect();
+    Ok(apps
+        .into_iter()
+        .filter_map(|a| {
+            let status = ApplicationStatus::parse(&a.status)?;
+            let visible = tasks
+                .iter()
+                .any(|(app, department)| *app == a.id && scope.covers(*department));
+            Some(RecordApplication {
+                title: a
+                    .service_id
+                    .and_then(|id| services.get(&id).cloned())
+                    .or_else(|| a.bundle_id.and_then(|id| bundles.get(&id).cloned()))
+                    .unwrap_or_default(),
+                number: a.number,
+                status,
+                submitted_at: a.submitted_at,
+                visible,
+            })
+        })
+        .collect())
+}
+
+/// Shows one masked value in full, for a stated reason, recorded as
+/// `resident.reveal_id_number` / `resident.reveal_mobile`.
+pub async fn reveal(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    resident_id: i64,
+    field: PersonalField,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<String, AppError> {
+    let scope = actor.member.require(Permission::RevealPersonalData)?;
+    let reason = reason_of(reason)?;
+    let person = find_in_scope(db, scope, resident_id).await?;
+    let value = match field {
+        PersonalField::IdNumber => person.id_number,
+        PersonalField::Mobile => person.mobile.unwrap_or_default(),
+    };
+    audit::record(
+        db,
+        actor,
+        &format!("resident.reveal_{}", field.as_str()),
+        Target::Resident(person.id),
+        Some(&reason),
+        now,
+    )
+    .await?;
+    tracing::info!(
+        staff_id = actor.member.id,
+        resident_id,
+        field = field.as_str(),
+        "personal data revealed"
+    );
+    Ok(value)
+}
+
+/// The resident (in scope), the tag and the reason of a tag change.
+async fn tag_change(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    resident_id: i64,
+    tag_code: &str,
+    reason: &str,
+) -> Result<(resident::Model, tag::Model, String), AppError> {
+    let scope = actor.member.require(Permission::EditTags)?;
+    let reason = reason_of(reason)?;
+    let person = find_in_scope(db, scope, resident_id).await?;
+    let found = tag::Entity::find()
+        .filter(tag::Column::Code.eq(tag_code))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::with_field(ErrorCode::InvalidParameter, "tag"))?;
+    Ok((person, found, reason))
+}
+
+/// Puts a tag on the resident (with the reason); a tag already there stays as it was.
+pub async fn add_tag(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    resident_id: i64,
+    tag_code: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (person, found, reason) = tag_change(db, actor, resident_id, tag_code, reason).await?;
+    let existing = resident_tag::Entity::find_by_id((person.id, found.id))
+        .one(db)
+        .await?;
+    if existing.is_none() {
+        resident_tag::ActiveModel {
+            resident_id: Set(person.id),
+            tag_id: Set(found.id),
+            reason: Set(Some(reason.clone())),
+            added_by_staff_id: Set(Some(actor.member.id)),
+            created_at: Set(now),
+        }
+        .insert(db)
+        .await?;
+    }
+    audit::record(
+        db,
+        actor,
+        &format!("resident.tag_add.{}", found.code),
+        Target::Resident(person.id),
+        Some(&reason),
+        now,
+    )
+    .await
+}
+
+/// Takes a tag off the resident; the reason stays in the audit log.
+pub async fn remove_tag(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    resident_id: i64,
+    tag_code: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let (person, found, reason) = tag_change(db, actor, resident_id, tag_code, reason).await?;
+    resident_tag::Entity::delete_by_id((person.id, found.id))
+        .exec(db)
+        .await?;
+    audit::record(
+        db,
+        actor,
+        &format!("resident.tag_remove.{}", found.code),
+        Target::Resident(person.id),
+        Some(&reason),
+        now,
+    )
+    .await
+}
