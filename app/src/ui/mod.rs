@@ -6,7 +6,6 @@ pub mod layout;
 pub mod live;
 pub mod mode;
 pub mod pages;
-pub mod url;
 
 use i18n::I18nContextProvider;
 use leptos::prelude::*;

@@ -4,47 +4,13 @@
 //! signing in on another device brings it along. The switch is a link the server answers
 //! (`GET /mode/{elderly|standard}?next=…`), so it works everywhere.
 
-use crate::ui::url::{encode_query_value, here};
 use i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-/// The cookie holding this device's mode: `elderly` or `standard`.
-pub const MODE_COOKIE: &str = "ms_mode";
-/// The class on `<html>` that switches the style sheet's tokens to elderly mode.
-pub const ELDERLY_CLASS: &str = "elderly";
-
-/// Whether this page is in elderly mode; provided once for the whole page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Elderly(pub bool);
-
-/// What residents call elderly mode when they search for it.
-const NAMES: [&str; 8] = [
-    "长辈版",
-    "关怀版",
-    "亲情版",
-    "关爱版",
-    "大字版",
-    "老年版",
-    "elderly",
-    "large text",
-];
-
-/// Whether a search is for elderly mode itself.
-pub fn names_elderly_mode(query: &str) -> bool {
-    let query = query.trim().to_lowercase();
-    let part_of_a_name =
-        query.chars().count() >= 2 && !query.is_ascii() && NAMES.iter().any(|n| n.contains(&query));
-    part_of_a_name || NAMES.iter().any(|name| query.contains(name))
-}
-
-/// Whether a `Cookie` header selects elderly mode.
-pub fn elderly_in_cookies(header: &str) -> bool {
-    header
-        .split(';')
-        .filter_map(|pair| pair.trim().split_once('='))
-        .any(|(name, value)| name == MODE_COOKIE && value == "elderly")
-}
+pub use domain::mode::{
+    ELDERLY_CLASS, Elderly, MODE_COOKIE, elderly_in_cookies, names_elderly_mode, switch_href,
+};
 
 /// The mode of the page being rendered, on the server: from the request's cookie.
 #[cfg(feature = "ssr")]
@@ -81,13 +47,6 @@ pub fn provide() {
 /// Whether the page is in elderly mode.
 pub fn use_elderly() -> bool {
     use_context::<Elderly>().is_some_and(|mode| mode.0)
-}
-
-/// The link that switches to the other mode and comes back to this page.
-fn switch_href(to_elderly: bool, path: &str, search: &str) -> String {
-    let next = here(path, search);
-    let mode = if to_elderly { "elderly" } else { "standard" };
-    format!("/mode/{mode}?next={}", encode_query_value(&next))
 }
 
 /// "长辈版" in the standard mode, "标准版" in elderly mode.
@@ -154,48 +113,5 @@ pub fn HelpBlock() -> impl IntoView {
             <p>{t!(i18n, elderly.help_family)}</p>
             <p><a href="/me/profile#household">{t!(i18n, elderly.help_family_link)}</a></p>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_cookie_selects_the_mode() {
-        assert!(elderly_in_cookies("ms_lang=zh-CN; ms_mode=elderly"));
-        assert!(elderly_in_cookies("ms_mode=elderly"));
-        assert!(!elderly_in_cookies("ms_mode=standard"));
-        assert!(!elderly_in_cookies("xms_mode=elderly; other=1"));
-        assert!(!elderly_in_cookies(""));
-    }
-
-    #[test]
-    fn searching_its_names_finds_the_mode() {
-        for query in [
-            "关怀版",
-            "亲情版",
-            " 关爱版 ",
-            "长辈",
-            "Elderly mode",
-            "大字版",
-        ] {
-            assert!(names_elderly_mode(query), "{query}");
-        }
-        for query in ["", "社保", "版", "elder care allowance"] {
-            assert!(!names_elderly_mode(query), "{query}");
-        }
-    }
-
-    #[test]
-    fn the_switch_comes_back_to_the_page() {
-        assert_eq!(
-            switch_href(true, "/services", "q=社保"),
-            format!(
-                "/mode/elderly?next={}",
-                encode_query_value("/services?q=社保")
-            )
-        );
-        assert_eq!(switch_href(false, "/", ""), "/mode/standard?next=%2F");
     }
 }

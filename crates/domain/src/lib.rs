@@ -15,6 +15,8 @@ pub mod error;
 pub mod figures;
 pub mod form;
 pub mod id_number;
+pub mod link;
+pub mod mode;
 pub mod notification;
 pub mod profile;
 pub mod rating;

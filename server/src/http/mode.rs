@@ -5,13 +5,13 @@
 use super::error::ApiError;
 use super::language::{Next, safe_local_path};
 use crate::state::AppState;
-use app::ui::mode::MODE_COOKIE;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use domain::error::{AppError, ErrorCode};
+use domain::mode::MODE_COOKIE;
 use store::{CurrentSession, accounts};
 
 pub async fn switch_mode(

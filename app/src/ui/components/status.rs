@@ -50,7 +50,7 @@ pub fn SignInRequired() -> impl IntoView {
         } else {
             "/sign-in"
         };
-        format!("{page}?next={}", crate::ui::url::encode_query_value(&here))
+        format!("{page}?next={}", domain::link::encode_query_value(&here))
     };
     #[cfg(feature = "ssr")]
     leptos_axum::redirect(&href());

@@ -7,8 +7,8 @@
 use crate::server_fns::catalog::{get_facets, search_services};
 use crate::ui::components::service_card::ServiceCard;
 use crate::ui::components::status::{ErrorNotice, Loading};
-use crate::ui::url::encode_query_value;
 use domain::catalog::{CatalogFacets, ServicePage, ServiceQuery};
+use domain::link::encode_query_value;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;

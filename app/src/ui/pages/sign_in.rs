@@ -3,7 +3,7 @@
 
 use crate::server_fns::account::take_flash;
 use crate::ui::components::forms::{ErrorSummary, TextInput};
-use crate::ui::url::encode_query_value;
+use domain::link::encode_query_value;
 use domain::validation::Flash;
 use i18n::*;
 use leptos::prelude::*;

@@ -6,11 +6,11 @@
 use crate::server_fns::figures::get_staff_figures;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
-use crate::ui::url::encode_query_value;
 use domain::figures::{
     Figures, FiguresQuery, LAST_12_MONTHS, ProblemReport, Ranking, SatisfactionAlert, StaffFigures,
     duration_text, percent,
 };
+use domain::link::encode_query_value;
 use domain::satisfaction::MIN_PUBLIC_RATINGS;
 use i18n::*;
 use leptos::prelude::*;

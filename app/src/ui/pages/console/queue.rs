@@ -37,7 +37,7 @@ pub fn filter_from(query: &ParamsMap) -> QueueFilter {
 
 /// The address of the queue with `filter` (for paging links).
 pub fn href_of(filter: &QueueFilter) -> String {
-    use crate::ui::url::encode_query_value;
+    use domain::link::encode_query_value;
     let mut pairs: Vec<String> = Vec::new();
     if let Some(status) = filter.status {
         pairs.push(format!("status={}", status.as_str()));

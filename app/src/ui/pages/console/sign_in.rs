@@ -2,8 +2,8 @@
 //! the same throttling. A plain form; works without JavaScript and with password managers.
 
 use crate::ui::components::forms::TextInput;
-use crate::ui::url::encode_query_value;
 use domain::error::ErrorCode;
+use domain::link::encode_query_value;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;

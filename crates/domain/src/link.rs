@@ -1,4 +1,4 @@
-//! Building links with query strings.
+//! Links between pages: a query-string value, the page's own address to come back to.
 
 /// Percent-encodes one query-string value (everything but RFC 3986's unreserved characters).
 pub fn encode_query_value(value: &str) -> String {
