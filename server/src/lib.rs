@@ -4,6 +4,7 @@
 //! - [`config`]: settings from the environment, each with its default.
 //! - [`db`]: connecting to SQLite or PostgreSQL and migrating the schema.
 //! - [`http`]: the router, middleware and the one error shape of the HTTP boundary.
+//! - [`usecases`]: one function per thing a person does, called by every edge that offers it.
 //! - [`api`]: the JSON API handlers and the OpenAPI document generated from them.
 //! - [`portal`]: the resident pages' form posts (work without JavaScript).
 //! - [`console`]: the staff console's form posts and the case commands they share with
@@ -28,3 +29,4 @@ pub mod portal;
 pub mod push;
 pub mod state;
 pub mod telemetry;
+pub mod usecases;

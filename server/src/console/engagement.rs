@@ -3,8 +3,8 @@
 
 use super::{back, pairs, typed, value};
 use crate::auth::FormStaff;
-use crate::jobs;
 use crate::state::AppState;
+use crate::usecases::campaigns::{self as campaign_steps, CampaignStep};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -134,18 +134,12 @@ pub async fn campaign_step(
     staff: FormStaff,
     Path((id, step)): Path<(i64, String)>,
 ) -> Response {
-    let now = Utc::now();
-    let threshold = state.settings.campaign_approval_threshold;
-    let result = match step.as_str() {
-        "submit" => campaigns::submit(&state.db, &staff.actor, id, threshold, now).await,
-        "approve" => campaigns::approve(&state.db, &staff.actor, id, now).await,
-        "cancel" => campaigns::cancel(&state.db, &staff.actor, id, now).await,
-        _ => Err(AppError::not_found()),
+    let result = match CampaignStep::parse(&step) {
+        Some(step) => campaign_steps::take_step(&state, &staff.actor, id, step)
+            .await
+            .map(|_| ()),
+        None => Err(AppError::not_found()),
     };
-    if result.as_ref().is_ok_and(|campaign| campaign.is_due(now)) {
-        jobs::send_campaigns_soon(&state.db, &state.push);
-    }
-    let result = result.map(|_| ());
     back(
         &state,
         &staff.session_id,

@@ -4,8 +4,8 @@
 
 use crate::auth::Staff;
 use crate::http::error::ApiError;
-use crate::jobs;
 use crate::state::AppState;
+use crate::usecases::campaigns::{self as steps, CampaignStep};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -47,13 +47,9 @@ pub async fn submit(
     Staff(actor): Staff,
     Path(id): Path<i64>,
 ) -> Result<Json<CampaignView>, ApiError> {
-    let threshold = state.settings.campaign_approval_threshold;
-    let now = Utc::now();
-    let submitted = campaigns::submit(&state.db, &actor, id, threshold, now).await?;
-    if submitted.is_due(now) {
-        jobs::send_campaigns_soon(&state.db, &state.push);
-    }
-    Ok(Json(submitted))
+    Ok(Json(
+        steps::take_step(&state, &actor, id, CampaignStep::Submit).await?,
+    ))
 }
 
 pub async fn approve(
@@ -61,12 +57,9 @@ pub async fn approve(
     Staff(actor): Staff,
     Path(id): Path<i64>,
 ) -> Result<Json<CampaignView>, ApiError> {
-    let now = Utc::now();
-    let approved = campaigns::approve(&state.db, &actor, id, now).await?;
-    if approved.is_due(now) {
-        jobs::send_campaigns_soon(&state.db, &state.push);
-    }
-    Ok(Json(approved))
+    Ok(Json(
+        steps::take_step(&state, &actor, id, CampaignStep::Approve).await?,
+    ))
 }
 
 pub async fn cancel(
@@ -75,6 +68,6 @@ pub async fn cancel(
     Path(id): Path<i64>,
 ) -> Result<Json<CampaignView>, ApiError> {
     Ok(Json(
-        campaigns::cancel(&state.db, &actor, id, Utc::now()).await?,
+        steps::take_step(&state, &actor, id, CampaignStep::Cancel).await?,
     ))
 }

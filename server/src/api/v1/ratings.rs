@@ -3,9 +3,11 @@
 //! under `/api/v1/staff/rectifications`.
 
 use crate::auth::{Resident, Staff};
-use crate::console::rectifications::Command;
 use crate::http::error::ApiError;
 use crate::state::AppState;
+use crate::usecases::ratings::FeedbackDraft;
+use crate::usecases::rectifications::RectificationCommand;
+use crate::usecases::{ratings as rating, rectifications as rectification};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -52,49 +54,21 @@ pub async fn rate(
     Path(number): Path<String>,
     Json(draft): Json<RatingDraft>,
 ) -> Result<(StatusCode, Json<RatingView>), ApiError> {
-    let cal = calendar::load(&state.db).await?;
-    let rated = ratings::rate(
-        &state.db,
-        &cal,
-        &state.settings.satisfaction,
-        id,
-        &number,
-        draft,
-        Utc::now(),
-    )
-    .await?;
-    state.push.publish(rated.pushes).await;
-    Ok((StatusCode::CREATED, Json(rated.rating)))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct FeedbackBody {
-    /// satisfied, basically_satisfied or unsatisfied (escalates to a supervisor).
-    pub feedback: String,
-    #[serde(default)]
-    pub comment: Option<String>,
+    let rating = rating::rate(&state, id, &number, draft).await?;
+    Ok((StatusCode::CREATED, Json(rating)))
 }
 
 /// Re-rate the department's answer to a bad review.
 #[utoipa::path(post, path = "/api/v1/me/applications/{number}/rectification-feedback", tag = "ratings",
-    params(("number" = String, Path)), request_body = FeedbackBody,
+    params(("number" = String, Path)), request_body = FeedbackDraft,
     responses((status = 204), (status = 422, body = ApiErrorBody), (status = 409, body = ApiErrorBody)))]
 pub async fn feedback(
     State(state): State<AppState>,
     Resident(id): Resident,
     Path(number): Path<String>,
-    Json(body): Json<FeedbackBody>,
+    Json(draft): Json<FeedbackDraft>,
 ) -> Result<StatusCode, ApiError> {
-    let pushes = ratings::give_feedback(
-        &state.db,
-        id,
-        &number,
-        Some(body.feedback.as_str()),
-        body.comment.as_deref(),
-        Utc::now(),
-    )
-    .await?;
-    state.push.publish(pushes).await;
+    rating::give_feedback(&state, id, &number, &draft).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -138,20 +112,15 @@ pub async fn case(
     ))
 }
 
-/// `{"intent": "answer", "classification": "on_the_spot", "answer": "…"}`, `{"intent":
-/// "appeal", "reason": "…"}` or `{"intent": "uphold" | "reject" | "resolve" | "return",
-/// "note": "…"}`. Returns the case as it is afterwards.
+/// A department's answer or appeal, or a supervisor's decision (`RectificationCommand`).
+/// Returns the case as it is afterwards.
 pub async fn act(
     State(state): State<AppState>,
     Staff(actor): Staff,
     Path(id): Path<i64>,
-    Json(body): Json<serde_json::Map<String, serde_json::Value>>,
+    Json(command): Json<RectificationCommand>,
 ) -> Result<Json<RectificationCase>, ApiError> {
-    let pairs: Vec<(String, String)> = body
-        .into_iter()
-        .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_owned())))
-        .collect();
-    Command::from_pairs(&pairs)?.run(&state, &actor, id).await?;
+    rectification::act(&state, &actor, id, command).await?;
     Ok(Json(
         rectifications::view(&state.db, &actor, id, Utc::now()).await?,
     ))
