@@ -1,7 +1,7 @@
 //! Registering and signing in, shared by the page forms and the JSON API.
 
 use super::{password, session, throttle};
-use crate::portal::ip_of;
+use crate::http::request::ip_of;
 use crate::state::AppState;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;

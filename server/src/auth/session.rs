@@ -253,7 +253,7 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
         }
     }
     if let Some(token) = token_from(request.headers(), STAFF_COOKIE) {
-        let ip = crate::portal::client_ip(request.extensions().get());
+        let ip = crate::http::request::client_ip(request.extensions().get());
         match staff_session(&state.db, &token, ip, now).await {
             Ok(Some(staff)) => {
                 request.extensions_mut().insert(staff);

@@ -4,7 +4,7 @@
 //! its own, production starts with `server staff add`.
 
 use super::{password, session, throttle};
-use crate::portal::ip_of;
+use crate::http::request::ip_of;
 use crate::state::AppState;
 use axum::http::request::Parts;
 use chrono::Utc;

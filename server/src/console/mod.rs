@@ -10,7 +10,7 @@ pub mod rectifications;
 pub mod surveys;
 
 use crate::auth::{FormStaff, session, staff as staff_auth};
-use crate::portal::safe_next;
+use crate::http::request::safe_next;
 use crate::state::AppState;
 use axum::Router;
 use axum::body::Bytes;

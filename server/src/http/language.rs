@@ -3,6 +3,7 @@
 
 use super::error::ApiError;
 use super::locale::{LOCALE_COOKIE, parse_locale};
+use super::request::local_path;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +23,7 @@ pub async fn switch_language(
 ) -> Result<Response, ApiError> {
     let locale = parse_locale(&tag)
         .ok_or_else(|| AppError::with_field(ErrorCode::InvalidParameter, "locale"))?;
-    let target = safe_local_path(query.next.as_deref());
+    let target = local_path(query.next.as_deref()).unwrap_or("/");
     let cookie = format!(
         "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
         locale.as_str()
@@ -37,33 +38,4 @@ pub async fn switch_language(
         headers.insert(header::SET_COOKIE, value);
     }
     Ok(response)
-}
-
-/// Only a path on this site: never an absolute or protocol-relative URL (no open redirect).
-pub fn safe_local_path(next: Option<&str>) -> &str {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.starts_with("/\\")
-                && !path.chars().any(char::is_control) =>
-        {
-            path
-        }
-        _ => "/",
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::safe_local_path;
-
-    #[test]
-    fn only_local_paths_are_followed() {
-        assert_eq!(safe_local_path(Some("/services?q=1")), "/services?q=1");
-        assert_eq!(safe_local_path(Some("//evil.example")), "/");
-        assert_eq!(safe_local_path(Some("https://evil.example")), "/");
-        assert_eq!(safe_local_path(Some("/\\evil.example")), "/");
-        assert_eq!(safe_local_path(None), "/");
-    }
 }

@@ -5,6 +5,7 @@ pub mod error;
 pub mod language;
 pub mod locale;
 pub mod mode;
+pub mod request;
 
 use crate::config::Settings;
 use crate::state::AppState;

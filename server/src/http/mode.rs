@@ -3,7 +3,8 @@
 //! the one-time offer was answered), and sends the reader back where they were.
 
 use super::error::ApiError;
-use super::language::{Next, safe_local_path};
+use super::language::Next;
+use super::request::local_path;
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
@@ -35,7 +36,7 @@ pub async fn switch_mode(
     }
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
-    let target = safe_local_path(query.next.as_deref());
+    let target = local_path(query.next.as_deref()).unwrap_or("/");
     headers.insert(
         header::LOCATION,
         HeaderValue::from_str(target).unwrap_or(HeaderValue::from_static("/")),

@@ -1,7 +1,8 @@
 //! Register, sign in, sign out.
 
-use super::{back_with_problems, safe_next};
+use super::back_with_problems;
 use crate::auth::{accounts, session};
+use crate::http::request::safe_next;
 use crate::state::AppState;
 use axum::Form;
 use axum::extract::{Query, State};

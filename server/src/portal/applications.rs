@@ -4,7 +4,7 @@
 use super::back_with_problems;
 use super::upload::{self, Posted};
 use crate::auth::FormResident;
-use crate::http::language::safe_local_path;
+use crate::http::request::local_path;
 use crate::state::AppState;
 use axum::extract::{Multipart, Path, State};
 use axum::http::request::Parts;
@@ -151,7 +151,7 @@ async fn finish(
         // The next step of elderly mode's form (a path on this site), or the form again.
         let next = next
             .map(|next| next.replace("{number}", number))
-            .filter(|next| safe_local_path(Some(next)) == next);
+            .filter(|next| local_path(Some(next)).is_some());
         return Redirect::to(&next.unwrap_or_else(|| format!("{edit_page}?saved=1")))
             .into_response();
     }

@@ -12,9 +12,9 @@ pub mod recommendations;
 pub mod surveys;
 pub mod upload;
 
+use crate::http::request::ip_of;
 use crate::state::AppState;
 use axum::Router;
-use axum::extract::ConnectInfo;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,7 +22,6 @@ use axum::routing::post;
 use chrono::Utc;
 use domain::error::AppError;
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use store::{CurrentSession, Flash, sessions};
 
 /// Form posts without files (the request body limit applies).
@@ -79,25 +78,6 @@ pub fn upload_router() -> Router<AppState> {
             post(applications::apply_bundle),
         )
         .route("/forms/applications/{number}", post(applications::edit))
-}
-
-/// The peer's address, for throttling and the session record.
-pub fn client_ip(connect: Option<&ConnectInfo<SocketAddr>>) -> Option<String> {
-    connect.map(|ConnectInfo(addr)| addr.ip().to_string())
-}
-
-pub fn ip_of(parts: &Parts) -> Option<String> {
-    client_ip(parts.extensions.get::<ConnectInfo<SocketAddr>>())
-}
-
-/// A local path to go back to (never another site).
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
-        _ => "/me/applications".to_owned(),
-    }
 }
 
 /// 303 to `to`, keeping a form's values and problems for the page there. A browser without a

@@ -1,0 +1,56 @@
+//! What a request says about where it comes from and where it may go next: the peer's address
+//! (for throttling and the session record) and a local path to redirect to. Every edge and the
+//! session layer use these, so none of them imports another edge for it.
+
+use axum::extract::ConnectInfo;
+use axum::http::request::Parts;
+use std::net::SocketAddr;
+
+/// The peer's address, for throttling and the session record.
+pub fn client_ip(connect: Option<&ConnectInfo<SocketAddr>>) -> Option<String> {
+    connect.map(|ConnectInfo(addr)| addr.ip().to_string())
+}
+
+/// The peer's address of a request whose parts an extractor holds.
+pub fn ip_of(parts: &Parts) -> Option<String> {
+    client_ip(parts.extensions.get::<ConnectInfo<SocketAddr>>())
+}
+
+/// `next` when it is a path on this site, else None: never an absolute or protocol-relative
+/// URL (no open redirect), no backslash (browsers read `/\` as `//`), no control character.
+pub fn local_path(next: Option<&str>) -> Option<&str> {
+    next.filter(|path| {
+        path.starts_with('/')
+            && !path.starts_with("//")
+            && !path.contains('\\')
+            && !path.chars().any(char::is_control)
+    })
+}
+
+/// Where a resident's form goes back to: `next` when it is local, else their applications.
+pub fn safe_next(next: Option<&str>) -> String {
+    local_path(next).unwrap_or("/me/applications").to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path(Some("/services?q=1")), Some("/services?q=1"));
+        for foreign in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/a\\b",
+            "/a\nb",
+            "",
+        ] {
+            assert_eq!(local_path(Some(foreign)), None, "{foreign:?}");
+        }
+        assert_eq!(local_path(None), None);
+        assert_eq!(safe_next(Some("//evil.example")), "/me/applications");
+        assert_eq!(safe_next(Some("/me/inbox")), "/me/inbox");
+    }
+}
