@@ -4,6 +4,10 @@
 //! ([`on_both_backends!`]); each database is a copy of a template that holds the demo data set
 //! and is built once per test run (see `helpers/databases.rs`).
 
+// The whole crate is test code (its helpers too, which are not `#[test]` functions): a
+// panic is how a test fails.
+#![allow(clippy::unwrap_used)]
+
 #[macro_use]
 mod helpers;
 
