@@ -29,8 +29,9 @@ pub async fn act(
             }
             (result, values)
         }
+        // Not a form body this form sends (another content type, a field given twice).
         Err(_) => (
-            Err(AppError::with_field(ErrorCode::InvalidParameter, "intent")),
+            Err(AppError::new(ErrorCode::InvalidParameter)),
             BTreeMap::new(),
         ),
     };

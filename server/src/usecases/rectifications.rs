@@ -17,7 +17,7 @@ use store::{StaffActor, calendar};
 /// "return", "note": "…"}`; the form posts the same names. (One flat type rather than an
 /// internally tagged enum: serde_html_form hands every value over as a list, which serde's
 /// tagged enums cannot read.)
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, utoipa::ToSchema)]
 pub struct RectificationCommand {
     /// answer, appeal (the department), or uphold, reject, resolve, return (a supervisor).
     #[serde(default)]
@@ -37,10 +37,6 @@ pub struct RectificationCommand {
     /// For a supervisor's decision.
     #[serde(default)]
     pub note: Option<String>,
-}
-
-fn text(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
 }
 
 impl RectificationCommand {
@@ -75,9 +71,10 @@ fn invalid(field: &str, problem: Problem) -> AppError {
 fn step_of(command: RectificationCommand) -> Result<Step, AppError> {
     match command.intent.as_str() {
         "answer" => {
-            let classification = Classification::parse(&text(&command.classification))
-                .ok_or_else(|| invalid("classification", Problem::Required))?;
-            let fix_due_on = match text(&command.fix_due_on).trim() {
+            let classification =
+                Classification::parse(command.classification.as_deref().unwrap_or_default())
+                    .ok_or_else(|| invalid("classification", Problem::Required))?;
+            let fix_due_on = match command.fix_due_on.as_deref().unwrap_or_default().trim() {
                 "" => None,
                 day => Some(
                     NaiveDate::parse_from_str(day, "%Y-%m-%d")
@@ -86,17 +83,17 @@ fn step_of(command: RectificationCommand) -> Result<Step, AppError> {
             };
             Ok(Step::Respond(Answer::Answer {
                 classification,
-                text: text(&command.answer),
+                text: command.answer.unwrap_or_default(),
                 fix_due_on,
             }))
         }
         "appeal" => Ok(Step::Respond(Answer::Appeal {
-            reason: text(&command.reason),
+            reason: command.reason.unwrap_or_default(),
         })),
         other => match Decision::parse(other) {
             Some(decision) => Ok(Step::Decide {
                 decision,
-                note: text(&command.note),
+                note: command.note.unwrap_or_default(),
             }),
             None => Err(AppError::with_field(ErrorCode::InvalidParameter, "intent")),
         },
