@@ -3,12 +3,12 @@
 //!
 //! - [`config`]: settings from the environment, each with its default.
 //! - [`db`]: connecting to SQLite or PostgreSQL and migrating the schema.
-//! - [`http`]: the router, middleware and the one error shape of the HTTP boundary.
+//! - [`routes`]: the one router: every edge at its address, the layers around them.
+//! - [`http`]: what the edges share: the one error shape, language, forms, uploads.
 //! - [`usecases`]: one function per thing a person does, called by every edge that offers it.
 //! - [`api`]: the JSON API handlers and the OpenAPI document generated from them.
 //! - [`portal`]: the resident pages' form posts (work without JavaScript).
-//! - [`console`]: the staff console's form posts and the case commands they share with
-//!   the API.
+//! - [`console`]: the staff console's form posts (work without JavaScript).
 //! - [`auth`]: sessions, passwords and sign-in throttling.
 //! - [`jobs`]: periodic work (lapsed rectifications, scheduled surveys), safe on many instances.
 //! - [`push`]: live events to open pages, across instances through PostgreSQL.
@@ -27,6 +27,7 @@ pub mod http;
 pub mod jobs;
 pub mod portal;
 pub mod push;
+pub mod routes;
 pub mod state;
 pub mod telemetry;
 pub mod usecases;

@@ -7,7 +7,7 @@ use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use server::config::{self, Settings};
 use server::state::AppState;
-use server::{db, demo, http, telemetry};
+use server::{db, demo, routes, telemetry};
 
 #[derive(Parser)]
 #[command(name = "server", about = "Minsheng (民生): one-stop public services")]
@@ -165,7 +165,7 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> anyhow::R
     let addr = leptos_options.site_addr;
     let state = AppState::new(db.clone(), leptos_options, settings.clone());
     server::jobs::spawn(db, state.push.clone());
-    let app = http::router(state, &settings);
+    let app = routes::router(state, &settings);
     // TCP_NODELAY on every accepted socket: without it static files stall on Nagle's
     // algorithm and delayed ACKs (measured: 1 900 vs 25 500 req/s for a file from /pkg).
     let listener = tokio::net::TcpListener::bind(addr)

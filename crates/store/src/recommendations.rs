@@ -313,27 +313,14 @@ pub async fn mark_applied(
     Ok(converted.rows_affected)
 }
 
-/// What a one-tap confirmation (免申即享) made.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Granted {
-    /// The submitted application's number.
-    pub number: String,
-    /// Pushes to send once committed (the inbox message, the live update).
-    pub pushes: Vec<domain::notification::Push>,
-}
-
-/// 免申即享: for a recommended service marked auto-grant, one tap makes the whole application
-/// from the data the city already holds (the prefilled form) and submits it. A service that
-/// is not auto-grant is 409 `invalid_state_change`; a form the record cannot complete comes
-/// back 422 with its problems, the draft kept for the resident to finish. Tapping twice
-/// submits once (the draft's idempotency key is the recommendation).
-pub async fn confirm(
+/// The code of the service a recommendation offers for one-tap confirmation (免申即享): the
+/// resident's own recommendation of a service marked auto-grant. Another resident's is not
+/// found; a service that is not auto-grant is 409 `invalid_state_change`.
+pub async fn auto_grant_offer(
     db: &sea_orm::DatabaseConnection,
-    calendar: &domain::working_days::WorkingCalendar,
     resident_id: i64,
     id: i64,
-    now: DateTime<Utc>,
-) -> Result<Granted, AppError> {
+) -> Result<String, AppError> {
     let rec = own(db, resident_id, id).await?;
     let service_id = rec
         .service_id
@@ -345,26 +332,7 @@ pub async fn confirm(
     if !offered.auto_grant {
         return Err(AppError::new(ErrorCode::InvalidStateChange));
     }
-    click(db, resident_id, id, now).await?;
-    let subject = super::applications::Subject::Service(&offered.code);
-    let form = super::applications::open_form(db, resident_id, subject, None).await?;
-    let key = format!("recommendation-{id}");
-    let number = super::applications::save_draft(
-        db,
-        resident_id,
-        subject,
-        form.number.as_deref(),
-        &form.answers,
-        Some(&key),
-        None,
-        now,
-    )
-    .await?;
-    let outcome = super::applications::submit(db, calendar, resident_id, &number, now).await?;
-    Ok(Granted {
-        number,
-        pushes: outcome.pushes,
-    })
+    Ok(offered.code)
 }
 
 /// What made a batch of recommendations.

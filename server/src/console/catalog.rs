@@ -2,37 +2,26 @@
 //! flat form fields, with materials and questions as numbered rows (`material_name_zh.0`,
 //! `field_key.2`, …; blank rows are left out), and becomes the same draft the JSON API takes.
 
-use super::{back, pairs, typed, value};
+use super::{back, fields_of};
 use crate::auth::FormStaff;
+use crate::http::form::Fields;
 use crate::state::AppState;
-use axum::body::Bytes;
+use crate::usecases;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use axum_extra::extract::{Form, FormRejection};
 use domain::catalog::{FieldKind, FormField, Material, MaterialForm, OnlineLevel};
 use domain::catalog_admin::{BundleDraft, CatalogStatus, ServiceDraft};
 use domain::error::{AppError, ErrorCode};
 use domain::text::LocalizedText;
 use serde::de::DeserializeOwned;
 use std::collections::BTreeMap;
-use store::catalog_admin;
 
 /// How many numbered rows a form may send (existing ones and blanks).
 const MAX_ROWS: usize = 100;
 
-fn optional(pairs: &[(String, String)], key: &str) -> Option<String> {
-    Some(value(pairs, key).trim().to_owned()).filter(|v| !v.is_empty())
-}
-
-fn checked(pairs: &[(String, String)], key: &str) -> bool {
-    matches!(value(pairs, key).as_str(), "on" | "true" | "1")
-}
-
-fn number<T: std::str::FromStr + Default>(
-    pairs: &[(String, String)],
-    key: &str,
-) -> Result<T, AppError> {
-    let text = value(pairs, key);
+fn number<T: std::str::FromStr + Default>(fields: &Fields, key: &str) -> Result<T, AppError> {
+    let text = fields.value(key);
     if text.trim().is_empty() {
         return Ok(T::default());
     }
@@ -50,24 +39,25 @@ fn text_of(zh: String, en: Option<String>) -> LocalizedText {
     LocalizedText::new(zh, en)
 }
 
-pub fn service_draft(pairs: &[(String, String)]) -> Result<ServiceDraft, AppError> {
+pub fn service_draft(fields: &Fields) -> Result<ServiceDraft, AppError> {
     let mut materials = Vec::new();
     let mut form_fields = Vec::new();
     for row in 0..MAX_ROWS {
-        let name = value(pairs, &format!("material_name_zh.{row}"));
+        let name = fields.value(&format!("material_name_zh.{row}"));
         if !name.trim().is_empty() {
             materials.push(Material {
-                name: text_of(name, optional(pairs, &format!("material_name_en.{row}"))),
-                required: checked(pairs, &format!("material_required.{row}")),
-                form: named(&value(pairs, &format!("material_form.{row}")))
+                name: text_of(name, fields.optional(&format!("material_name_en.{row}"))),
+                required: fields.checked(&format!("material_required.{row}")),
+                form: named(&fields.value(&format!("material_form.{row}")))
                     .unwrap_or(MaterialForm::Copy),
-                note: optional(pairs, &format!("material_note.{row}")),
+                note: fields.optional(&format!("material_note.{row}")),
             });
         }
-        let key = value(pairs, &format!("field_key.{row}"));
-        let label = value(pairs, &format!("field_label_zh.{row}"));
+        let key = fields.value(&format!("field_key.{row}"));
+        let label = fields.value(&format!("field_label_zh.{row}"));
         if !key.trim().is_empty() || !label.trim().is_empty() {
-            let options = value(pairs, &format!("field_options.{row}"))
+            let options = fields
+                .value(&format!("field_options.{row}"))
                 .lines()
                 .map(str::trim)
                 .filter(|line| !line.is_empty())
@@ -81,53 +71,45 @@ pub fn service_draft(pairs: &[(String, String)]) -> Result<ServiceDraft, AppErro
                 .collect();
             form_fields.push(FormField {
                 key: key.trim().to_owned(),
-                label: text_of(label, optional(pairs, &format!("field_label_en.{row}"))),
-                kind: named(&value(pairs, &format!("field_kind.{row}"))).unwrap_or(FieldKind::Text),
-                required: checked(pairs, &format!("field_required.{row}")),
+                label: text_of(label, fields.optional(&format!("field_label_en.{row}"))),
+                kind: named(&fields.value(&format!("field_kind.{row}"))).unwrap_or(FieldKind::Text),
+                required: fields.checked(&format!("field_required.{row}")),
                 options,
-                prefill: optional(pairs, &format!("field_prefill.{row}")),
+                prefill: fields.optional(&format!("field_prefill.{row}")),
             });
         }
     }
     Ok(ServiceDraft {
-        code: value(pairs, "code").trim().to_owned(),
-        name: value(pairs, "name"),
-        name_en: optional(pairs, "name_en"),
-        summary: value(pairs, "summary"),
-        summary_en: optional(pairs, "summary_en"),
-        audience: value(pairs, "audience"),
-        audience_en: optional(pairs, "audience_en"),
-        department: value(pairs, "department"),
-        category: value(pairs, "category"),
-        promised_days: number(pairs, "promised_days")?,
-        legal_days: number(pairs, "legal_days")?,
-        fee_cents: number(pairs, "fee_cents")?,
-        fee_note: optional(pairs, "fee_note"),
-        online_level: named::<OnlineLevel>(&value(pairs, "online_level")),
+        code: fields.value("code").trim().to_owned(),
+        name: fields.value("name"),
+        name_en: fields.optional("name_en"),
+        summary: fields.value("summary"),
+        summary_en: fields.optional("summary_en"),
+        audience: fields.value("audience"),
+        audience_en: fields.optional("audience_en"),
+        department: fields.value("department"),
+        category: fields.value("category"),
+        promised_days: number(fields, "promised_days")?,
+        legal_days: number(fields, "legal_days")?,
+        fee_cents: number(fields, "fee_cents")?,
+        fee_note: fields.optional("fee_note"),
+        online_level: named::<OnlineLevel>(&fields.value("online_level")),
         materials,
         form_fields,
-        life_events: pairs
-            .iter()
-            .filter(|(k, _)| k == "life_events")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        auto_grant: checked(pairs, "auto_grant"),
+        life_events: fields.values("life_events").map(str::to_owned).collect(),
+        auto_grant: fields.checked("auto_grant"),
     })
 }
 
-pub fn bundle_draft(pairs: &[(String, String)]) -> BundleDraft {
+pub fn bundle_draft(fields: &Fields) -> BundleDraft {
     BundleDraft {
-        code: value(pairs, "code").trim().to_owned(),
-        name: value(pairs, "name"),
-        name_en: optional(pairs, "name_en"),
-        summary: value(pairs, "summary"),
-        summary_en: optional(pairs, "summary_en"),
-        life_event: optional(pairs, "life_event"),
-        services: pairs
-            .iter()
-            .filter(|(k, _)| k == "services")
-            .map(|(_, v)| v.clone())
-            .collect(),
+        code: fields.value("code").trim().to_owned(),
+        name: fields.value("name"),
+        name_en: fields.optional("name_en"),
+        summary: fields.value("summary"),
+        summary_en: fields.optional("summary_en"),
+        life_event: fields.optional("life_event"),
+        services: fields.values("services").map(str::to_owned).collect(),
     }
 }
 
@@ -136,7 +118,7 @@ async fn saved_or_back(
     staff: &FormStaff,
     form_page: &str,
     saved_page: Result<String, AppError>,
-    pairs: &[(String, String)],
+    fields: &Fields,
 ) -> Response {
     match saved_page {
         Ok(to) => {
@@ -156,7 +138,7 @@ async fn saved_or_back(
                 &staff.session_id,
                 form_page,
                 "catalog",
-                typed(pairs),
+                fields.kept(),
                 Some(err),
             )
             .await
@@ -167,68 +149,67 @@ async fn saved_or_back(
 pub async fn create_service(
     State(state): State<AppState>,
     staff: FormStaff,
-    body: Bytes,
+    form: Result<Form<Fields>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
-    let saved = match service_draft(&pairs) {
-        Ok(draft) => catalog_admin::create_service(&state.db, &staff.actor, &draft, Utc::now())
+    let fields = fields_of(form);
+    let saved = match service_draft(&fields) {
+        Ok(draft) => usecases::catalog::create_service(&state, &staff.actor, &draft)
             .await
             .map(|record| format!("/admin/catalog/services/{}", record.draft.code)),
         Err(err) => Err(err),
     };
-    saved_or_back(&state, &staff, "/admin/catalog/services/new", saved, &pairs).await
+    saved_or_back(
+        &state,
+        &staff,
+        "/admin/catalog/services/new",
+        saved,
+        &fields,
+    )
+    .await
 }
 
 pub async fn update_service(
     State(state): State<AppState>,
     staff: FormStaff,
     Path(code): Path<String>,
-    body: Bytes,
+    form: Result<Form<Fields>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
+    let fields = fields_of(form);
     let page = format!("/admin/catalog/services/{code}");
-    let saved = match service_draft(&pairs) {
-        Ok(draft) => {
-            catalog_admin::update_service(&state.db, &staff.actor, &code, &draft, Utc::now())
-                .await
-                .map(|_| page.clone())
-        }
+    let saved = match service_draft(&fields) {
+        Ok(draft) => usecases::catalog::update_service(&state, &staff.actor, &code, &draft)
+            .await
+            .map(|_| page.clone()),
         Err(err) => Err(err),
     };
-    saved_or_back(&state, &staff, &page, saved, &pairs).await
+    saved_or_back(&state, &staff, &page, saved, &fields).await
 }
 
 pub async fn create_bundle(
     State(state): State<AppState>,
     staff: FormStaff,
-    body: Bytes,
+    form: Result<Form<Fields>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
-    let saved =
-        catalog_admin::create_bundle(&state.db, &staff.actor, &bundle_draft(&pairs), Utc::now())
-            .await
-            .map(|record| format!("/admin/catalog/bundles/{}", record.draft.code));
-    saved_or_back(&state, &staff, "/admin/catalog/bundles/new", saved, &pairs).await
+    let fields = fields_of(form);
+    let saved = usecases::catalog::create_bundle(&state, &staff.actor, &bundle_draft(&fields))
+        .await
+        .map(|record| format!("/admin/catalog/bundles/{}", record.draft.code));
+    saved_or_back(&state, &staff, "/admin/catalog/bundles/new", saved, &fields).await
 }
 
 pub async fn update_bundle(
     State(state): State<AppState>,
     staff: FormStaff,
     Path(code): Path<String>,
-    body: Bytes,
+    form: Result<Form<Fields>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
+    let fields = fields_of(form);
     let page = format!("/admin/catalog/bundles/{code}");
-    let saved = catalog_admin::update_bundle(
-        &state.db,
-        &staff.actor,
-        &code,
-        &bundle_draft(&pairs),
-        Utc::now(),
-    )
-    .await
-    .map(|_| page.clone());
-    saved_or_back(&state, &staff, &page, saved, &pairs).await
+    let saved =
+        usecases::catalog::update_bundle(&state, &staff.actor, &code, &bundle_draft(&fields))
+            .await
+            .map(|_| page.clone());
+    saved_or_back(&state, &staff, &page, saved, &fields).await
 }
 
 /// Publish or unpublish (`status` is `publish` or `unpublish`), back to the catalogue list.
@@ -242,14 +223,11 @@ pub async fn set_status(
         "unpublish" => CatalogStatus::Unpublished,
         _ => return Redirect::to("/admin/catalog").into_response(),
     };
-    let now = Utc::now();
     let result = match kind.as_str() {
-        "services" => {
-            catalog_admin::set_service_status(&state.db, &staff.actor, &code, status, now)
-                .await
-                .map(|_| ())
-        }
-        "bundles" => catalog_admin::set_bundle_status(&state.db, &staff.actor, &code, status, now)
+        "services" => usecases::catalog::set_service_status(&state, &staff.actor, &code, status)
+            .await
+            .map(|_| ()),
+        "bundles" => usecases::catalog::set_bundle_status(&state, &staff.actor, &code, status)
             .await
             .map(|_| ()),
         _ => Err(AppError::not_found()),
@@ -269,15 +247,13 @@ pub async fn set_status(
 mod tests {
     use super::*;
 
-    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn fields(list: &[(&'static str, &'static str)]) -> Fields {
+        list.iter().copied().collect()
     }
 
     #[test]
     fn numbered_rows_become_materials_and_questions_and_blank_rows_are_dropped() {
-        let draft = service_draft(&pairs(&[
+        let draft = service_draft(&fields(&[
             ("code", "MZ-9001"),
             ("name", "测试事项"),
             ("promised_days", "5"),
@@ -307,6 +283,6 @@ mod tests {
         );
         assert_eq!(draft.form_fields[0].options[1].zh, "残疾");
         assert_eq!(draft.life_events, vec!["birth", "elderly"]);
-        assert!(service_draft(&pairs(&[("promised_days", "five")])).is_err());
+        assert!(service_draft(&fields(&[("promised_days", "five")])).is_err());
     }
 }

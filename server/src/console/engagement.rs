@@ -1,26 +1,27 @@
 //! The 事项找人 forms of the console: saving a segment from the builder's fields, creating a
 //! campaign, and a campaign's next step (submit — sent at once when due —, approve, cancel).
 
-use super::{back, pairs, typed, value};
+use super::{back, fields_of};
 use crate::auth::FormStaff;
+use crate::http::form::Fields;
 use crate::state::AppState;
+use crate::usecases;
 use crate::usecases::campaigns::{self as campaign_steps, CampaignStep};
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use axum_extra::extract::{Form, FormRejection};
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use domain::campaign::CampaignDraft;
 use domain::error::AppError;
 use domain::segment::{FORM_FIELDS, SegmentDraft, rule_from_form};
 use domain::validation::{FieldError, Problem};
 use std::collections::BTreeMap;
-use store::{campaigns, segments};
 
 /// The builder's query for the fields the form sent, to go back to the same preview.
-fn builder_query(pairs: &[(String, String)]) -> String {
+fn builder_query(fields: &Fields) -> String {
     let kept: Vec<(&str, String)> = FORM_FIELDS
         .iter()
-        .map(|key| (*key, value(pairs, key)))
+        .map(|key| (*key, fields.value(key)))
         .filter(|(_, v)| !v.is_empty())
         .collect();
     form_urlencoded::Serializer::new(String::new())
@@ -31,29 +32,29 @@ fn builder_query(pairs: &[(String, String)]) -> String {
 pub async fn save_segment(
     State(state): State<AppState>,
     staff: FormStaff,
-    body: Bytes,
+    form: Result<Form<Fields>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
-    let result = match rule_from_form(|key| value(&pairs, key)) {
+    let fields = fields_of(form);
+    let result = match rule_from_form(|key| fields.value(key)) {
         Ok(rule) => {
             let draft = SegmentDraft {
-                name: value(&pairs, "name"),
-                description: value(&pairs, "description"),
+                name: fields.value("name"),
+                description: fields.value("description"),
                 rule,
             };
-            segments::create(&state.db, &staff.actor, &draft, Utc::now())
+            usecases::segments::create(&state, &staff.actor, &draft)
                 .await
                 .map(|_| ())
         }
         Err(errors) => Err(AppError::invalid(errors)),
     };
-    let to = format!("/admin/segments?{}", builder_query(&pairs));
+    let to = format!("/admin/segments?{}", builder_query(&fields));
     back(
         &state,
         &staff.session_id,
         &to,
         "segment",
-        typed(&pairs),
+        fields.kept(),
         result.err(),
     )
     .await
@@ -84,35 +85,37 @@ fn time(text: &str, field: &str) -> Result<Option<NaiveTime>, AppError> {
         .map_err(|_| problem(field, Problem::InvalidFormat))
 }
 
-fn campaign_draft(pairs: &[(String, String)]) -> Result<CampaignDraft, AppError> {
-    let segment_id = value(pairs, "segment_id")
+fn campaign_draft(fields: &Fields) -> Result<CampaignDraft, AppError> {
+    let segment_id = fields
+        .value("segment_id")
         .trim()
         .parse::<i64>()
         .map_err(|_| problem("segment_id", Problem::Required))?;
-    let frequency_cap = value(pairs, "frequency_cap")
+    let frequency_cap = fields
+        .value("frequency_cap")
         .trim()
         .parse::<u8>()
         .map_err(|_| problem("frequency_cap", Problem::OutOfRange { min: 1, max: 14 }))?;
     Ok(CampaignDraft {
-        name: value(pairs, "name"),
-        service_code: value(pairs, "service_code"),
+        name: fields.value("name"),
+        service_code: fields.value("service_code"),
         segment_id,
-        message: value(pairs, "message"),
-        scheduled_at: china_time(&value(pairs, "scheduled_at"))?,
+        message: fields.value("message"),
+        scheduled_at: china_time(&fields.value("scheduled_at"))?,
         frequency_cap,
-        quiet_from: time(&value(pairs, "quiet_from"), "quiet_from")?,
-        quiet_until: time(&value(pairs, "quiet_until"), "quiet_until")?,
+        quiet_from: time(&fields.value("quiet_from"), "quiet_from")?,
+        quiet_until: time(&fields.value("quiet_until"), "quiet_until")?,
     })
 }
 
 pub async fn create_campaign(
     State(state): State<AppState>,
     staff: FormStaff,
-    body: Bytes,
+    form: Result<Form<Fields>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
-    let result = match campaign_draft(&pairs) {
-        Ok(draft) => campaigns::create(&state.db, &staff.actor, &draft, Utc::now())
+    let fields = fields_of(form);
+    let result = match campaign_draft(&fields) {
+        Ok(draft) => usecases::campaigns::create(&state, &staff.actor, &draft)
             .await
             .map(|_| ()),
         Err(err) => Err(err),
@@ -122,7 +125,7 @@ pub async fn create_campaign(
         &staff.session_id,
         "/admin/campaigns",
         "campaign",
-        typed(&pairs),
+        fields.kept(),
         result.err(),
     )
     .await

@@ -4,26 +4,28 @@
 //! page.
 
 pub mod catalog;
-pub mod commands;
 pub mod engagement;
 pub mod rectifications;
 pub mod surveys;
 
 use crate::auth::{FormStaff, session, staff as staff_auth};
+use crate::http::form::Fields;
 use crate::http::request::safe_next;
 use crate::state::AppState;
+use crate::usecases::residents::{self, Reason, RevealRequest, TagRequest};
+use crate::usecases::tasks::{self, TaskActionRequest};
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
+use axum_extra::extract::{Form, FormRejection};
 use chrono::Utc;
-use domain::console::PersonalField;
-use domain::error::AppError;
+use domain::error::{AppError, ErrorCode};
+use serde::Deserialize;
 use std::collections::BTreeMap;
-use store::{CurrentStaff, Flash, resident_records, sessions, staff_accounts};
+use store::{CurrentStaff, Flash, sessions, staff_accounts};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -73,34 +75,10 @@ pub fn router() -> Router<AppState> {
         .route("/admin/forms/surveys/{id}/close", post(surveys::close))
 }
 
-pub(crate) fn pairs(body: &Bytes) -> Vec<(String, String)> {
-    form_urlencoded::parse(body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-/// What a form typed, to give back with its problems: repeated keys (numbered rows' lists)
-/// joined by line breaks.
-pub(crate) fn typed(pairs: &[(String, String)]) -> BTreeMap<String, String> {
-    let mut values = BTreeMap::new();
-    for (key, value) in pairs {
-        values
-            .entry(key.clone())
-            .and_modify(|v: &mut String| {
-                v.push('\n');
-                v.push_str(value);
-            })
-            .or_insert_with(|| value.clone());
-    }
-    values
-}
-
-pub(crate) fn value(pairs: &[(String, String)], key: &str) -> String {
-    pairs
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
+/// A form of named rows as the browser sent it. A body that is not a form at all (another
+/// content type) reads as an empty form, which every such form refuses field by field.
+pub(crate) fn fields_of(form: Result<Form<Fields>, FormRejection>) -> Fields {
+    form.map(|Form(fields)| fields).unwrap_or_default()
 }
 
 /// 303 to `to` with a flash for the page there: the form's name, what it kept, and the
@@ -131,18 +109,28 @@ pub(crate) async fn back(
     Redirect::to(&to).into_response()
 }
 
-async fn sign_in(State(state): State<AppState>, parts: Parts, body: Bytes) -> Response {
-    let pairs = pairs(&body);
-    let form = staff_auth::StaffSignIn {
-        username: value(&pairs, "username"),
-        password: value(&pairs, "password"),
+/// The console's sign-in form: the API's credentials and where to go after.
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(flatten)]
+    credentials: staff_auth::StaffSignIn,
+    #[serde(default)]
+    next: String,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    parts: Parts,
+    form: Result<Form<SignInForm>, FormRejection>,
+) -> Response {
+    let Ok(Form(form)) = form else {
+        return Redirect::to("/admin/sign-in?error=invalid_parameter").into_response();
     };
     let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
-    match staff_auth::sign_in(&state, &form, &parts).await {
+    match staff_auth::sign_in(&state, &form.credentials, &parts).await {
         Ok(started) => {
-            let next = value(&pairs, "next");
-            let next = if next.starts_with("/admin") {
-                safe_next(Some(&next))
+            let next = if form.next.starts_with("/admin") {
+                safe_next(Some(&form.next))
             } else {
                 "/admin".to_owned()
             };
@@ -162,7 +150,7 @@ async fn sign_in(State(state): State<AppState>, parts: Parts, body: Bytes) -> Re
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default(),
-                form_urlencoded::byte_serialize(form.username.trim().as_bytes())
+                form_urlencoded::byte_serialize(form.credentials.username.trim().as_bytes())
                     .collect::<String>()
             );
             Redirect::to(&to).into_response()
@@ -188,50 +176,64 @@ async fn act(
     State(state): State<AppState>,
     staff: FormStaff,
     Path(number): Path<String>,
-    body: Bytes,
+    form: Result<Form<TaskActionRequest>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
     let to = format!("/admin/cases/{number}");
-    let action = value(&pairs, "action");
-    let result = match commands::from_form(&pairs) {
-        Ok(command) => commands::run(&state, &staff.actor, &number, command)
-            .await
-            .map(|_| ()),
-        Err(err) => Err(err),
-    };
-    let mut values = BTreeMap::from([("action".to_owned(), action)]);
-    if result.is_err() {
-        // What was typed comes back into the form.
-        for key in ["note", "reason", "comment", "text"] {
-            let typed = value(&pairs, key);
-            if !typed.is_empty() {
-                values.insert(key.to_owned(), typed);
+    let (result, values) = match form {
+        Ok(Form(request)) => {
+            let mut values = BTreeMap::from([("action".to_owned(), request.action.clone())]);
+            let typed = request.typed();
+            let result = tasks::act(&state, &staff.actor, &number, request).await;
+            if result.is_err() {
+                // What was typed comes back into the form.
+                values.extend(typed);
             }
+            (result.map(|_| ()), values)
         }
-    }
+        Err(_) => (
+            Err(AppError::new(ErrorCode::InvalidParameter)),
+            BTreeMap::new(),
+        ),
+    };
     back(&state, &staff.session_id, &to, "case", values, result.err()).await
+}
+
+/// The form body a page sent, or the problem to give back when it is not one it sends (a
+/// field given twice, a value of the wrong kind).
+fn form_of<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
+    form.map(|Form(value)| value)
+        .map_err(|_| AppError::new(ErrorCode::InvalidParameter))
 }
 
 async fn reveal(
     State(state): State<AppState>,
     staff: FormStaff,
     Path(id): Path<i64>,
-    body: Bytes,
+    form: Result<Form<RevealRequest>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
     let to = format!("/admin/residents/{id}");
-    let field = match value(&pairs, "field").as_str() {
-        "mobile" => PersonalField::Mobile,
-        _ => PersonalField::IdNumber,
+    let request = match form_of(form) {
+        Ok(request) => request,
+        Err(err) => {
+            return back(
+                &state,
+                &staff.session_id,
+                &to,
+                "reveal",
+                BTreeMap::new(),
+                Some(err),
+            )
+            .await;
+        }
     };
-    let reason = value(&pairs, "reason");
-    match resident_records::reveal(&state.db, &staff.actor, id, field, &reason, Utc::now()).await {
+    let field = request.field.as_str();
+    match residents::reveal(&state, &staff.actor, id, &request).await {
         Ok(full) => {
-            let values = BTreeMap::from([(format!("revealed_{}", field.as_str()), full)]);
+            let values = BTreeMap::from([(format!("revealed_{field}"), full)]);
             back(&state, &staff.session_id, &to, "reveal", values, None).await
         }
         Err(err) => {
-            let values = BTreeMap::from([("field".to_owned(), field.as_str().to_owned())]);
+            let values = BTreeMap::from([("field".to_owned(), field.to_owned())]);
             back(&state, &staff.session_id, &to, "reveal", values, Some(err)).await
         }
     }
@@ -241,18 +243,12 @@ async fn add_tag(
     State(state): State<AppState>,
     staff: FormStaff,
     Path(id): Path<i64>,
-    body: Bytes,
+    form: Result<Form<TagRequest>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
-    let result = resident_records::add_tag(
-        &state.db,
-        &staff.actor,
-        id,
-        &value(&pairs, "tag"),
-        &value(&pairs, "reason"),
-        Utc::now(),
-    )
-    .await;
+    let result = match form_of(form) {
+        Ok(request) => residents::add_tag(&state, &staff.actor, id, &request).await,
+        Err(err) => Err(err),
+    };
     let to = format!("/admin/residents/{id}");
     back(
         &state,
@@ -269,18 +265,12 @@ async fn remove_tag(
     State(state): State<AppState>,
     staff: FormStaff,
     Path((id, code)): Path<(i64, String)>,
-    body: Bytes,
+    form: Result<Form<Reason>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
-    let result = resident_records::remove_tag(
-        &state.db,
-        &staff.actor,
-        id,
-        &code,
-        &value(&pairs, "reason"),
-        Utc::now(),
-    )
-    .await;
+    let result = match form_of(form) {
+        Ok(reason) => residents::remove_tag(&state, &staff.actor, id, &code, &reason).await,
+        Err(err) => Err(err),
+    };
     let to = format!("/admin/residents/{id}");
     let values = BTreeMap::from([("tag".to_owned(), code)]);
     back(

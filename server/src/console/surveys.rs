@@ -4,28 +4,25 @@
 //! out) and becomes the same draft the JSON API takes. Scheduling takes `when` (`now` or
 //! `at`), `at` and `closes_at` as `datetime-local` values in China time.
 
-use super::{back, pairs, typed, value};
+use super::{back, fields_of};
 use crate::auth::FormStaff;
+use crate::http::form::Fields;
 use crate::state::AppState;
-use axum::body::Bytes;
+use crate::usecases;
 use axum::extract::{Path, State};
 use axum::response::Response;
+use axum_extra::extract::{Form, FormRejection};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use domain::error::AppError;
 use domain::survey::{Audience, Question, QuestionKind, Schedule, SurveyDraft};
 use domain::validation::{FieldError, Problem};
 use std::collections::BTreeMap;
-use store::surveys;
 
 /// How many numbered rows a form may send (existing ones and blanks).
 const MAX_ROWS: usize = 100;
 
-fn checked(pairs: &[(String, String)], key: &str) -> bool {
-    matches!(value(pairs, key).as_str(), "on" | "true" | "1")
-}
-
-fn date(pairs: &[(String, String)], key: &str, field: &str) -> Result<Option<NaiveDate>, AppError> {
-    let text = value(pairs, key);
+fn date(fields: &Fields, key: &str, field: &str) -> Result<Option<NaiveDate>, AppError> {
+    let text = fields.value(key);
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -36,8 +33,8 @@ fn date(pairs: &[(String, String)], key: &str, field: &str) -> Result<Option<Nai
 }
 
 /// A `datetime-local` value (China time) as an instant; blank is none.
-fn china_time(pairs: &[(String, String)], key: &str) -> Result<Option<DateTime<Utc>>, AppError> {
-    let text = value(pairs, key);
+fn china_time(fields: &Fields, key: &str) -> Result<Option<DateTime<Utc>>, AppError> {
+    let text = fields.value(key);
     let text = text.trim();
     if text.is_empty() {
         return Ok(None);
@@ -49,45 +46,45 @@ fn china_time(pairs: &[(String, String)], key: &str) -> Result<Option<DateTime<U
 }
 
 /// The draft a builder form describes.
-pub fn survey_draft(pairs: &[(String, String)]) -> Result<SurveyDraft, AppError> {
+pub fn survey_draft(fields: &Fields) -> Result<SurveyDraft, AppError> {
     let mut questions = Vec::new();
     for row in 0..MAX_ROWS {
-        let text = value(pairs, &format!("q_text.{row}"));
-        let key = value(pairs, &format!("q_key.{row}"));
-        let options = value(pairs, &format!("q_options.{row}"));
+        let text = fields.value(&format!("q_text.{row}"));
+        let key = fields.value(&format!("q_key.{row}"));
+        let options = fields.value(&format!("q_options.{row}"));
         if text.trim().is_empty() && key.trim().is_empty() && options.trim().is_empty() {
             continue;
         }
         questions.push(Question {
             key,
-            kind: QuestionKind::parse(&value(pairs, &format!("q_kind.{row}")))
+            kind: QuestionKind::parse(&fields.value(&format!("q_kind.{row}")))
                 .unwrap_or(QuestionKind::FivePoint),
             text,
             options: options.lines().map(str::to_owned).collect(),
-            required: checked(pairs, &format!("q_required.{row}")),
+            required: fields.checked(&format!("q_required.{row}")),
         });
     }
-    let audience = match value(pairs, "audience").as_str() {
+    let audience = match fields.value("audience").as_str() {
         "everyone" => Some(Audience::Everyone),
         "service_users" => Some(Audience::ServiceUsers {
-            service: value(pairs, "service"),
-            from: date(pairs, "period_from", "audience.from")?,
-            to: date(pairs, "period_to", "audience.to")?,
+            service: fields.value("service"),
+            from: date(fields, "period_from", "audience.from")?,
+            to: date(fields, "period_to", "audience.to")?,
         }),
         _ => None,
     };
     Ok(SurveyDraft {
-        title: value(pairs, "title"),
-        description: Some(value(pairs, "description")),
+        title: fields.value("title"),
+        description: Some(fields.value("description")),
         questions,
         audience,
     })
 }
 
 /// The schedule a scheduling form describes: now, or at the time given (required then).
-pub fn schedule_of(pairs: &[(String, String)]) -> Result<Schedule, AppError> {
-    let at = if value(pairs, "when") == "at" {
-        match china_time(pairs, "at")? {
+pub fn schedule_of(fields: &Fields) -> Result<Schedule, AppError> {
+    let at = if fields.value("when") == "at" {
+        match china_time(fields, "at")? {
             Some(at) => Some(at),
             None => {
                 return Err(AppError::invalid(vec![FieldError::new(
@@ -101,7 +98,7 @@ pub fn schedule_of(pairs: &[(String, String)]) -> Result<Schedule, AppError> {
     };
     Ok(Schedule {
         at,
-        closes_at: china_time(pairs, "closes_at")?,
+        closes_at: china_time(fields, "closes_at")?,
     })
 }
 
@@ -111,7 +108,7 @@ async fn saved_or_back(
     staff: &FormStaff,
     form_page: &str,
     saved: Result<i64, AppError>,
-    pairs: &[(String, String)],
+    fields: &Fields,
 ) -> Response {
     match saved {
         Ok(id) => {
@@ -132,7 +129,7 @@ async fn saved_or_back(
                 &staff.session_id,
                 form_page,
                 "survey",
-                typed(pairs),
+                fields.kept(),
                 Some(err),
             )
             .await
@@ -140,43 +137,47 @@ async fn saved_or_back(
     }
 }
 
-pub async fn create(State(state): State<AppState>, staff: FormStaff, body: Bytes) -> Response {
-    let pairs = pairs(&body);
-    let saved = match survey_draft(&pairs) {
-        Ok(draft) => surveys::create(&state.db, &staff.actor, &draft, Utc::now())
+pub async fn create(
+    State(state): State<AppState>,
+    staff: FormStaff,
+    form: Result<Form<Fields>, FormRejection>,
+) -> Response {
+    let fields = fields_of(form);
+    let saved = match survey_draft(&fields) {
+        Ok(draft) => usecases::surveys::create(&state, &staff.actor, &draft)
             .await
             .map(|record| record.id),
         Err(err) => Err(err),
     };
-    saved_or_back(&state, &staff, "/admin/surveys/new", saved, &pairs).await
+    saved_or_back(&state, &staff, "/admin/surveys/new", saved, &fields).await
 }
 
 pub async fn update(
     State(state): State<AppState>,
     staff: FormStaff,
     Path(id): Path<i64>,
-    body: Bytes,
+    form: Result<Form<Fields>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
-    let saved = match survey_draft(&pairs) {
-        Ok(draft) => surveys::update(&state.db, &staff.actor, id, &draft, Utc::now())
+    let fields = fields_of(form);
+    let saved = match survey_draft(&fields) {
+        Ok(draft) => usecases::surveys::update(&state, &staff.actor, id, &draft)
             .await
             .map(|record| record.id),
         Err(err) => Err(err),
     };
     let page = format!("/admin/surveys/{id}/edit");
-    saved_or_back(&state, &staff, &page, saved, &pairs).await
+    saved_or_back(&state, &staff, &page, saved, &fields).await
 }
 
 pub async fn schedule(
     State(state): State<AppState>,
     staff: FormStaff,
     Path(id): Path<i64>,
-    body: Bytes,
+    form: Result<Form<Fields>, FormRejection>,
 ) -> Response {
-    let pairs = pairs(&body);
-    let result = match schedule_of(&pairs) {
-        Ok(schedule) => surveys::schedule(&state.db, &staff.actor, id, &schedule, Utc::now())
+    let fields = fields_of(form);
+    let result = match schedule_of(&fields) {
+        Ok(schedule) => usecases::surveys::schedule(&state, &staff.actor, id, &schedule)
             .await
             .map(|_| ()),
         Err(err) => Err(err),
@@ -198,7 +199,7 @@ pub async fn close(
     staff: FormStaff,
     Path(id): Path<i64>,
 ) -> Response {
-    let result = surveys::close(&state.db, &staff.actor, id, Utc::now())
+    let result = usecases::surveys::close(&state, &staff.actor, id)
         .await
         .map(|_| ());
     let to = format!("/admin/surveys/{id}");
@@ -217,15 +218,13 @@ pub async fn close(
 mod tests {
     use super::*;
 
-    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+    fn fields(list: &[(&'static str, &'static str)]) -> Fields {
+        list.iter().copied().collect()
     }
 
     #[test]
     fn numbered_rows_become_questions_and_blank_rows_are_dropped() {
-        let draft = survey_draft(&pairs(&[
+        let draft = survey_draft(&fields(&[
             ("title", "办理满意度"),
             ("audience", "service_users"),
             ("service", "MZ-0101"),
@@ -256,7 +255,7 @@ mod tests {
                 ..
             })
         ));
-        let bad = survey_draft(&pairs(&[
+        let bad = survey_draft(&fields(&[
             ("audience", "service_users"),
             ("period_from", "11/01"),
         ]));
@@ -265,9 +264,9 @@ mod tests {
 
     #[test]
     fn a_schedule_reads_china_time() {
-        let now = schedule_of(&pairs(&[("when", "now"), ("at", "2026-12-01T09:00")])).unwrap();
+        let now = schedule_of(&fields(&[("when", "now"), ("at", "2026-12-01T09:00")])).unwrap();
         assert_eq!(now.at, None);
-        let later = schedule_of(&pairs(&[
+        let later = schedule_of(&fields(&[
             ("when", "at"),
             ("at", "2026-12-01T09:00"),
             ("closes_at", "2026-12-08T18:00"),
@@ -281,7 +280,7 @@ mod tests {
             later.closes_at.map(|t| t.to_rfc3339()).as_deref(),
             Some("2026-12-08T10:00:00+00:00")
         );
-        let missing = schedule_of(&pairs(&[("when", "at")])).unwrap_err();
+        let missing = schedule_of(&fields(&[("when", "at")])).unwrap_err();
         assert_eq!(missing.errors[0].field, "at");
     }
 }

@@ -2,18 +2,18 @@
 //! file.
 
 use super::back_with_problems;
-use super::upload::{self, Posted};
 use crate::auth::FormResident;
 use crate::http::request::local_path;
+use crate::http::upload::{self, Posted};
 use crate::state::AppState;
+use crate::usecases::applications::{self, NewDraft};
+use crate::usecases::attachments;
 use axum::extract::{Multipart, Path, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
 use domain::error::{AppError, ErrorCode};
 use std::collections::BTreeMap;
 use store::applications::Subject;
-use store::{applications, calendar};
 
 /// The first post of a new application for a service: saves the draft (and its files),
 /// then submits it when asked.
@@ -68,17 +68,13 @@ async fn start(
         Ok(posted) => posted,
         Err(error) => return error_page(state, parts, page, error).await,
     };
-    let saved = applications::save_draft(
-        &state.db,
-        resident.resident_id,
+    let draft = NewDraft {
         subject,
-        None,
-        &posted.answers,
-        posted.key.as_deref(),
-        posted.on_behalf_of,
-        Utc::now(),
-    )
-    .await;
+        answers: &posted.answers,
+        key: posted.key.as_deref(),
+        on_behalf_of: posted.on_behalf_of,
+    };
+    let saved = applications::start(state, resident.resident_id, draft).await;
     match saved {
         Ok(number) => finish(state, parts, resident.resident_id, &number, posted).await,
         Err(error) => error_page(state, parts, page, error).await,
@@ -98,19 +94,10 @@ pub async fn edit(
         Ok(posted) => posted,
         Err(error) => return error_page(&state, &parts, &edit_page, error).await,
     };
-    let saved = applications::save_draft(
-        &state.db,
-        resident.resident_id,
-        Subject::Service(""),
-        Some(&number),
-        &posted.answers,
-        None,
-        None,
-        Utc::now(),
-    )
-    .await;
+    let saved =
+        applications::save_answers(&state, resident.resident_id, &number, &posted.answers).await;
     match saved {
-        Ok(number) => finish(&state, &parts, resident.resident_id, &number, posted).await,
+        Ok(()) => finish(&state, &parts, resident.resident_id, &number, posted).await,
         // Submitted already (a second click): show it.
         Err(AppError {
             code: ErrorCode::InvalidStateChange,
@@ -136,7 +123,7 @@ async fn finish(
         next,
         ..
     } = posted;
-    match upload::attach_files(state, resident_id, number, files).await {
+    match attachments::attach(state, resident_id, number, files).await {
         Ok(file_problems) => problems.extend(file_problems),
         // Already submitted (the same form posted twice): show the application.
         Err(error) if error.code == ErrorCode::InvalidStateChange => {
@@ -155,15 +142,8 @@ async fn finish(
         return Redirect::to(&next.unwrap_or_else(|| format!("{edit_page}?saved=1")))
             .into_response();
     }
-    let outcome = match calendar::load(&state.db).await {
-        Ok(cal) => applications::submit(&state.db, &cal, resident_id, number, Utc::now()).await,
-        Err(error) => Err(error),
-    };
-    match outcome {
-        Ok(outcome) => {
-            state.push.publish(outcome.pushes).await;
-            Redirect::to(&format!("/me/applications/{number}?submitted=1")).into_response()
-        }
+    match applications::submit(state, resident_id, number).await {
+        Ok(()) => Redirect::to(&format!("/me/applications/{number}?submitted=1")).into_response(),
         Err(error) if error.code == ErrorCode::ValidationFailed => {
             // The edit page shows the problems itself, from what was saved.
             Redirect::to(&format!("{edit_page}?check=1")).into_response()
@@ -186,11 +166,8 @@ pub async fn withdraw(
     parts: Parts,
 ) -> Response {
     let page = format!("/me/applications/{number}");
-    match applications::withdraw(&state.db, resident.resident_id, &number, Utc::now()).await {
-        Ok(outcome) => {
-            state.push.publish(outcome.pushes).await;
-            Redirect::to(&page).into_response()
-        }
+    match applications::withdraw(&state, resident.resident_id, &number).await {
+        Ok(()) => Redirect::to(&page).into_response(),
         Err(error) => error_page(&state, &parts, &page, error).await,
     }
 }
@@ -204,11 +181,8 @@ pub async fn take_back(
     parts: Parts,
 ) -> Response {
     let page = format!("/me/applications/{number}");
-    match applications::take_back(&state.db, resident.resident_id, &number, Utc::now()).await {
-        Ok(outcome) => {
-            state.push.publish(outcome.pushes).await;
-            Redirect::to(&format!("{page}/edit?step=check")).into_response()
-        }
+    match applications::take_back(&state, resident.resident_id, &number).await {
+        Ok(()) => Redirect::to(&format!("{page}/edit?step=check")).into_response(),
         Err(error) => error_page(&state, &parts, &page, error).await,
     }
 }
@@ -220,7 +194,7 @@ pub async fn delete_attachment(
     parts: Parts,
 ) -> Response {
     let page = format!("/me/applications/{number}/edit");
-    match applications::remove_attachment(&state.db, resident.resident_id, &number, id).await {
+    match applications::remove_attachment(&state, resident.resident_id, &number, id).await {
         Ok(()) => Redirect::to(&page).into_response(),
         Err(error) => error_page(&state, &parts, &page, error).await,
     }

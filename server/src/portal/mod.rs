@@ -10,7 +10,6 @@ pub mod profile;
 pub mod ratings;
 pub mod recommendations;
 pub mod surveys;
-pub mod upload;
 
 use crate::http::request::ip_of;
 use crate::state::AppState;

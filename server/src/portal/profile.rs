@@ -1,41 +1,17 @@
 //! Updating the profile (the password again for a new mobile number) and proxy consents.
 
 use super::back_with_problems;
-use crate::auth::{FormResident, password};
+use crate::auth::FormResident;
 use crate::state::AppState;
+use crate::usecases::profile;
 use axum::Form;
 use axum::extract::State;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
-use domain::error::AppError;
 use domain::profile::ProfileUpdate;
-use domain::validation::{FieldError, Problem};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use store::{accounts, profile};
-
-/// Checks and applies a profile update; shared with the API.
-pub async fn apply_update(
-    state: &AppState,
-    resident_id: i64,
-    form: &ProfileUpdate,
-) -> Result<(), AppError> {
-    let valid = form.validate().map_err(AppError::invalid)?;
-    let now = Utc::now();
-    let current = profile::profile(&state.db, resident_id, now).await?;
-    if current.mobile.as_deref() != Some(valid.mobile.as_str()) {
-        let hash = accounts::password_hash(&state.db, resident_id).await?;
-        if !password::verify(form.current_password.clone(), hash).await? {
-            return Err(AppError::invalid(vec![FieldError::new(
-                "current_password",
-                Problem::WrongPassword,
-            )]));
-        }
-    }
-    profile::update(&state.db, resident_id, valid, now).await
-}
 
 pub async fn update(
     State(state): State<AppState>,
@@ -43,7 +19,7 @@ pub async fn update(
     parts: Parts,
     Form(form): Form<ProfileUpdate>,
 ) -> Response {
-    match apply_update(&state, resident.resident_id, &form).await {
+    match profile::update(&state, resident.resident_id, &form).await {
         // The device follows the account's elderly mode as just saved.
         Ok(()) => (
             [(
@@ -77,14 +53,8 @@ pub async fn consent(
     Form(form): Form<Consent>,
 ) -> Response {
     let grant = form.action == "grant";
-    if let Err(err) = profile::set_proxy_consent(
-        &state.db,
-        resident.resident_id,
-        form.member,
-        grant,
-        Utc::now(),
-    )
-    .await
+    if let Err(err) =
+        profile::set_proxy_consent(&state, resident.resident_id, form.member, grant).await
     {
         tracing::debug!(error = %err, "consent change refused");
     }

@@ -5,13 +5,12 @@
 
 use crate::auth::FormResident;
 use crate::state::AppState;
-use axum::body::Bytes;
+use crate::usecases::recommendations::{self, OptOut};
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Utc;
+use axum_extra::extract::{Form, FormRejection};
 use domain::error::ErrorCode;
 use domain::recommendation::apply_link;
-use store::{calendar, recommendations};
 
 const PAGE: &str = "/for-you";
 
@@ -20,7 +19,7 @@ pub async fn apply(
     resident: FormResident,
     Path(id): Path<i64>,
 ) -> Response {
-    match recommendations::click(&state.db, resident.resident_id, id, Utc::now()).await {
+    match recommendations::follow(&state, resident.resident_id, id).await {
         Ok(code) => Redirect::to(&apply_link(&code, id)).into_response(),
         Err(_) => Redirect::to(PAGE).into_response(),
     }
@@ -31,19 +30,11 @@ pub async fn confirm(
     resident: FormResident,
     Path(id): Path<i64>,
 ) -> Response {
-    let now = Utc::now();
-    let calendar = match calendar::load(&state.db).await {
-        Ok(calendar) => calendar,
-        Err(_) => return Redirect::to(PAGE).into_response(),
-    };
-    match recommendations::confirm(&state.db, &calendar, resident.resident_id, id, now).await {
-        Ok(granted) => {
-            state.push.publish(granted.pushes).await;
-            Redirect::to(&format!("/me/applications/{}", granted.number)).into_response()
-        }
+    match recommendations::confirm(&state, resident.resident_id, id).await {
+        Ok(number) => Redirect::to(&format!("/me/applications/{number}")).into_response(),
         // The record cannot complete the form: the prefilled draft, to finish by hand.
         Err(error) if error.code == ErrorCode::ValidationFailed => {
-            match recommendations::click(&state.db, resident.resident_id, id, now).await {
+            match recommendations::follow(&state, resident.resident_id, id).await {
                 Ok(code) => Redirect::to(&apply_link(&code, id)).into_response(),
                 Err(_) => Redirect::to(PAGE).into_response(),
             }
@@ -57,9 +48,7 @@ pub async fn dismiss(
     resident: FormResident,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Err(err) =
-        recommendations::dismiss(&state.db, resident.resident_id, id, Utc::now()).await
-    {
+    if let Err(err) = recommendations::dismiss(&state, resident.resident_id, id).await {
         tracing::debug!(error = ?err, "dismissing a recommendation failed");
     }
     Redirect::to(PAGE).into_response()
@@ -68,15 +57,13 @@ pub async fn dismiss(
 pub async fn opt_out(
     State(state): State<AppState>,
     resident: FormResident,
-    body: Bytes,
+    form: Result<Form<OptOut>, FormRejection>,
 ) -> Response {
-    let category = form_urlencoded::parse(&body)
-        .find(|(k, _)| k == "category")
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default();
-    if let Err(err) =
-        recommendations::opt_out(&state.db, resident.resident_id, &category, Utc::now()).await
-    {
+    // Not a form the page sends: nothing to opt out of.
+    let Ok(Form(request)) = form else {
+        return Redirect::to(PAGE).into_response();
+    };
+    if let Err(err) = recommendations::opt_out(&state, resident.resident_id, &request).await {
         tracing::debug!(error = ?err, "opting out of a category failed");
     }
     Redirect::to(PAGE).into_response()

@@ -4,15 +4,16 @@
 
 use super::back_with_problems;
 use crate::auth::FormResident;
+use crate::http::form::Fields;
 use crate::state::AppState;
-use axum::body::Bytes;
+use crate::usecases;
 use axum::extract::{Path, State};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::{Form, FormRejection};
 use chrono::Utc;
 use domain::error::ErrorCode;
 use domain::survey::answers_from_form;
-use std::collections::BTreeMap;
 use store::surveys;
 
 pub async fn answer(
@@ -20,18 +21,18 @@ pub async fn answer(
     resident: FormResident,
     Path(id): Path<i64>,
     parts: Parts,
-    body: Bytes,
+    form: Result<Form<Fields>, FormRejection>,
 ) -> Response {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    // A body that is not a form reads as no answers, which the survey refuses question by
+    // question.
+    let fields = form.map(|Form(fields)| fields).unwrap_or_default();
     let page = format!("/me/surveys/{id}");
     let now = Utc::now();
     let outcome = match surveys::for_resident(&state.db, resident.resident_id, id, now).await {
         Ok(survey) if survey.answered => Err(surveys::already_answered()),
         Ok(survey) => {
-            let answers = answers_from_form(&survey.questions, &pairs);
-            surveys::respond(&state.db, resident.resident_id, id, &answers, now).await
+            let answers = answers_from_form(&survey.questions, fields.pairs());
+            usecases::surveys::respond(&state, resident.resident_id, id, &answers).await
         }
         Err(error) => Err(error),
     };
@@ -45,17 +46,7 @@ pub async fn answer(
         }
         Err(error) => {
             // What was chosen comes back into the form (check boxes one per line).
-            let mut values: BTreeMap<String, String> = BTreeMap::new();
-            for (key, value) in pairs {
-                values
-                    .entry(key)
-                    .and_modify(|v| {
-                        v.push('\n');
-                        v.push_str(&value);
-                    })
-                    .or_insert(value);
-            }
-            back_with_problems(&state, &parts, &page, "survey", values, error).await
+            back_with_problems(&state, &parts, &page, "survey", fields.kept(), error).await
         }
     }
 }

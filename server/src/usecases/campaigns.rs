@@ -1,12 +1,22 @@
-//! A campaign's steps after its draft: submit, approve, cancel. A campaign that is due once
-//! the step is done starts going out in the background as the answer leaves.
+//! A campaign (推送活动): its draft (with the dry-run count of its audience), then its steps:
+//! submit, approve, cancel. A campaign that is due once the step is done starts going out
+//! in the background as the answer leaves.
 
 use crate::jobs;
 use crate::state::AppState;
 use chrono::Utc;
-use domain::campaign::CampaignView;
+use domain::campaign::{CampaignDraft, CampaignView};
 use domain::error::AppError;
 use store::{StaffActor, campaigns};
+
+/// A new campaign, as a draft, with its audience counted.
+pub async fn create(
+    state: &AppState,
+    actor: &StaffActor,
+    draft: &CampaignDraft,
+) -> Result<CampaignView, AppError> {
+    campaigns::create(&state.db, actor, draft, Utc::now()).await
+}
 
 /// The step, as the console's form address or the API's path names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

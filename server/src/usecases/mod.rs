@@ -4,9 +4,21 @@
 //! `api/`, the plain form posts under `portal/` and `console/` — only parse the request, call
 //! the use case and map its result to their answer; no edge imports another.
 //!
-//! Moved here so far: rating and re-rating (`ratings`), working a bad review
-//! (`rectifications`), and a campaign's steps (`campaigns`).
+//! Residents: `applications` (start, save, submit, take back, withdraw), `attachments`,
+//! `ratings` (rate, re-rate, feedback), `recommendations`, `surveys` (answer), `profile`.
+//! Staff: `tasks` (the actions on an application's task), `rectifications`, `residents`
+//! (the record: reveal, tags), `catalog`, `segments`, `campaigns`, `surveys` (write,
+//! schedule, close). Signing in and registering are `auth`'s.
 
+pub mod applications;
+pub mod attachments;
 pub mod campaigns;
+pub mod catalog;
+pub mod profile;
 pub mod ratings;
+pub mod recommendations;
 pub mod rectifications;
+pub mod residents;
+pub mod segments;
+pub mod surveys;
+pub mod tasks;

@@ -1,5 +1,6 @@
 //! Working a bad review (差评整改): the department answers or appeals, a supervisor decides.
 
+use crate::http::form;
 use crate::state::AppState;
 use chrono::{NaiveDate, Utc};
 use domain::error::{AppError, ErrorCode};
@@ -42,19 +43,13 @@ pub struct RectificationCommand {
 impl RectificationCommand {
     /// The fields as they were sent, to give back to a form with its problems.
     pub fn typed(&self) -> BTreeMap<String, String> {
-        [
+        form::texts([
             ("classification", &self.classification),
             ("answer", &self.answer),
             ("fix_due_on", &self.fix_due_on),
             ("reason", &self.reason),
             ("note", &self.note),
-        ]
-        .into_iter()
-        .filter_map(|(key, value)| {
-            let value = value.as_deref().unwrap_or_default();
-            (!value.is_empty()).then(|| (key.to_owned(), value.to_owned()))
-        })
-        .collect()
+        ])
     }
 }
 

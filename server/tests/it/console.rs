@@ -256,6 +256,40 @@ on_both_backends! {
         assert_eq!(writes, 5);
     }
 
+    async fn the_case_page_form_acts_and_a_post_it_cannot_read_changes_nothing(app) {
+        let [number] = <[String; 1]>::try_from(cases_in(&app, DEPT, "accepted", 1).await).unwrap();
+        let clerk = app.staff(&format!("{DEPT}_clerk")).await;
+        let form = format!("/admin/forms/cases/{number}");
+        let version = task_version(&app, &number).await.to_string();
+        // A version that is not a number, an action that does not exist, a handover to
+        // nobody: back to the case page with the problem shown; the task is as it was.
+        let bad: [&[(&str, &str)]; 3] = [
+            &[("action", "request_supplement"), ("version", "x"), ("materials", "0"), ("note", "请补充")],
+            &[("action", "delete"), ("version", &version)],
+            &[("action", "assign"), ("version", &version), ("to", "")],
+        ];
+        for fields in bad {
+            let response = clerk.post_form(&form, fields).await;
+            assert_eq!(response.status().as_u16(), 303, "{fields:?}");
+            let location = response.headers()["location"].to_str().unwrap().to_owned();
+            assert!(location.starts_with(&format!("/admin/cases/{number}")), "{location}");
+            let page = clerk.get(&location).await.text().await.unwrap();
+            assert!(page.contains("data-testid=\"console-error\""), "the page shows the problem of {fields:?}");
+            assert_eq!(task_status(&app, &number).await, "accepted", "{fields:?} changed nothing");
+            assert_eq!(task_version(&app, &number).await.to_string(), version);
+        }
+        // A supplement request naming two materials (a repeated field) with a note.
+        let response = clerk.post_form(&form, &[
+            ("action", "request_supplement"), ("version", &version),
+            ("materials", "0"), ("materials", "1"), ("note", "请上传清晰的户口簿"),
+        ]).await;
+        assert_eq!(response.status().as_u16(), 303);
+        assert_eq!(task_status(&app, &number).await, "supplement_requested");
+        let (_, case) = clerk.get_json(&format!("/api/v1/staff/cases/{number}")).await;
+        assert_eq!(case["detail"]["supplement"]["materials"], json!([0, 1]), "{case}");
+        assert_eq!(case["detail"]["supplement"]["note"], "请上传清晰的户口簿");
+    }
+
     async fn a_supplement_pauses_the_clock_and_the_resubmission_resumes_it(app) {
         let [number] = <[String; 1]>::try_from(cases_in(&app, DEPT, "accepted", 1).await).unwrap();
         let clerk = app.staff(&format!("{DEPT}_clerk")).await;
@@ -386,6 +420,29 @@ on_both_backends! {
         // Another resident sees none of it.
         let (_, theirs) = app.resident(2).await.get_json("/api/v1/me/record-accesses").await;
         assert!(theirs.as_array().unwrap().iter().all(|a| a["action"] != "resident.reveal_id_number"));
+    }
+
+    async fn the_record_page_form_reveals_and_refuses_a_field_it_does_not_know(app) {
+        let [number] = <[String; 1]>::try_from(cases_in(&app, DEPT, "submitted", 1).await).unwrap();
+        let resident = resident_of(&app, &number).await;
+        let mobile = app.text(&format!("SELECT mobile FROM resident WHERE id = {resident}")).await;
+        let clerk = app.staff(&format!("{DEPT}_clerk")).await;
+        let form = format!("/admin/forms/residents/{resident}/reveal");
+        let reveals = audit_count(&app, "action LIKE 'resident.reveal_%'").await;
+        let response = clerk.post_form(&form, &[("field", "password_hash"), ("reason", "看看")]).await;
+        assert_eq!(response.status().as_u16(), 303);
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let page = clerk.get(&location).await.text().await.unwrap();
+        assert!(page.contains("data-testid=\"console-error\""), "the page shows the problem");
+        assert_eq!(audit_count(&app, "action LIKE 'resident.reveal_%'").await, reveals, "nothing revealed");
+        let response = clerk.post_form(&form, &[("field", "mobile"), ("reason", "电话回访")]).await;
+        assert_eq!(response.status().as_u16(), 303);
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        let page = clerk.get(&location).await.text().await.unwrap();
+        assert!(page.contains(&mobile), "the page shows the number in full");
+        assert_eq!(audit_count(&app, &format!(
+            "action = 'resident.reveal_mobile' AND reason = '电话回访' AND resident_id = {resident}"
+        )).await, 1);
     }
 
     async fn tags_are_added_and_removed_with_a_reason_on_record(app) {

@@ -2,8 +2,8 @@
 
 use crate::auth::{Resident, accounts, session};
 use crate::http::error::ApiError;
-use crate::portal::profile::apply_update;
 use crate::state::AppState;
+use crate::usecases;
 use axum::Json;
 use axum::extract::State;
 use axum::http::request::Parts;
@@ -122,7 +122,7 @@ pub async fn put_profile(
     Resident(id): Resident,
     Json(form): Json<ProfileUpdate>,
 ) -> Result<Json<Profile>, ApiError> {
-    apply_update(&state, id, &form).await?;
+    usecases::profile::update(&state, id, &form).await?;
     Ok(Json(profile::profile(&state.db, id, Utc::now()).await?))
 }
 

@@ -4,19 +4,20 @@
 use crate::auth::Resident;
 use crate::files;
 use crate::http::error::ApiError;
-use crate::portal::upload::{self, attach_files};
+use crate::http::upload;
 use crate::state::AppState;
+use crate::usecases::applications::NewDraft;
+use crate::usecases::{self, attachments};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
 use domain::application::{ApplicationDetail, ApplicationForm, ApplicationSummary};
 use domain::error::{ApiErrorBody, AppError, ErrorCode};
 use domain::form::Answers;
 use serde::Deserialize;
+use store::applications;
 use store::applications::Subject;
-use store::{applications, calendar};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewApplication {
@@ -64,17 +65,13 @@ pub async fn create(
             return Err(AppError::with_field(ErrorCode::InvalidParameter, "service_code").into());
         }
     };
-    let number = applications::save_draft(
-        &state.db,
-        id,
+    let draft = NewDraft {
         subject,
-        None,
-        &new.answers,
+        answers: &new.answers,
         key,
-        new.on_behalf_of,
-        Utc::now(),
-    )
-    .await?;
+        on_behalf_of: new.on_behalf_of,
+    };
+    let number = usecases::applications::start(&state, id, draft).await?;
     let form = applications::edit_form(&state.db, id, &number, false).await?;
     Ok((StatusCode::CREATED, Json(form)).into_response())
 }
@@ -115,17 +112,7 @@ pub async fn save_answers(
     Path(number): Path<String>,
     Json(answers): Json<Answers>,
 ) -> Result<Json<ApplicationForm>, ApiError> {
-    applications::save_draft(
-        &state.db,
-        id,
-        Subject::Service(""),
-        Some(&number),
-        &answers,
-        None,
-        None,
-        Utc::now(),
-    )
-    .await?;
+    usecases::applications::save_answers(&state, id, &number, &answers).await?;
     Ok(Json(
         applications::edit_form(&state.db, id, &number, true).await?,
     ))
@@ -145,7 +132,7 @@ pub async fn attach(
     applications::edit_form(&state.db, id, &number, false).await?;
     let posted = upload::read(multipart, state.settings.upload_max_bytes).await?;
     let mut problems = posted.problems;
-    problems.extend(attach_files(&state, id, &number, posted.files).await?);
+    problems.extend(attachments::attach(&state, id, &number, posted.files).await?);
     if !problems.is_empty() {
         return Err(AppError::invalid(problems).into());
     }
@@ -162,7 +149,7 @@ pub async fn detach(
     Resident(id): Resident,
     Path((number, attachment)): Path<(String, i64)>,
 ) -> Result<StatusCode, ApiError> {
-    applications::remove_attachment(&state.db, id, &number, attachment).await?;
+    usecases::applications::remove_attachment(&state, id, &number, attachment).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -175,9 +162,7 @@ pub async fn submit(
     Resident(id): Resident,
     Path(number): Path<String>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
-    let cal = calendar::load(&state.db).await?;
-    let outcome = applications::submit(&state.db, &cal, id, &number, Utc::now()).await?;
-    state.push.publish(outcome.pushes).await;
+    usecases::applications::submit(&state, id, &number).await?;
     Ok(Json(applications::detail(&state.db, id, &number).await?))
 }
 
@@ -190,8 +175,7 @@ pub async fn withdraw(
     Resident(id): Resident,
     Path(number): Path<String>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
-    let outcome = applications::withdraw(&state.db, id, &number, Utc::now()).await?;
-    state.push.publish(outcome.pushes).await;
+    usecases::applications::withdraw(&state, id, &number).await?;
     Ok(Json(applications::detail(&state.db, id, &number).await?))
 }
 
@@ -205,8 +189,7 @@ pub async fn take_back(
     Resident(id): Resident,
     Path(number): Path<String>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
-    let outcome = applications::take_back(&state.db, id, &number, Utc::now()).await?;
-    state.push.publish(outcome.pushes).await;
+    usecases::applications::take_back(&state, id, &number).await?;
     Ok(Json(applications::detail(&state.db, id, &number).await?))
 }
 

@@ -5,6 +5,7 @@
 use crate::auth::Staff;
 use crate::http::error::ApiError;
 use crate::state::AppState;
+use crate::usecases;
 use crate::usecases::campaigns::{self as steps, CampaignStep};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -26,7 +27,7 @@ pub async fn create(
     Staff(actor): Staff,
     Json(draft): Json<CampaignDraft>,
 ) -> Result<(StatusCode, Json<CampaignView>), ApiError> {
-    let view = campaigns::create(&state.db, &actor, &draft, Utc::now()).await?;
+    let view = usecases::campaigns::create(&state, &actor, &draft).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 

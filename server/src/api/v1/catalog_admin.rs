@@ -5,10 +5,10 @@
 use crate::auth::Staff;
 use crate::http::error::ApiError;
 use crate::state::AppState;
+use crate::usecases;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use chrono::Utc;
 use domain::catalog_admin::{
     BundleDraft, BundleListItem, BundleRecord, CatalogStatus, ServiceDraft, ServiceListItem,
     ServiceRecord,
@@ -28,7 +28,7 @@ pub async fn create_service(
     Staff(actor): Staff,
     Json(draft): Json<ServiceDraft>,
 ) -> Result<(StatusCode, Json<ServiceRecord>), ApiError> {
-    let record = catalog_admin::create_service(&state.db, &actor, &draft, Utc::now()).await?;
+    let record = usecases::catalog::create_service(&state, &actor, &draft).await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
@@ -50,7 +50,7 @@ pub async fn update_service(
     Json(draft): Json<ServiceDraft>,
 ) -> Result<Json<ServiceRecord>, ApiError> {
     Ok(Json(
-        catalog_admin::update_service(&state.db, &actor, &code, &draft, Utc::now()).await?,
+        usecases::catalog::update_service(&state, &actor, &code, &draft).await?,
     ))
 }
 
@@ -60,14 +60,8 @@ pub async fn publish_service(
     Path(code): Path<String>,
 ) -> Result<Json<ServiceRecord>, ApiError> {
     Ok(Json(
-        catalog_admin::set_service_status(
-            &state.db,
-            &actor,
-            &code,
-            CatalogStatus::Published,
-            Utc::now(),
-        )
-        .await?,
+        usecases::catalog::set_service_status(&state, &actor, &code, CatalogStatus::Published)
+            .await?,
     ))
 }
 
@@ -77,14 +71,8 @@ pub async fn unpublish_service(
     Path(code): Path<String>,
 ) -> Result<Json<ServiceRecord>, ApiError> {
     Ok(Json(
-        catalog_admin::set_service_status(
-            &state.db,
-            &actor,
-            &code,
-            CatalogStatus::Unpublished,
-            Utc::now(),
-        )
-        .await?,
+        usecases::catalog::set_service_status(&state, &actor, &code, CatalogStatus::Unpublished)
+            .await?,
     ))
 }
 
@@ -101,7 +89,7 @@ pub async fn create_bundle(
     Staff(actor): Staff,
     Json(draft): Json<BundleDraft>,
 ) -> Result<(StatusCode, Json<BundleRecord>), ApiError> {
-    let record = catalog_admin::create_bundle(&state.db, &actor, &draft, Utc::now()).await?;
+    let record = usecases::catalog::create_bundle(&state, &actor, &draft).await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
@@ -122,7 +110,7 @@ pub async fn update_bundle(
     Json(draft): Json<BundleDraft>,
 ) -> Result<Json<BundleRecord>, ApiError> {
     Ok(Json(
-        catalog_admin::update_bundle(&state.db, &actor, &code, &draft, Utc::now()).await?,
+        usecases::catalog::update_bundle(&state, &actor, &code, &draft).await?,
     ))
 }
 
@@ -132,14 +120,8 @@ pub async fn publish_bundle(
     Path(code): Path<String>,
 ) -> Result<Json<BundleRecord>, ApiError> {
     Ok(Json(
-        catalog_admin::set_bundle_status(
-            &state.db,
-            &actor,
-            &code,
-            CatalogStatus::Published,
-            Utc::now(),
-        )
-        .await?,
+        usecases::catalog::set_bundle_status(&state, &actor, &code, CatalogStatus::Published)
+            .await?,
     ))
 }
 
@@ -149,13 +131,7 @@ pub async fn unpublish_bundle(
     Path(code): Path<String>,
 ) -> Result<Json<BundleRecord>, ApiError> {
     Ok(Json(
-        catalog_admin::set_bundle_status(
-            &state.db,
-            &actor,
-            &code,
-            CatalogStatus::Unpublished,
-            Utc::now(),
-        )
-        .await?,
+        usecases::catalog::set_bundle_status(&state, &actor, &code, CatalogStatus::Unpublished)
+            .await?,
     ))
 }

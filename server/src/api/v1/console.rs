@@ -3,9 +3,10 @@
 //! staff session; scope and role are checked again inside each store function.
 
 use crate::auth::{Staff, session, staff as staff_auth};
-use crate::console::commands::{self, CaseCommand};
 use crate::http::error::ApiError;
 use crate::state::AppState;
+use crate::usecases::residents::{self, Reason, RevealRequest, TagRequest};
+use crate::usecases::tasks::{self, TaskActionRequest};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::request::Parts;
@@ -93,9 +94,9 @@ pub async fn act(
     State(state): State<AppState>,
     Staff(actor): Staff,
     Path(number): Path<String>,
-    Json(command): Json<CaseCommand>,
+    Json(request): Json<TaskActionRequest>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
-    commands::run(&state, &actor, &number, command).await?;
+    tasks::act(&state, &actor, &number, request).await?;
     let view = cases::view(&state.db, &actor, &number, Utc::now()).await?;
     Ok(Json(view.detail))
 }
@@ -126,13 +127,6 @@ pub async fn resident(
     ))
 }
 
-#[derive(Deserialize)]
-pub struct RevealRequest {
-    pub field: PersonalField,
-    #[serde(default)]
-    pub reason: String,
-}
-
 #[derive(Serialize)]
 pub struct Revealed {
     pub field: PersonalField,
@@ -146,26 +140,11 @@ pub async fn reveal(
     Path(id): Path<i64>,
     Json(request): Json<RevealRequest>,
 ) -> Result<Json<Revealed>, ApiError> {
-    let value = resident_records::reveal(
-        &state.db,
-        &actor,
-        id,
-        request.field,
-        &request.reason,
-        Utc::now(),
-    )
-    .await?;
+    let value = residents::reveal(&state, &actor, id, &request).await?;
     Ok(Json(Revealed {
         field: request.field,
         value,
     }))
-}
-
-#[derive(Deserialize)]
-pub struct TagRequest {
-    pub tag: String,
-    #[serde(default)]
-    pub reason: String,
 }
 
 pub async fn add_tag(
@@ -174,31 +153,17 @@ pub async fn add_tag(
     Path(id): Path<i64>,
     Json(request): Json<TagRequest>,
 ) -> Result<StatusCode, ApiError> {
-    resident_records::add_tag(
-        &state.db,
-        &actor,
-        id,
-        &request.tag,
-        &request.reason,
-        Utc::now(),
-    )
-    .await?;
+    residents::add_tag(&state, &actor, id, &request).await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize)]
-pub struct Reason {
-    #[serde(default)]
-    pub reason: String,
 }
 
 pub async fn remove_tag(
     State(state): State<AppState>,
     Staff(actor): Staff,
     Path((id, code)): Path<(i64, String)>,
-    Json(request): Json<Reason>,
+    Json(reason): Json<Reason>,
 ) -> Result<StatusCode, ApiError> {
-    resident_records::remove_tag(&state.db, &actor, id, &code, &request.reason, Utc::now()).await?;
+    residents::remove_tag(&state, &actor, id, &code, &reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

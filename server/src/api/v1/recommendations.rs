@@ -5,20 +5,20 @@
 use crate::auth::Resident;
 use crate::http::error::ApiError;
 use crate::state::AppState;
+use crate::usecases::recommendations::{self, OptOut};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use chrono::Utc;
 use domain::recommendation::{ForYouItem, apply_link};
-use serde::{Deserialize, Serialize};
-use store::{calendar, recommendations};
+use serde::Serialize;
 
 pub async fn list(
     State(state): State<AppState>,
     Resident(id): Resident,
 ) -> Result<Json<Vec<ForYouItem>>, ApiError> {
     Ok(Json(
-        recommendations::for_you(&state.db, id, Utc::now()).await?,
+        store::recommendations::for_you(&state.db, id, Utc::now()).await?,
     ))
 }
 
@@ -27,7 +27,7 @@ pub async fn dismiss(
     Resident(id): Resident,
     Path(recommendation): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    recommendations::dismiss(&state.db, id, recommendation, Utc::now()).await?;
+    recommendations::dismiss(&state, id, recommendation).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -42,7 +42,7 @@ pub async fn click(
     Resident(id): Resident,
     Path(recommendation): Path<i64>,
 ) -> Result<Json<Apply>, ApiError> {
-    let code = recommendations::click(&state.db, id, recommendation, Utc::now()).await?;
+    let code = recommendations::follow(&state, id, recommendation).await?;
     Ok(Json(Apply {
         apply: apply_link(&code, recommendation),
     }))
@@ -62,22 +62,8 @@ pub async fn confirm(
     Resident(id): Resident,
     Path(recommendation): Path<i64>,
 ) -> Result<(StatusCode, Json<Confirmed>), ApiError> {
-    let calendar = calendar::load(&state.db).await?;
-    let granted =
-        recommendations::confirm(&state.db, &calendar, id, recommendation, Utc::now()).await?;
-    state.push.publish(granted.pushes).await;
-    Ok((
-        StatusCode::CREATED,
-        Json(Confirmed {
-            number: granted.number,
-        }),
-    ))
-}
-
-#[derive(Deserialize)]
-pub struct OptOut {
-    /// A service category's code.
-    pub category: String,
+    let number = recommendations::confirm(&state, id, recommendation).await?;
+    Ok((StatusCode::CREATED, Json(Confirmed { number })))
 }
 
 pub async fn opt_out(
@@ -85,6 +71,6 @@ pub async fn opt_out(
     Resident(id): Resident,
     Json(opt_out): Json<OptOut>,
 ) -> Result<StatusCode, ApiError> {
-    recommendations::opt_out(&state.db, id, &opt_out.category, Utc::now()).await?;
+    recommendations::opt_out(&state, id, &opt_out).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -5,6 +5,7 @@
 use crate::auth::Staff;
 use crate::http::error::ApiError;
 use crate::state::AppState;
+use crate::usecases;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -37,7 +38,7 @@ pub async fn create(
     Staff(actor): Staff,
     Json(draft): Json<SegmentDraft>,
 ) -> Result<(StatusCode, Json<Segment>), ApiError> {
-    let segment = segments::create(&state.db, &actor, &draft, Utc::now()).await?;
+    let segment = usecases::segments::create(&state, &actor, &draft).await?;
     Ok((StatusCode::CREATED, Json(segment)))
 }
 
@@ -56,6 +57,6 @@ pub async fn update(
     Json(draft): Json<SegmentDraft>,
 ) -> Result<Json<Segment>, ApiError> {
     Ok(Json(
-        segments::update(&state.db, &actor, id, &draft, Utc::now()).await?,
+        usecases::segments::update(&state, &actor, id, &draft).await?,
     ))
 }

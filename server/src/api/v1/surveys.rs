@@ -8,6 +8,7 @@ use crate::auth::{Resident, Staff};
 use crate::http::error::ApiError;
 use crate::http::locale::request_locale;
 use crate::state::AppState;
+use crate::usecases;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -33,7 +34,7 @@ pub async fn create(
     Staff(actor): Staff,
     Json(draft): Json<SurveyDraft>,
 ) -> Result<(StatusCode, Json<SurveyRecord>), ApiError> {
-    let record = surveys::create(&state.db, &actor, &draft, Utc::now()).await?;
+    let record = usecases::surveys::create(&state, &actor, &draft).await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
 
@@ -56,7 +57,7 @@ pub async fn update(
     Json(draft): Json<SurveyDraft>,
 ) -> Result<Json<SurveyRecord>, ApiError> {
     Ok(Json(
-        surveys::update(&state.db, &actor, id, &draft, Utc::now()).await?,
+        usecases::surveys::update(&state, &actor, id, &draft).await?,
     ))
 }
 
@@ -69,7 +70,7 @@ pub async fn schedule(
     Json(schedule): Json<Schedule>,
 ) -> Result<Json<SurveyRecord>, ApiError> {
     Ok(Json(
-        surveys::schedule(&state.db, &actor, id, &schedule, Utc::now()).await?,
+        usecases::surveys::schedule(&state, &actor, id, &schedule).await?,
     ))
 }
 
@@ -78,9 +79,7 @@ pub async fn close(
     Staff(actor): Staff,
     Path(id): Path<i64>,
 ) -> Result<Json<SurveyRecord>, ApiError> {
-    Ok(Json(
-        surveys::close(&state.db, &actor, id, Utc::now()).await?,
-    ))
+    Ok(Json(usecases::surveys::close(&state, &actor, id).await?))
 }
 
 /// The open surveys the resident is invited to and has not answered.
@@ -120,7 +119,7 @@ pub async fn respond(
     Json(body): Json<ResponseBody>,
 ) -> Result<Response, ApiError> {
     let now = Utc::now();
-    match surveys::respond(&state.db, resident, id, &body.answers, now).await {
+    match usecases::surveys::respond(&state, resident, id, &body.answers).await {
         Ok(()) => {
             let survey = surveys::for_resident(&state.db, resident, id, now).await?;
             Ok((StatusCode::CREATED, Json(survey)).into_response())

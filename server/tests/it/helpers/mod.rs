@@ -70,7 +70,7 @@ impl TestApp {
         server::db::migrate(&db).await.expect("migrate");
         let leptos_options = server::config::leptos_options().expect("leptos options");
         let state = AppState::new(db.clone(), leptos_options, settings.clone());
-        let router = server::http::router(state.clone(), &settings)
+        let router = server::routes::router(state.clone(), &settings)
             .into_make_service_with_connect_info::<std::net::SocketAddr>();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

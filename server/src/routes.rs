@@ -1,0 +1,103 @@
+//! The whole application as one axum router: which edge answers which address (pages and
+//! server functions, the JSON API, the portal's and the console's form posts, static files),
+//! with tracing, compression, body limits, timeouts and the session around all of it.
+
+use crate::config::Settings;
+use crate::http::{error, language, mode};
+use crate::state::AppState;
+use crate::{api, auth, console, portal};
+use app::{App, shell};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::extract::{MatchedPath, Request};
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
+use std::sync::OnceLock;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tracing::{Span, field};
+
+/// The app's page routes, found once per process. Leptos finds them by running the app with
+/// resource loading switched off for the whole process, so a page render that starts during
+/// that run waits forever (leptos-rs/leptos#4773): a second router built while a first one
+/// serves pages (the integration tests, several servers in one process) must not run it again.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
+/// The whole application as one axum router.
+pub fn router(state: AppState, settings: &Settings) -> Router {
+    let routes = page_routes();
+    let db = state.db.clone();
+    let policy = settings.satisfaction;
+    let context = move || {
+        provide_context(db.clone());
+        provide_context(policy);
+    };
+    let options = state.leptos_options.clone();
+
+    // Forms and API calls that carry files: each file within the upload limit, a few per form.
+    let upload_cap = settings.upload_max_bytes.saturating_mul(5) + 1024 * 1024;
+    let uploads = portal::upload_router()
+        .merge(api::v1::upload_router())
+        .layer(DefaultBodyLimit::max(upload_cap))
+        .layer(RequestBodyLimitLayer::new(upload_cap));
+
+    Router::new()
+        .route("/healthz", get(api::health::healthz))
+        .route("/lang/{locale}", get(language::switch_language))
+        .route("/mode/{mode}", get(mode::switch_mode))
+        .nest("/api/v1", api::v1::router())
+        .merge(portal::router())
+        .merge(console::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .layer(RequestBodyLimitLayer::new(settings.body_limit_bytes))
+        .merge(uploads)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::session::layer,
+        ))
+        .with_state(state)
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            settings.request_timeout,
+        ))
+        // Outside the limits, so that their refusals get the error shape too.
+        .layer(axum::middleware::from_fn(error::json_errors))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let path = request.extensions().get::<MatchedPath>().map_or_else(
+                        || request.uri().path().to_owned(),
+                        |p| p.as_str().to_owned(),
+                    );
+                    tracing::info_span!(
+                        "request",
+                        method = %request.method(),
+                        path,
+                        status = field::Empty,
+                        latency_ms = field::Empty,
+                    )
+                })
+                .on_response(
+                    |response: &axum::response::Response, latency: Duration, span: &Span| {
+                        span.record("status", response.status().as_u16());
+                        span.record("latency_ms", latency.as_secs_f64() * 1000.0);
+                        tracing::info!("served");
+                    },
+                ),
+        )
+}

@@ -1,0 +1,62 @@
+//! Editing the catalogue (事项目录, administrators): services and life-event packages,
+//! created and changed as drafts, published and withdrawn.
+
+use crate::state::AppState;
+use chrono::Utc;
+use domain::catalog_admin::{
+    BundleDraft, BundleRecord, CatalogStatus, ServiceDraft, ServiceRecord,
+};
+use domain::error::AppError;
+use store::{StaffActor, catalog_admin};
+
+pub async fn create_service(
+    state: &AppState,
+    actor: &StaffActor,
+    draft: &ServiceDraft,
+) -> Result<ServiceRecord, AppError> {
+    catalog_admin::create_service(&state.db, actor, draft, Utc::now()).await
+}
+
+pub async fn update_service(
+    state: &AppState,
+    actor: &StaffActor,
+    code: &str,
+    draft: &ServiceDraft,
+) -> Result<ServiceRecord, AppError> {
+    catalog_admin::update_service(&state.db, actor, code, draft, Utc::now()).await
+}
+
+pub async fn set_service_status(
+    state: &AppState,
+    actor: &StaffActor,
+    code: &str,
+    status: CatalogStatus,
+) -> Result<ServiceRecord, AppError> {
+    catalog_admin::set_service_status(&state.db, actor, code, status, Utc::now()).await
+}
+
+pub async fn create_bundle(
+    state: &AppState,
+    actor: &StaffActor,
+    draft: &BundleDraft,
+) -> Result<BundleRecord, AppError> {
+    catalog_admin::create_bundle(&state.db, actor, draft, Utc::now()).await
+}
+
+pub async fn update_bundle(
+    state: &AppState,
+    actor: &StaffActor,
+    code: &str,
+    draft: &BundleDraft,
+) -> Result<BundleRecord, AppError> {
+    catalog_admin::update_bundle(&state.db, actor, code, draft, Utc::now()).await
+}
+
+pub async fn set_bundle_status(
+    state: &AppState,
+    actor: &StaffActor,
+    code: &str,
+    status: CatalogStatus,
+) -> Result<BundleRecord, AppError> {
+    catalog_admin::set_bundle_status(&state.db, actor, code, status, Utc::now()).await
+}
