@@ -3,11 +3,13 @@
 //! minutes) and absolute (12 hours) expiry. Signing in always makes a new session; signing
 //! out deletes it on the server.
 
+use crate::http::cookies::{self, Kind};
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::SameSite;
 use chrono::{DateTime, Duration, Utc};
 use domain::error::{AppError, ErrorCode};
 use sea_orm::sea_query::Expr;
@@ -44,14 +46,7 @@ pub fn expiry(created_at: DateTime<Utc>, now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 fn token_from(headers: &HeaderMap, cookie: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == cookie)
-        .map(|(_, value)| value.to_owned())
+    cookies::value(headers, cookie)
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
@@ -65,11 +60,11 @@ pub fn is_https(headers: &HeaderMap, always_secure: bool) -> bool {
 }
 
 pub fn set_cookie(token: &str, secure: bool) -> HeaderValue {
-    cookie(COOKIE, token, "Lax", ABSOLUTE.num_seconds(), secure)
+    cookie(COOKIE, token, SameSite::Lax, ABSOLUTE.num_seconds(), secure)
 }
 
 pub fn clear_cookie(secure: bool) -> HeaderValue {
-    cookie(COOKIE, "", "Lax", 0, secure)
+    cookie(COOKIE, "", SameSite::Lax, 0, secure)
 }
 
 /// The staff cookie is SameSite=Strict: no other site can make a console request with it.
@@ -77,22 +72,24 @@ pub fn set_staff_cookie(token: &str, secure: bool) -> HeaderValue {
     cookie(
         STAFF_COOKIE,
         token,
-        "Strict",
+        SameSite::Strict,
         ABSOLUTE.num_seconds(),
         secure,
     )
 }
 
 pub fn clear_staff_cookie(secure: bool) -> HeaderValue {
-    cookie(STAFF_COOKIE, "", "Strict", 0, secure)
+    cookie(STAFF_COOKIE, "", SameSite::Strict, 0, secure)
 }
 
-fn cookie(name: &str, token: &str, same_site: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let value = format!(
-        "{name}={token}; Path=/; HttpOnly; SameSite={same_site}; Max-Age={max_age}{}",
-        if secure { "; Secure" } else { "" }
-    );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+fn cookie(
+    name: &'static str,
+    token: &str,
+    same_site: SameSite,
+    max_age: i64,
+    secure: bool,
+) -> HeaderValue {
+    cookies::set(name, token, max_age, Kind::Session { same_site, secure })
 }
 
 /// Starts a session (for a resident, or an anonymous one that only carries a flash) and
@@ -293,7 +290,7 @@ mod tests {
         let cookie = set_cookie(&"a".repeat(64), true);
         let text = cookie.to_str().unwrap();
         assert!(
-            text.contains("HttpOnly") && text.contains("SameSite=Lax") && text.ends_with("Secure")
+            text.contains("HttpOnly") && text.contains("SameSite=Lax") && text.contains("; Secure")
         );
         assert!(!set_cookie("x", false).to_str().unwrap().contains("Secure"));
     }

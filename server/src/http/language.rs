@@ -1,6 +1,7 @@
 //! `GET /lang/{locale}?next=/path`: the language switch for pages without JavaScript. Sets
 //! the language cookie and sends the reader back where they were.
 
+use super::cookies::{self, Kind};
 use super::error::ApiError;
 use super::locale::{LOCALE_COOKIE, parse_locale};
 use super::request::local_path;
@@ -24,9 +25,11 @@ pub async fn switch_language(
     let locale = parse_locale(&tag)
         .ok_or_else(|| AppError::with_field(ErrorCode::InvalidParameter, "locale"))?;
     let target = local_path(query.next.as_deref()).unwrap_or("/");
-    let cookie = format!(
-        "{LOCALE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        locale.as_str()
+    let cookie = cookies::set(
+        LOCALE_COOKIE,
+        locale.as_str(),
+        cookies::A_YEAR,
+        Kind::Setting,
     );
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();
@@ -34,8 +37,6 @@ pub async fn switch_language(
         header::LOCATION,
         HeaderValue::from_str(target).unwrap_or(HeaderValue::from_static("/")),
     );
-    if let Ok(value) = HeaderValue::from_str(&cookie) {
-        headers.insert(header::SET_COOKIE, value);
-    }
+    headers.insert(header::SET_COOKIE, cookie);
     Ok(response)
 }

@@ -1,8 +1,9 @@
 //! Which language a request is answered in: the language cookie the portal sets, else the
 //! first supported language of `Accept-Language`, else Chinese.
 
+use super::cookies;
 use axum::http::HeaderMap;
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::header::ACCEPT_LANGUAGE;
 use i18n::Locale;
 
 /// The cookie leptos_i18n reads and writes for the chosen language.
@@ -26,14 +27,7 @@ pub fn request_locale(headers: &HeaderMap) -> Locale {
 }
 
 fn cookie_locale(headers: &HeaderMap) -> Option<Locale> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LOCALE_COOKIE)
-        .and_then(|(_, value)| parse_locale(value))
+    cookies::value(headers, LOCALE_COOKIE).and_then(|value| parse_locale(&value))
 }
 
 /// The supported language with the highest quality in `Accept-Language`.

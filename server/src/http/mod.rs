@@ -2,6 +2,7 @@
 //! client address and a safe `next`, form and multipart bodies. The router that puts the
 //! edges together is `routes`.
 
+pub mod cookies;
 pub mod error;
 pub mod form;
 pub mod language;

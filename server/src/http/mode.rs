@@ -2,6 +2,7 @@
 //! device's mode cookie, remembers the choice on the signed-in resident's account (and that
 //! the one-time offer was answered), and sends the reader back where they were.
 
+use super::cookies::{self, Kind};
 use super::error::ApiError;
 use super::language::Next;
 use super::request::local_path;
@@ -48,8 +49,5 @@ pub async fn switch_mode(
 /// The device's mode cookie, for a year.
 pub fn mode_cookie(elderly: bool) -> HeaderValue {
     let mode = if elderly { "elderly" } else { "standard" };
-    HeaderValue::from_str(&format!(
-        "{MODE_COOKIE}={mode}; Path=/; Max-Age=31536000; SameSite=Lax"
-    ))
-    .unwrap_or(HeaderValue::from_static("ms_mode=standard; Path=/"))
+    cookies::set(MODE_COOKIE, mode, cookies::A_YEAR, Kind::Setting)
 }
