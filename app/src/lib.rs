@@ -1,7 +1,8 @@
 //! Minsheng (民生): the pages of the Leptos application, shared by the server (SSR) and the
 //! browser (hydrate).
 //!
-//! - [`server_fns`]: the calls pages make; in-process on the server, HTTP in the browser.
+//! The calls pages make (in-process on the server, HTTP in the browser) are the `server_fns`
+//! crate's; this crate cannot reach the store.
 //! - [`ui`]: the shell, pages and components.
 //!
 //! The domain's types and rules are the `domain` crate, the texts the `i18n` crate, and the
@@ -9,7 +10,6 @@
 //! WASM can reach it.
 #![recursion_limit = "256"]
 
-pub mod server_fns;
 pub mod ui;
 
 pub use ui::{App, shell};

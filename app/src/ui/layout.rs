@@ -2,8 +2,6 @@
 //! (with the live unread badge), the elderly-mode and language switches, the read-aloud
 //! button, main landmark, the help block in elderly mode, footer.
 
-use crate::server_fns::account::get_viewer;
-use crate::server_fns::console::staff_me;
 use crate::ui::components::read_aloud::ReadAloud;
 use crate::ui::live::{Live, connect};
 use crate::ui::mode::{self, ElderlyOffer, HelpBlock, ModeSwitch};
@@ -13,6 +11,8 @@ use domain::staff::Permission;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use server_fns::account::get_viewer;
+use server_fns::console::staff_me;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {

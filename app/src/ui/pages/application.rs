@@ -2,8 +2,6 @@
 //! the answers and files, and what the resident can do next (supplement, withdraw). While
 //! the page is open, changes arrive live and the page reloads its data in place.
 
-use crate::server_fns::applications::get_application;
-use crate::server_fns::ratings::{get_rating_prompts, take_rating_flash};
 use crate::ui::components::facts::{Localized, PromisedDays};
 use crate::ui::components::rating::RatingSection;
 use crate::ui::components::status::{ErrorNotice, Loading};
@@ -17,6 +15,8 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fns::applications::get_application;
+use server_fns::ratings::{get_rating_prompts, take_rating_flash};
 
 #[component]
 pub fn ApplicationPage() -> impl IntoView {

@@ -8,8 +8,6 @@ mod steps;
 /// The files a material may be handed in as (the server checks them again).
 const FILE_TYPES: &str = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png";
 
-use crate::server_fns::account::take_flash;
-use crate::server_fns::applications::{apply_form, edit_form};
 use crate::ui::autosave::Autosave;
 use crate::ui::components::facts::{Localized, PromisedDays};
 use crate::ui::components::forms::{AnswerInput, ErrorSummary};
@@ -23,6 +21,8 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fns::account::take_flash;
+use server_fns::applications::{apply_form, edit_form};
 
 /// `/apply/:code`: a new application (or the resident's draft of it); `?for=<member>` applies
 /// on behalf of a consenting household member (代办).

@@ -4,13 +4,13 @@
 //! Plain forms, so it works without JavaScript; once hydrated a new recommendation pushed
 //! over the live stream appears without a reload.
 
-use crate::server_fns::engagement::my_recommendations;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::live::use_live;
 use domain::recommendation::ForYouItem;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use server_fns::engagement::my_recommendations;
 
 #[component]
 pub fn ForYouPage() -> impl IntoView {

@@ -2,9 +2,6 @@
 //! and the services most applied for. In elderly mode, fewer and larger choices: the services
 //! older residents use most, my applications, messages and help.
 
-use crate::server_fns::catalog::{
-    get_facets, get_popular_services, get_services_for_older_residents,
-};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::service_card::ServiceCard;
 use crate::ui::components::status::{ErrorNotice, Loading};
@@ -13,6 +10,7 @@ use domain::catalog::CatalogFacets;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use server_fns::catalog::{get_facets, get_popular_services, get_services_for_older_residents};
 
 #[component]
 pub fn HomePage() -> impl IntoView {

@@ -1,12 +1,12 @@
 //! The inbox (消息): every state change of an application, newest first.
 
-use crate::server_fns::inbox::my_messages;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
 use crate::ui::live::use_live;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use server_fns::inbox::my_messages;
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {

@@ -1,6 +1,5 @@
 //! "My applications" (我的办件): every application with its status and due date.
 
-use crate::server_fns::applications::my_applications;
 use crate::ui::components::facts::{Localized, PromisedDays};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::status_chip::StatusChip;
@@ -10,6 +9,7 @@ use domain::application::ApplicationSummary;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use server_fns::applications::my_applications;
 
 #[component]
 pub fn MyApplicationsPage() -> impl IntoView {

@@ -1,7 +1,6 @@
 //! The profile (我的资料): contact details, address and preferences that every form is
 //! prefilled from; the household, and who may apply on whose behalf (代办).
 
-use crate::server_fns::account::{get_profile, record_accesses, take_flash};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::forms::{ErrorSummary, TextInput};
 use crate::ui::components::status::{ErrorNotice, Loading};
@@ -13,6 +12,7 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use server_fns::account::{get_profile, record_accesses, take_flash};
 
 #[component]
 pub fn ProfilePage() -> impl IntoView {

@@ -1,12 +1,12 @@
 //! Register with name, mobile number, resident ID number (GB 11643 checked) and password.
 
-use crate::server_fns::account::take_flash;
 use crate::ui::components::forms::{ErrorSummary, TextInput};
 use domain::validation::{Flash, Problem};
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use server_fns::account::take_flash;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {

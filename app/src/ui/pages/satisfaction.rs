@@ -2,7 +2,6 @@
 //! for anyone without signing in. Cards, not a wide table, so a 360 px phone never scrolls
 //! sideways; anything built from fewer than 10 ratings says so instead of showing a number.
 
-use crate::server_fns::figures::get_public_satisfaction;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use domain::figures::{PublicRow, PublicSatisfaction, percent};
@@ -10,6 +9,7 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use server_fns::figures::get_public_satisfaction;
 
 #[component]
 pub fn SatisfactionPage() -> impl IntoView {

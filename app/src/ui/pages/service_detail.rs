@@ -1,7 +1,6 @@
 //! One service: who it is for, what to bring, how long it takes, what it costs, how far it
 //! is online, and the life events and bundles it belongs to.
 
-use crate::server_fns::catalog::get_service;
 use crate::ui::components::facts::{Fee, Localized, OnlineLevelText, PromisedDays};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use domain::catalog::{MaterialForm, ServiceDetail};
@@ -10,6 +9,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use server_fns::catalog::get_service;
 
 #[component]
 pub fn ServiceDetailPage() -> impl IntoView {

@@ -4,7 +4,6 @@
 //! router takes over the form: results change without a full reload, and a change of any
 //! select applies at once.
 
-use crate::server_fns::catalog::{get_facets, search_services};
 use crate::ui::components::service_card::ServiceCard;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use domain::catalog::{CatalogFacets, ServicePage, ServiceQuery};
@@ -14,6 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
+use server_fns::catalog::{get_facets, search_services};
 
 #[component]
 pub fn ServicesPage() -> impl IntoView {

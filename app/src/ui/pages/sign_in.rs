@@ -1,7 +1,6 @@
 //! Sign in with mobile number or ID number and password. A plain form: works without
 //! JavaScript and with password managers (autocomplete names, paste allowed).
 
-use crate::server_fns::account::take_flash;
 use crate::ui::components::forms::{ErrorSummary, TextInput};
 use domain::link::encode_query_value;
 use domain::validation::Flash;
@@ -9,6 +8,7 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use server_fns::account::take_flash;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {

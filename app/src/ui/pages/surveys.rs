@@ -3,8 +3,6 @@
 //! for multiple choices, a text area for free text. A plain form (works without
 //! JavaScript); after it, thanks; a survey answered already says so.
 
-use crate::server_fns::account::take_flash;
-use crate::server_fns::surveys::{my_survey, my_surveys};
 use crate::ui::components::forms::{ErrorSummary, input_id};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
@@ -15,6 +13,8 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fns::account::take_flash;
+use server_fns::surveys::{my_survey, my_surveys};
 
 #[component]
 pub fn MySurveysPage() -> impl IntoView {

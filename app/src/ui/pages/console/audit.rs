@@ -1,7 +1,6 @@
 //! The audit log for supervisors and administrators: search by actor, resident, action and
 //! date range; export the result as CSV.
 
-use crate::server_fns::console::get_audit_page;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
@@ -12,6 +11,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
+use server_fns::console::get_audit_page;
 
 fn query_from(q: &ParamsMap) -> AuditQuery {
     AuditQuery {

@@ -5,7 +5,6 @@
 //! a conflict with the current state, never a silent overwrite.
 
 use super::{FlashNotice, UrgencyTag};
-use crate::server_fns::console::{get_case, take_staff_flash};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::status_chip::StatusChip;
@@ -18,6 +17,7 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fns::console::{get_case, take_staff_flash};
 
 #[component]
 pub fn CasePage() -> impl IntoView {

@@ -4,9 +4,6 @@
 //! that work without JavaScript.
 
 use super::FlashNotice;
-use crate::server_fns::console::{
-    get_bundle_editor, get_catalog, get_service_editor, take_staff_flash,
-};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
@@ -21,6 +18,7 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fns::console::{get_bundle_editor, get_catalog, get_service_editor, take_staff_flash};
 use std::collections::BTreeMap;
 
 /// Rows for adding materials or questions below the existing ones.

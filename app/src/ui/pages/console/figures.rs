@@ -3,7 +3,6 @@
 //! individual cases, and the 30-day alerts. The period picker is a GET form, so it works
 //! without JavaScript; department staff see their own department, supervisors all.
 
-use crate::server_fns::figures::get_staff_figures;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use domain::figures::{
@@ -17,6 +16,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
+use server_fns::figures::get_staff_figures;
 
 fn query_from(q: &ParamsMap) -> FiguresQuery {
     let text = |key: &str| q.get(key).filter(|s| !s.trim().is_empty());

@@ -1,12 +1,12 @@
 //! The console's first page: what is pressing in the viewer's scope.
 
-use crate::server_fns::console::get_console_home;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use domain::console::StatusCount;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use server_fns::console::get_console_home;
 
 #[component]
 pub fn ConsoleHomePage() -> impl IntoView {

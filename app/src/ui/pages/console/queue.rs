@@ -4,7 +4,6 @@
 
 use super::UrgencyTag;
 use super::home::StatusCounts;
-use crate::server_fns::console::get_queue;
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::status_chip::StatusChip;
@@ -16,6 +15,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 use leptos_router::params::ParamsMap;
+use server_fns::console::get_queue;
 
 /// The filter the address asks for; anything unreadable is ignored.
 pub fn filter_from(query: &ParamsMap) -> QueueFilter {

@@ -4,8 +4,6 @@
 //! supervisor, and the resident's re-rating. Plain forms that work without JavaScript.
 
 use super::FlashNotice;
-use crate::server_fns::console::take_staff_flash;
-use crate::server_fns::ratings::{get_rectification, get_rectifications};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::{Day, When};
@@ -17,6 +15,8 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fns::console::take_staff_flash;
+use server_fns::ratings::{get_rectification, get_rectifications};
 
 #[component]
 pub fn RectificationsPage() -> impl IntoView {

@@ -4,7 +4,6 @@
 //! search that leads there.
 
 use super::FlashNotice;
-use crate::server_fns::console::{find_residents, get_resident_record, take_staff_flash};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::status_chip::StatusChip;
@@ -15,6 +14,7 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fns::console::{find_residents, get_resident_record, take_staff_flash};
 
 #[component]
 pub fn ResidentSearchPage() -> impl IntoView {

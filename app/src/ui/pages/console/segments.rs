@@ -7,8 +7,6 @@
 //! the supervisor edits. Saving posts the same fields with a name.
 
 use super::FlashNotice;
-use crate::server_fns::console::take_staff_flash;
-use crate::server_fns::engagement::{get_campaigns, preview_segment, segment_options};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
 use domain::campaign::{CampaignStatus, CampaignView};
@@ -18,6 +16,8 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use server_fns::console::take_staff_flash;
+use server_fns::engagement::{get_campaigns, preview_segment, segment_options};
 
 /// Once hydrated: a change in the builder puts its fields into the address (no reload), so
 /// the preview follows the edit.

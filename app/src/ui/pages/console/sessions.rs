@@ -1,7 +1,6 @@
 //! Open staff sessions, for administrators: who, since when, from where; end any of them.
 
 use super::FlashNotice;
-use crate::server_fns::console::{get_staff_sessions, take_staff_flash};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
@@ -9,6 +8,7 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use server_fns::console::{get_staff_sessions, take_staff_flash};
 
 #[component]
 pub fn StaffSessionsPage() -> impl IntoView {

@@ -4,8 +4,6 @@
 //! blank rows to add more (save, and two more appear), so it works without JavaScript.
 
 use super::FlashNotice;
-use crate::server_fns::console::take_staff_flash;
-use crate::server_fns::surveys::{get_survey_editor, get_survey_results, get_surveys};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
@@ -19,6 +17,8 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use server_fns::console::take_staff_flash;
+use server_fns::surveys::{get_survey_editor, get_survey_results, get_surveys};
 use std::collections::BTreeMap;
 
 /// Blank question rows below the existing ones (three for a new survey).
