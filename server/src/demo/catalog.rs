@@ -1,9 +1,7 @@
 //! Writes the demo catalogue (from [`super::catalog_data`]) and the working-day calendar.
 
 use super::bulk::BulkInsert;
-use super::catalog_data::{
-    BUNDLES, CATEGORIES, DEPARTMENTS, FieldSeed, LIFE_EVENTS, MaterialSeed, SERVICES,
-};
+use super::catalog_data::{FieldSeed, MaterialSeed, catalogue};
 use chrono::{DateTime, Utc};
 use domain::catalog::{FormField, Material};
 use domain::text::LocalizedText;
@@ -22,6 +20,7 @@ pub struct CatalogIds {
 
 pub struct ServiceInfo {
     pub id: i64,
+    pub code: &'static str,
     pub department_id: i64,
     pub promised_days: i32,
     /// Answers a plausible applicant would give, keyed like the form.
@@ -45,7 +44,7 @@ pub async fn insert_calendar(db: &impl ConnectionTrait) -> Result<(), DbErr> {
 
 fn material(seed: &MaterialSeed) -> Material {
     Material {
-        name: LocalizedText::new(seed.name, Some(seed.name_en.to_owned())),
+        name: LocalizedText::new(seed.name.as_str(), Some(seed.name_en.clone())),
         required: seed.required,
         form: seed.form,
         note: None,
@@ -54,16 +53,16 @@ fn material(seed: &MaterialSeed) -> Material {
 
 fn field(seed: &FieldSeed) -> FormField {
     FormField {
-        key: seed.key.to_owned(),
-        label: LocalizedText::new(seed.label, Some(seed.label_en.to_owned())),
+        key: seed.key.clone(),
+        label: LocalizedText::new(seed.label.as_str(), Some(seed.label_en.clone())),
         kind: seed.kind,
         required: seed.required,
         options: seed
             .options
             .iter()
-            .map(|(zh, en)| LocalizedText::new(*zh, Some((*en).to_owned())))
+            .map(|(zh, en)| LocalizedText::new(zh.as_str(), Some(en.clone())))
             .collect(),
-        prefill: seed.prefill.map(str::to_owned),
+        prefill: seed.prefill.clone(),
     }
 }
 
@@ -81,6 +80,7 @@ pub async fn insert_catalog(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
 ) -> Result<CatalogIds, DbErr> {
+    let catalogue = catalogue()?;
     let mut departments = BulkInsert::new(
         "department",
         &[
@@ -95,19 +95,19 @@ pub async fn insert_catalog(
         ],
     );
     let mut department_ids = HashMap::new();
-    for (i, d) in DEPARTMENTS.iter().enumerate() {
+    for (i, d) in catalogue.departments.iter().enumerate() {
         let id = i as i64 + 1;
-        department_ids.insert(d.code, id);
+        department_ids.insert(d.code.as_str(), id);
         departments
             .push(
                 db,
                 vec![
                     id.into(),
-                    d.code.into(),
-                    d.name.into(),
-                    d.name_en.into(),
-                    d.hotline.into(),
-                    d.address.into(),
+                    d.code.as_str().into(),
+                    d.name.as_str().into(),
+                    d.name_en.as_str().into(),
+                    d.hotline.as_str().into(),
+                    d.address.as_str().into(),
                     (i as i32).into(),
                     now.into(),
                 ],
@@ -121,17 +121,17 @@ pub async fn insert_catalog(
         &["id", "code", "name", "name_en", "sort_order"],
     );
     let mut category_ids = HashMap::new();
-    for (i, c) in CATEGORIES.iter().enumerate() {
+    for (i, c) in catalogue.categories.iter().enumerate() {
         let id = i as i64 + 1;
-        category_ids.insert(c.code, id);
+        category_ids.insert(c.code.as_str(), id);
         categories
             .push(
                 db,
                 vec![
                     id.into(),
-                    c.code.into(),
-                    c.name.into(),
-                    c.name_en.into(),
+                    c.code.as_str().into(),
+                    c.name.as_str().into(),
+                    c.name_en.as_str().into(),
                     (i as i32).into(),
                 ],
             )
@@ -144,18 +144,18 @@ pub async fn insert_catalog(
         &["id", "code", "name", "name_en", "description", "sort_order"],
     );
     let mut event_ids = HashMap::new();
-    for (i, e) in LIFE_EVENTS.iter().enumerate() {
+    for (i, e) in catalogue.life_events.iter().enumerate() {
         let id = i as i64 + 1;
-        event_ids.insert(e.code, id);
+        event_ids.insert(e.code.as_str(), id);
         events
             .push(
                 db,
                 vec![
                     id.into(),
-                    e.code.into(),
-                    e.name.into(),
-                    e.name_en.into(),
-                    e.description.into(),
+                    e.code.as_str().into(),
+                    e.name.as_str().into(),
+                    e.name_en.as_str().into(),
+                    e.description.as_str().into(),
                     (i as i32).into(),
                 ],
             )
@@ -193,16 +193,16 @@ pub async fn insert_catalog(
         ],
     );
     let mut links = BulkInsert::new("service_life_event", &["service_id", "life_event_id"]);
-    let mut service_infos = Vec::with_capacity(SERVICES.len());
+    let mut service_infos = Vec::with_capacity(catalogue.services.len());
     let mut service_index = HashMap::new();
-    for (i, s) in SERVICES.iter().enumerate() {
+    for (i, s) in catalogue.services.iter().enumerate() {
         let id = i as i64 + 1;
         let department_id = *department_ids
-            .get(s.department)
-            .ok_or_else(|| missing("department", s.department))?;
+            .get(s.department.as_str())
+            .ok_or_else(|| missing("department", &s.department))?;
         let category_id = *category_ids
-            .get(s.category)
-            .ok_or_else(|| missing("category", s.category))?;
+            .get(s.category.as_str())
+            .ok_or_else(|| missing("category", &s.category))?;
         let materials: Vec<Material> = s.materials.iter().map(material).collect();
         let fields: Vec<FormField> = s.fields.iter().map(field).collect();
         services
@@ -210,19 +210,19 @@ pub async fn insert_catalog(
                 db,
                 vec![
                     id.into(),
-                    s.code.into(),
+                    s.code.as_str().into(),
                     department_id.into(),
                     category_id.into(),
-                    s.name.into(),
-                    s.name_en.into(),
-                    s.summary.into(),
-                    s.summary_en.into(),
-                    s.audience.into(),
-                    s.audience_en.into(),
+                    s.name.as_str().into(),
+                    s.name_en.as_str().into(),
+                    s.summary.as_str().into(),
+                    s.summary_en.as_str().into(),
+                    s.audience.as_str().into(),
+                    s.audience_en.as_str().into(),
                     s.promised_days.into(),
                     s.legal_days.into(),
                     s.fee_cents.into(),
-                    s.fee_note.map(str::to_owned).into(),
+                    s.fee_note.clone().into(),
                     s.online_level.level().into(),
                     json(&materials)?,
                     json(&fields)?,
@@ -236,18 +236,19 @@ pub async fn insert_catalog(
                 ],
             )
             .await?;
-        for code in s.life_events {
+        for code in &s.life_events {
             let event_id = *event_ids
-                .get(code)
+                .get(code.as_str())
                 .ok_or_else(|| missing("life event", code))?;
             links.push(db, vec![id.into(), event_id.into()]).await?;
         }
-        service_index.insert(s.code, i);
+        service_index.insert(s.code.as_str(), i);
         service_infos.push(ServiceInfo {
             id,
+            code: s.code.as_str(),
             department_id,
             promised_days: s.promised_days,
-            form_keys: s.fields.iter().map(|f| f.key).collect(),
+            form_keys: s.fields.iter().map(|f| f.key.as_str()).collect(),
         });
     }
     services.flush(db).await?;
@@ -269,21 +270,21 @@ pub async fn insert_catalog(
     );
     let mut members = BulkInsert::new("bundle_service", &["bundle_id", "service_id", "sort_order"]);
     let mut bundle_infos = Vec::new();
-    for (i, b) in BUNDLES.iter().enumerate() {
+    for (i, b) in catalogue.bundles.iter().enumerate() {
         let id = i as i64 + 1;
         let event_id = *event_ids
-            .get(b.life_event)
-            .ok_or_else(|| missing("life event", b.life_event))?;
+            .get(b.life_event.as_str())
+            .ok_or_else(|| missing("life event", &b.life_event))?;
         bundles
             .push(
                 db,
                 vec![
                     id.into(),
-                    b.code.into(),
-                    b.name.into(),
-                    b.name_en.into(),
-                    b.summary.into(),
-                    b.summary_en.into(),
+                    b.code.as_str().into(),
+                    b.name.as_str().into(),
+                    b.name_en.as_str().into(),
+                    b.summary.as_str().into(),
+                    b.summary_en.as_str().into(),
                     event_id.into(),
                     "published".into(),
                     now.into(),
@@ -293,7 +294,7 @@ pub async fn insert_catalog(
         let mut indexes = Vec::new();
         for (order, code) in b.services.iter().enumerate() {
             let index = *service_index
-                .get(code)
+                .get(code.as_str())
                 .ok_or_else(|| missing("service", code))?;
             members
                 .push(
@@ -321,9 +322,10 @@ pub async fn insert_catalog(
             .map(|(day, kind, _)| (day, kind)),
     );
     Ok(CatalogIds {
-        departments: DEPARTMENTS
+        departments: catalogue
+            .departments
             .iter()
-            .map(|d| (department_ids[d.code], d.code))
+            .map(|d| (department_ids[d.code.as_str()], d.code.as_str()))
             .collect(),
         services: service_infos,
         bundles: bundle_infos,

@@ -26,7 +26,6 @@
 
 use super::bulk::BulkInsert;
 use super::catalog::CatalogIds;
-use super::catalog_data::SERVICES;
 use super::people::{ResidentInfo, StaffIds};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use domain::application::ApplicationStatus;
@@ -116,7 +115,7 @@ pub async fn insert_ratings(
     now: DateTime<Utc>,
 ) -> Result<RatingsSummary, DbErr> {
     let calendar = &catalog.calendar;
-    let service_index = |code: &str| SERVICES.iter().position(|s| s.code == code);
+    let service_index = |code: &str| catalog.services.iter().position(|s| s.code == code);
     let account_holders = ids(
         db,
         "SELECT id FROM resident WHERE password_hash IS NOT NULL",
@@ -631,9 +630,9 @@ async fn top_up(
     if raters.is_empty() || catalog.services.is_empty() {
         return Ok(0);
     }
-    let weights: Vec<u32> = SERVICES
+    let weights: Vec<u32> = catalog
+        .services
         .iter()
-        .take(catalog.services.len())
         .map(|s| {
             POPULAR
                 .iter()
@@ -688,7 +687,7 @@ async fn top_up(
     // The showcase resident: 社会保障卡 completed seven working days ago, three past its
     // promised five (its bad review is answered below), and 婚姻登记记录证明 completed on the last working day, not rated.
     let showcase = residents.iter().find(|r| r.id == SHOWCASE_RESIDENT);
-    let index_of = |code: &str| SERVICES.iter().position(|s| s.code == code);
+    let index_of = |code: &str| catalog.services.iter().position(|s| s.code == code);
     if let Some(resident) = showcase.filter(|r| holders.contains(&r.id)) {
         let calendar = &catalog.calendar;
         let day = |n: u32| working_day_before(calendar, today, n);
