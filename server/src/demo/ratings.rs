@@ -29,7 +29,8 @@ use super::catalog::CatalogIds;
 use super::people::{ResidentInfo, StaffIds};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use domain::application::ApplicationStatus;
-use domain::deadline::{china_date, due_on, end_of_china_day, start_of_china_day};
+use domain::deadline::{china_date, start_of_china_day};
+use domain::figures::ALERT_WINDOW_DAYS;
 use domain::rating::{Indicator, RatingTag, rating_closes_at};
 use domain::rectification::{Classification, Feedback, RectificationStatus};
 use domain::satisfaction::SatisfactionPolicy;
@@ -37,6 +38,7 @@ use domain::working_days::WorkingCalendar;
 use rand::{Rng, RngExt};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
 use std::collections::{HashMap, HashSet};
+use store::ratings::working_days_after;
 
 /// Decisions a day the last [`RECENT_DAYS`] days should hold (topped up when fewer).
 const RECENT_PER_DAY: u32 = 7;
@@ -69,9 +71,6 @@ const RATED_SHARE: f64 = 0.6;
 const RECENT_RATED_SHARE: f64 = 0.3;
 /// Decisions of the last this many working days count as recent.
 const RECENT_WORKING_DAYS: u32 = 3;
-/// The console's alert window (days) and threshold, as the figures count them.
-const ALERT_DAYS: i64 = 30;
-const ALERT_THRESHOLD: f64 = 0.9;
 
 /// What the demo set up, for the log.
 pub struct RatingsSummary {
@@ -251,11 +250,6 @@ async fn decided_tasks(db: &impl ConnectionTrait) -> Result<Vec<Decided>, DbErr>
 
 // ---------------------------------------------------------------------------------------------
 // Time helpers
-
-/// The end (China time) of the `days`-th working day after `at`'s day.
-fn working_days_after(calendar: &WorkingCalendar, at: DateTime<Utc>, days: u32) -> DateTime<Utc> {
-    end_of_china_day(due_on(calendar, china_date(at), days, 0))
-}
 
 /// The `count`-th working day before `day`.
 fn working_day_before(calendar: &WorkingCalendar, day: NaiveDate, count: u32) -> NaiveDate {
@@ -883,7 +877,7 @@ fn force_recurring_problem(
     plans: &mut Vec<Plan>,
     service_id: i64,
 ) {
-    let since = ctx.now - Duration::days(ALERT_DAYS - 5);
+    let since = ctx.now - Duration::days(ALERT_WINDOW_DAYS - 5);
     let mut residents: HashSet<i64> = HashSet::new();
     let mut chosen = 0;
     let mut order: Vec<usize> = (0..plans.len()).collect();
@@ -1104,7 +1098,7 @@ fn shape(
             rect.status = Some(RectificationStatus::Open);
         }
         Fate::OpenOverdue => {
-            (now > due && now - created <= Duration::days(ALERT_DAYS)).then_some(())?;
+            (now > due && now - created <= Duration::days(ALERT_WINDOW_DAYS)).then_some(())?;
             rect.status = Some(RectificationStatus::Open);
         }
         Fate::Answered => {
@@ -1269,7 +1263,7 @@ fn natural_rectification(
     let age = ctx.now - plan.created_at;
     let weighted: &[(Fate, u32)] = if ctx.now <= due {
         &[(OpenNotDue, 35), (Answered, 45), (Appealed, 20)]
-    } else if age <= Duration::days(ALERT_DAYS) {
+    } else if age <= Duration::days(ALERT_WINDOW_DAYS) {
         &[
             (ClosedOnTime, 40),
             (ClosedSilent, 8),
@@ -1408,7 +1402,7 @@ fn balance_departments(
     plans: &mut [Plan],
     alert_department: Option<i64>,
 ) {
-    let since = ctx.now - Duration::days(ALERT_DAYS);
+    let since = ctx.now - Duration::days(ALERT_WINDOW_DAYS);
     let counted = |p: &Plan| {
         p.created_at >= since && p.rect.as_ref().and_then(|r| r.fate) != Some(Fate::Upheld)
     };
@@ -1428,7 +1422,7 @@ fn balance_departments(
         if Some(department) == alert_department {
             // Below the threshold, with a margin.
             for i in members.iter().rev() {
-                if (satisfied as f64) < (ALERT_THRESHOLD - 0.03) * total {
+                if (satisfied as f64) < (ctx.policy.alert_threshold - 0.03) * total {
                     break;
                 }
                 if !plans[*i].pinned && plans[*i].score >= 4 {
@@ -1441,7 +1435,7 @@ fn balance_departments(
         // Neutral ones first, then unpinned bad reviews (which then open nothing).
         for wanted in [3u8, 2, 1] {
             for i in &members {
-                if satisfied as f64 >= ALERT_THRESHOLD * total {
+                if satisfied as f64 >= ctx.policy.alert_threshold * total {
                     break;
                 }
                 if !plans[*i].pinned && plans[*i].score == wanted {
