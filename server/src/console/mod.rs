@@ -179,8 +179,8 @@ async fn act(
     form: Result<Form<TaskActionRequest>, FormRejection>,
 ) -> Response {
     let to = format!("/admin/cases/{number}");
-    let (result, values) = match form {
-        Ok(Form(request)) => {
+    let (result, values) = match form_of(form) {
+        Ok(request) => {
             let mut values = BTreeMap::from([("action".to_owned(), request.action.clone())]);
             let typed = request.typed();
             let result = tasks::act(&state, &staff.actor, &number, request).await;
@@ -190,17 +190,14 @@ async fn act(
             }
             (result.map(|_| ()), values)
         }
-        Err(_) => (
-            Err(AppError::new(ErrorCode::InvalidParameter)),
-            BTreeMap::new(),
-        ),
+        Err(err) => (Err(err), BTreeMap::new()),
     };
     back(&state, &staff.session_id, &to, "case", values, result.err()).await
 }
 
 /// The form body a page sent, or the problem to give back when it is not one it sends (a
 /// field given twice, a value of the wrong kind).
-fn form_of<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
+pub(crate) fn form_of<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
     form.map(|Form(value)| value)
         .map_err(|_| AppError::new(ErrorCode::InvalidParameter))
 }

@@ -1,14 +1,13 @@
 //! The console's form for working a bad review: the department answers or appeals, a
 //! supervisor decides. One post address; `intent` says which.
 
-use super::back;
+use super::{back, form_of};
 use crate::auth::FormStaff;
 use crate::state::AppState;
 use crate::usecases::rectifications::{self, RectificationCommand};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum_extra::extract::{Form, FormRejection};
-use domain::error::{AppError, ErrorCode};
 use std::collections::BTreeMap;
 
 pub async fn act(
@@ -18,8 +17,8 @@ pub async fn act(
     form: Result<Form<RectificationCommand>, FormRejection>,
 ) -> Response {
     let to = format!("/admin/rectifications/{id}");
-    let (result, values) = match form {
-        Ok(Form(command)) => {
+    let (result, values) = match form_of(form) {
+        Ok(command) => {
             let mut values = BTreeMap::from([("intent".to_owned(), command.intent.clone())]);
             let typed = command.typed();
             let result = rectifications::act(&state, &staff.actor, id, command).await;
@@ -29,11 +28,7 @@ pub async fn act(
             }
             (result, values)
         }
-        // Not a form body this form sends (another content type, a field given twice).
-        Err(_) => (
-            Err(AppError::new(ErrorCode::InvalidParameter)),
-            BTreeMap::new(),
-        ),
+        Err(err) => (Err(err), BTreeMap::new()),
     };
     back(
         &state,
