@@ -16,6 +16,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::stored::from_text",
+        to_str = "crate::stored::to_text"
+    )
+)]
 pub enum ApplicationStatus {
     Draft,
     Submitted,
@@ -332,6 +341,8 @@ pub fn combined_status(tasks: &[ApplicationStatus]) -> Option<ApplicationStatus>
     }
     Some(Submitted)
 }
+
+crate::stored::stored_as_words!(ApplicationStatus);
 
 #[cfg(test)]
 mod tests {

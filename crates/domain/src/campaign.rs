@@ -22,6 +22,15 @@ pub const DEFAULT_FREQUENCY_CAP: u8 = 3;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::stored::from_text",
+        to_str = "crate::stored::to_text"
+    )
+)]
 pub enum CampaignStatus {
     Draft,
     PendingApproval,
@@ -216,6 +225,8 @@ impl CampaignView {
         self.status == CampaignStatus::Scheduled && self.scheduled_at.is_none_or(|at| at <= now)
     }
 }
+
+crate::stored::stored_as_words!(CampaignStatus);
 
 #[cfg(test)]
 mod tests {

@@ -23,6 +23,15 @@ use std::collections::HashSet;
 /// Where a service or bundle stands: residents find and apply for published ones only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::stored::from_text",
+        to_str = "crate::stored::to_text"
+    )
+)]
 pub enum CatalogStatus {
     /// Created, never published.
     Draft,
@@ -515,6 +524,8 @@ pub fn validate_bundle(draft: &BundleDraft) -> Result<BundleDraft, Vec<FieldErro
     let draft = draft.normalized();
     Problems(draft.problems()).into_result(draft)
 }
+
+crate::stored::stored_as_words!(CatalogStatus);
 
 #[cfg(test)]
 mod tests {

@@ -262,7 +262,8 @@ pub struct RecordComplaint {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordRecommendation {
     pub title: LocalizedText,
-    pub reason: Option<String>,
+    /// Why it was recommended, as the resident was told ("因为您年满60周岁").
+    pub reason: LocalizedText,
     /// pending, read, clicked, applied, dismissed
     pub status: String,
     pub created_at: DateTime<Utc>,

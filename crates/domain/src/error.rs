@@ -10,6 +10,7 @@ use server_fn::{
     codec::JsonEncoding,
     error::{FromServerFnError, ServerFnErrorErr},
 };
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,15 +100,45 @@ impl ErrorCode {
 }
 
 /// An error with its stable code and, for a bad parameter, which one.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
-#[error("{code:?}{}", field.as_deref().map(|f| format!(" ({f})")).unwrap_or_default())]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AppError {
     pub code: ErrorCode,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
-    /// For [`ErrorCode::ValidationFailed`]: every field at fault.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// What went wrong underneath (a database error): kept for the error chain and the log,
+    /// never sent to a client.
+    #[serde(skip)]
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+/// Two errors are the same when a client would see the same: the cause underneath is not
+/// compared.
+impl PartialEq for AppError {
+    fn eq(&self, other: &Self) -> bool {
+        self.code == other.code && self.field == other.field && self.errors == other.errors
+    }
+}
+
+impl Eq for AppError {}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.code)?;
+        if let Some(field) = &self.field {
+            write!(f, " ({field})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AppError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|source| source as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl AppError {
@@ -116,6 +147,7 @@ impl AppError {
             code,
             field: None,
             errors: Vec::new(),
+            source: None,
         }
     }
 
@@ -124,6 +156,7 @@ impl AppError {
             code,
             field: Some(field.into()),
             errors: Vec::new(),
+            source: None,
         }
     }
 
@@ -132,11 +165,18 @@ impl AppError {
             code: ErrorCode::ValidationFailed,
             field: errors.first().map(|e| e.field.clone()),
             errors,
+            source: None,
         }
     }
 
     pub const fn not_found() -> Self {
         Self::new(ErrorCode::NotFound)
+    }
+
+    /// The same error, with what caused it underneath.
+    pub fn caused_by(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
     }
 
     pub fn body(&self, locale: Locale) -> ApiErrorBody {
@@ -200,19 +240,21 @@ impl FromServerFnError for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
+    /// The one place a database error is logged; it stays the error's source.
     fn from(err: sea_orm::DbErr) -> Self {
         use sea_orm::DbErr;
-        match err {
+        let code = match err {
             DbErr::Conn(_) | DbErr::ConnectionAcquire(_) => {
                 tracing::warn!(error = %err, "database unavailable");
-                AppError::new(ErrorCode::Unavailable)
+                ErrorCode::Unavailable
             }
-            DbErr::RecordNotFound(_) => AppError::not_found(),
+            DbErr::RecordNotFound(_) => ErrorCode::NotFound,
             _ => {
                 tracing::error!(error = %err, "database error");
-                AppError::new(ErrorCode::Internal)
+                ErrorCode::Internal
             }
-        }
+        };
+        AppError::new(code).caused_by(err)
     }
 }
 
@@ -248,6 +290,17 @@ mod tests {
             assert_ne!(zh, en, "{code:?} is not translated");
             assert!((400..600).contains(&code.status()));
         }
+    }
+
+    #[test]
+    fn the_cause_stays_underneath_and_never_reaches_the_client() {
+        let cause = std::io::Error::other("disk on fire at /var/lib/minsheng");
+        let err = AppError::new(ErrorCode::Internal).caused_by(cause);
+        let source = std::error::Error::source(&err).map(ToString::to_string);
+        assert_eq!(source.as_deref(), Some("disk on fire at /var/lib/minsheng"));
+        let sent = serde_json::to_string(&err).unwrap();
+        assert!(!sent.contains("disk"), "{sent}");
+        assert_eq!(err, AppError::new(ErrorCode::Internal));
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod rule;
 pub mod satisfaction;
 pub mod segment;
 pub mod staff;
+pub mod stored;
 pub mod survey;
 pub mod text;
 pub mod validation;

@@ -117,7 +117,10 @@ impl Indicator {
 
 /// Each indicator's score, where the resident gave one.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(utoipa::ToSchema, sea_orm::FromJsonQueryResult)
+)]
 pub struct IndicatorScores {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub efficiency: Option<Score>,
@@ -167,6 +170,12 @@ pub enum RatingTag {
     HardToUse,
     UnclearResult,
 }
+
+/// The tags of one rating, as stored with it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::FromJsonQueryResult))]
+pub struct RatingTags(pub Vec<RatingTag>);
 
 impl RatingTag {
     pub const ALL: [RatingTag; 10] = [

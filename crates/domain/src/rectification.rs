@@ -27,6 +27,15 @@ pub const MAX_TEXT: u32 = 2000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::stored::from_text",
+        to_str = "crate::stored::to_text"
+    )
+)]
 pub enum RectificationStatus {
     /// Waiting for the department's answer.
     Open,
@@ -77,6 +86,15 @@ impl RectificationStatus {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::stored::from_text",
+        to_str = "crate::stored::to_text"
+    )
+)]
 pub enum Classification {
     /// 立行立改: fixed on the spot.
     OnTheSpot,
@@ -123,6 +141,15 @@ impl Classification {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::stored::from_text",
+        to_str = "crate::stored::to_text"
+    )
+)]
 pub enum Feedback {
     Satisfied,
     BasicallySatisfied,
@@ -316,6 +343,8 @@ pub struct RectificationCase {
     pub can_appeal: bool,
     pub can_decide: bool,
 }
+
+crate::stored::stored_as_words!(RectificationStatus, Classification, Feedback);
 
 #[cfg(test)]
 mod tests {

@@ -4,6 +4,15 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::stored::from_text",
+        to_str = "crate::stored::to_text"
+    )
+)]
 pub enum RegionKind {
     City,
     District,
@@ -54,6 +63,8 @@ impl RegionKind {
 pub fn region_path(parent_path: Option<&str>, id: i64) -> String {
     format!("{}{id}/", parent_path.unwrap_or("/"))
 }
+
+crate::stored::stored_as_words!(RegionKind);
 
 #[cfg(test)]
 mod tests {

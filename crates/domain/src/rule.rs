@@ -31,6 +31,7 @@ pub const MAX_DAYS: u32 = 3_660;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(sea_orm::FromJsonQueryResult))]
 pub enum Rule {
     /// Every part holds (an empty list always holds).
     All(Vec<Rule>),
@@ -506,6 +507,7 @@ fn lookup<K: PartialEq>(list: &[(K, LocalizedText)], key: &K) -> Option<Localize
 /// Why a resident is recommended something: stored with the recommendation (names already
 /// resolved, so it reads the same after a rename) and rendered in the reader's language.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sea_orm::FromJsonQueryResult))]
 pub struct Reason {
     /// Each phrase in both languages, e.g. 年满60周岁 / "you are 60 or older".
     pub phrases: Vec<LocalizedText>,

@@ -2,6 +2,7 @@
 //! While it is edited the console shows its size, where its members live, how old they are,
 //! and a few members with their names masked.
 
+use crate::region::RegionKind;
 use crate::rule::{Rule, RuleError};
 use crate::text::LocalizedText;
 use crate::validation::{FieldError, Problem, too_long};
@@ -255,7 +256,7 @@ pub struct BuilderOptions {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RegionOption {
     pub id: i64,
-    pub kind: String,
+    pub kind: RegionKind,
     pub name: LocalizedText,
 }
 

@@ -7,6 +7,15 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::stored::from_text",
+        to_str = "crate::stored::to_text"
+    )
+)]
 pub enum StaffRole {
     /// 窗口受理: accepts and checks applications of one department.
     Clerk,
@@ -265,6 +274,8 @@ impl StaffMember {
         }
     }
 }
+
+crate::stored::stored_as_words!(StaffRole);
 
 #[cfg(test)]
 mod tests {

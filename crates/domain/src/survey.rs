@@ -131,6 +131,15 @@ pub fn period_bounds(from: NaiveDate, to: NaiveDate) -> (DateTime<Utc>, DateTime
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::stored::from_text",
+        to_str = "crate::stored::to_text"
+    )
+)]
 pub enum SurveyStatus {
     /// Being written; the only status in which it can change.
     Draft,
@@ -722,6 +731,8 @@ pub fn aggregate(
         })
         .collect()
 }
+
+crate::stored::stored_as_words!(SurveyStatus);
 
 #[cfg(test)]
 mod tests {

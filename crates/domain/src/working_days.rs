@@ -11,6 +11,15 @@ use std::collections::BTreeSet;
 /// How a calendar entry changes an ordinary day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::DeriveValueType),
+    sea_orm(
+        value_type = "String",
+        from_str = "crate::stored::from_text",
+        to_str = "crate::stored::to_text"
+    )
+)]
 pub enum DayKind {
     /// A public holiday: no work, even on a weekday.
     Holiday,
@@ -123,6 +132,8 @@ pub fn schedule_2026() -> Vec<(NaiveDate, DayKind, &'static str)> {
     }
     days
 }
+
+crate::stored::stored_as_words!(DayKind);
 
 #[cfg(test)]
 mod tests {

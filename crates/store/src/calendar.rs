@@ -2,12 +2,12 @@
 
 use super::entities::calendar_day;
 use domain::error::AppError;
-use domain::working_days::{DayKind, WorkingCalendar};
+use domain::working_days::WorkingCalendar;
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 pub async fn load(db: &impl ConnectionTrait) -> Result<WorkingCalendar, AppError> {
     let days = calendar_day::Entity::find().all(db).await?;
-    Ok(WorkingCalendar::new(days.into_iter().filter_map(|day| {
-        DayKind::parse(&day.kind).map(|kind| (day.day, kind))
-    })))
+    Ok(WorkingCalendar::new(
+        days.into_iter().map(|day| (day.day, day.kind)),
+    ))
 }

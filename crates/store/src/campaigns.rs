@@ -87,13 +87,6 @@ async fn dry_run(
     Ok(n as i64)
 }
 
-fn status_of(model: &campaign::Model) -> Result<CampaignStatus, AppError> {
-    CampaignStatus::parse(&model.status).ok_or_else(|| {
-        tracing::error!(campaign = model.id, status = %model.status, "unknown campaign status");
-        AppError::new(ErrorCode::Internal)
-    })
-}
-
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<campaign::Model, AppError> {
     campaign::Entity::find_by_id(id)
         .one(db)
@@ -107,7 +100,7 @@ async fn view(
     model: campaign::Model,
     now: DateTime<Utc>,
 ) -> Result<CampaignView, AppError> {
-    let status = status_of(&model)?;
+    let status = model.status;
     let service = service_by_id(db, offered(&model)?).await?;
     let segment = segment::Entity::find_by_id(model.segment_id)
         .one(db)
@@ -206,7 +199,7 @@ pub async fn create(
         bundle_id: Set(None),
         segment_id: Set(draft.segment_id),
         message: Set(draft.message.trim().to_owned()),
-        status: Set(CampaignStatus::Draft.as_str().to_owned()),
+        status: Set(CampaignStatus::Draft),
         scheduled_at: Set(draft.scheduled_at),
         frequency_cap: Set(i32::from(draft.frequency_cap)),
         quiet_from: Set(draft.quiet_from),
@@ -270,9 +263,9 @@ async fn transition(
     approved_by: Option<i64>,
 ) -> Result<(), AppError> {
     let mut update = campaign::Entity::update_many()
-        .col_expr(campaign::Column::Status, Expr::value(to.as_str()))
+        .col_expr(campaign::Column::Status, Expr::value(to))
         .filter(campaign::Column::Id.eq(id))
-        .filter(campaign::Column::Status.eq(from.as_str()));
+        .filter(campaign::Column::Status.eq(from));
     if let Some(staff_id) = approved_by {
         update = update.col_expr(campaign::Column::ApprovedByStaffId, Expr::value(staff_id));
     }
@@ -294,7 +287,7 @@ pub async fn submit(
 ) -> Result<CampaignView, AppError> {
     actor.member.require(Permission::ManageSegments)?;
     let model = find(db, id).await?;
-    if status_of(&model)? != CampaignStatus::Draft {
+    if model.status != CampaignStatus::Draft {
         return Err(AppError::new(ErrorCode::InvalidStateChange));
     }
     let audience = view(db, model, now).await?.audience;
@@ -326,7 +319,7 @@ pub async fn approve(
 ) -> Result<CampaignView, AppError> {
     actor.member.require(Permission::ApproveCampaigns)?;
     let model = find(db, id).await?;
-    if status_of(&model)? != CampaignStatus::PendingApproval {
+    if model.status != CampaignStatus::PendingApproval {
         return Err(AppError::new(ErrorCode::InvalidStateChange));
     }
     transition(
@@ -357,7 +350,7 @@ pub async fn cancel(
 ) -> Result<CampaignView, AppError> {
     actor.member.require(Permission::ManageSegments)?;
     let model = find(db, id).await?;
-    let from = status_of(&model)?;
+    let from = model.status;
     if !from.may_cancel() {
         return Err(AppError::new(ErrorCode::InvalidStateChange));
     }
@@ -398,7 +391,7 @@ pub async fn send_next<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<Vec<SentBatch>, AppError> {
     start_due(db, now).await?;
     let sending = campaign::Entity::find()
-        .filter(campaign::Column::Status.eq(CampaignStatus::Sending.as_str()))
+        .filter(campaign::Column::Status.eq(CampaignStatus::Sending))
         .order_by_asc(campaign::Column::Id)
         .all(db)
         .await?;
@@ -419,7 +412,7 @@ async fn start_due<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let due = campaign::Entity::find()
-        .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled.as_str()))
+        .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled))
         .filter(
             campaign::Column::ScheduledAt
                 .is_null()
@@ -437,13 +430,13 @@ async fn start_due<C: ConnectionTrait + TransactionTrait>(
         let claimed = campaign::Entity::update_many()
             .col_expr(
                 campaign::Column::Status,
-                Expr::value(CampaignStatus::Sending.as_str()),
+                Expr::value(CampaignStatus::Sending),
             )
             .col_expr(campaign::Column::SentAt, Expr::value(now))
             .col_expr(campaign::Column::SentThrough, Expr::value(0i64))
             .col_expr(campaign::Column::AudienceCount, Expr::value(0i64))
             .filter(campaign::Column::Id.eq(model.id))
-            .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled.as_str()))
+            .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled))
             .exec(&txn)
             .await?;
         if claimed.rows_affected != 1 {
@@ -519,13 +512,10 @@ async fn send_batch<C: ConnectionTrait + TransactionTrait>(
     let mut claim = campaign::Entity::update_many()
         .col_expr(campaign::Column::SentThrough, Expr::value(through))
         .filter(campaign::Column::Id.eq(model.id))
-        .filter(campaign::Column::Status.eq(CampaignStatus::Sending.as_str()))
+        .filter(campaign::Column::Status.eq(CampaignStatus::Sending))
         .filter(campaign::Column::SentThrough.eq(after));
     if finished {
-        claim = claim.col_expr(
-            campaign::Column::Status,
-            Expr::value(CampaignStatus::Sent.as_str()),
-        );
+        claim = claim.col_expr(campaign::Column::Status, Expr::value(CampaignStatus::Sent));
     }
     if claim.exec(&txn).await?.rows_affected != 1 {
         return Ok(None);

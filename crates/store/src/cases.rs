@@ -8,11 +8,10 @@ use super::audit::{self, Target};
 use super::entities::{application, attachment, department, resident, service, staff, task};
 use super::workflow::actions_for;
 use chrono::{DateTime, Utc};
-use domain::application::ApplicationStatus;
 use domain::console::{CaseTask, CaseView, Colleague, urgency};
-use domain::error::{AppError, ErrorCode};
+use domain::error::AppError;
 use domain::id_number;
-use domain::staff::{Permission, StaffRole};
+use domain::staff::Permission;
 use domain::text::LocalizedText;
 use domain::validation::mask_mobile;
 use sea_orm::sea_query::ExprTrait;
@@ -81,13 +80,11 @@ pub async fn view(
                 s.department_id
                     .is_some_and(|d| in_scope_departments.contains(&d))
             })
-            .filter_map(|s| {
-                let role = StaffRole::parse(&s.role)?;
-                role.is_department_scoped().then(|| Colleague {
-                    id: s.id,
-                    name: s.name.clone(),
-                    role,
-                })
+            .filter(|s| s.role.is_department_scoped())
+            .map(|s| Colleague {
+                id: s.id,
+                name: s.name.clone(),
+                role: s.role,
             })
             .collect()
     } else {
@@ -96,8 +93,7 @@ pub async fn view(
     let tasks = tasks
         .into_iter()
         .map(|t| {
-            let status = ApplicationStatus::parse(&t.status)
-                .ok_or_else(|| AppError::new(ErrorCode::Internal))?;
+            let status = t.status;
             let in_scope = scope.covers(t.department_id);
             Ok(CaseTask {
                 id: t.id,

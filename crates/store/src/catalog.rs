@@ -258,14 +258,8 @@ pub async fn service_detail(
             name: LocalizedText::new(b.name, b.name_en),
         })
         .collect();
-    let materials: Vec<Material> = serde_json::from_value(model.materials).map_err(|err| {
-        tracing::error!(service = code, error = %err, "stored materials do not parse");
-        AppError::new(ErrorCode::Internal)
-    })?;
-    let form_fields: Vec<FormField> = serde_json::from_value(model.form_fields).map_err(|err| {
-        tracing::error!(service = code, error = %err, "stored form fields do not parse");
-        AppError::new(ErrorCode::Internal)
-    })?;
+    let materials: Vec<Material> = super::json::read(model.materials, "service.materials")?;
+    let form_fields: Vec<FormField> = super::json::read(model.form_fields, "service.form_fields")?;
     let summary = SummaryRow {
         code: model.code,
         name: model.name,

@@ -16,6 +16,7 @@ use super::audit::{self, Target};
 use super::entities::{
     bundle, bundle_service, department, life_event, service, service_category, service_life_event,
 };
+use super::json;
 use chrono::{DateTime, Utc};
 use domain::catalog::{DepartmentRef, FormField, LifeEventRef, Material, OnlineLevel};
 use domain::catalog_admin::{
@@ -35,30 +36,6 @@ use std::collections::HashMap;
 
 // ---------------------------------------------------------------------------------------
 // Reading
-
-fn status_of(text: &str) -> Result<CatalogStatus, AppError> {
-    CatalogStatus::parse(text).ok_or_else(|| {
-        tracing::error!(status = text, "unknown catalogue status stored");
-        AppError::new(ErrorCode::Internal)
-    })
-}
-
-fn parse_json<T: serde::de::DeserializeOwned>(
-    value: serde_json::Value,
-    what: &str,
-) -> Result<T, AppError> {
-    serde_json::from_value(value).map_err(|err| {
-        tracing::error!(what, error = %err, "stored JSON does not parse");
-        AppError::new(ErrorCode::Internal)
-    })
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, AppError> {
-    serde_json::to_value(value).map_err(|err| {
-        tracing::error!(error = %err, "cannot write JSON");
-        AppError::new(ErrorCode::Internal)
-    })
-}
 
 /// A duplicate code found only by the database (two administrators at once) is a conflict.
 fn conflict_on_duplicate(err: DbErr) -> AppError {
@@ -113,8 +90,8 @@ async fn service_record(
         .into_tuple()
         .all(db)
         .await?;
-    let materials: Vec<Material> = parse_json(model.materials, "materials")?;
-    let form_fields: Vec<FormField> = parse_json(model.form_fields, "form_fields")?;
+    let materials: Vec<Material> = json::read(model.materials, "service.materials")?;
+    let form_fields: Vec<FormField> = json::read(model.form_fields, "service.form_fields")?;
     Ok(ServiceRecord {
         draft: ServiceDraft {
             code: model.code,
@@ -136,7 +113,7 @@ async fn service_record(
             life_events,
             auto_grant: model.auto_grant,
         },
-        status: status_of(&model.status)?,
+        status: model.status,
         form_version: model.form_version,
         published_at: model.published_at,
         created_at: model.created_at,
@@ -192,7 +169,7 @@ async fn bundle_record(
             life_event,
             services,
         },
-        status: status_of(&model.status)?,
+        status: model.status,
         created_at: model.created_at,
     })
 }
@@ -228,7 +205,7 @@ pub async fn list_services(
                     .get(&model.category_id)
                     .cloned()
                     .unwrap_or_default(),
-                status: status_of(&model.status)?,
+                status: model.status,
                 form_version: model.form_version,
                 published_at: model.published_at,
                 updated_at: model.updated_at,
@@ -265,7 +242,7 @@ pub async fn list_bundles(
                         name: LocalizedText::new(e.name.clone(), e.name_en.clone()),
                     }
                 }),
-                status: status_of(&model.status)?,
+                status: model.status,
                 services: members.remove(&model.id).unwrap_or_default(),
                 created_at: model.created_at,
                 code: model.code,
@@ -385,7 +362,7 @@ async fn bundle_refs(
         .all(db)
         .await?
         .into_iter()
-        .map(|s| Ok((s.code, (s.id, status_of(&s.status)?))))
+        .map(|s| Ok((s.code, (s.id, s.status))))
         .collect::<Result<_, AppError>>()?;
     let mut services = Vec::new();
     for (i, code) in draft.services.iter().enumerate() {
@@ -504,12 +481,12 @@ pub async fn create_service(
         fee_cents: Set(draft.fee_cents),
         fee_note: Set(draft.fee_note.clone()),
         online_level: Set(draft.online_level.map_or(1, OnlineLevel::level)),
-        materials: Set(to_json(&draft.materials)?),
-        form_fields: Set(to_json(&draft.form_fields)?),
+        materials: Set(json::write(&draft.materials, "service.materials")?),
+        form_fields: Set(json::write(&draft.form_fields, "service.form_fields")?),
         form_version: Set(1),
         eligibility: Set(None),
         auto_grant: Set(draft.auto_grant),
-        status: Set(CatalogStatus::Draft.as_str().to_owned()),
+        status: Set(CatalogStatus::Draft),
         sort_order: Set(last.flatten().map_or(0, |n| n + 1)),
         published_at: Set(None),
         created_at: Set(now),
@@ -560,12 +537,10 @@ pub async fn update_service(
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
-    let old_materials: Option<Vec<Material>> =
-        serde_json::from_value(existing.materials.clone()).ok();
-    let old_fields: Option<Vec<FormField>> =
-        serde_json::from_value(existing.form_fields.clone()).ok();
-    let form_changed = old_materials.as_ref() != Some(&draft.materials)
-        || old_fields.as_ref() != Some(&draft.form_fields);
+    let old_materials: Vec<Material> = json::read(existing.materials.clone(), "service.materials")?;
+    let old_fields: Vec<FormField> =
+        json::read(existing.form_fields.clone(), "service.form_fields")?;
+    let form_changed = old_materials != draft.materials || old_fields != draft.form_fields;
     let id = existing.id;
     let mut model: service::ActiveModel = existing.into();
     model.department_id = Set(refs.department_id);
@@ -581,8 +556,8 @@ pub async fn update_service(
     model.fee_cents = Set(draft.fee_cents);
     model.fee_note = Set(draft.fee_note.clone());
     model.online_level = Set(draft.online_level.map_or(1, OnlineLevel::level));
-    model.materials = Set(to_json(&draft.materials)?);
-    model.form_fields = Set(to_json(&draft.form_fields)?);
+    model.materials = Set(json::write(&draft.materials, "service.materials")?);
+    model.form_fields = Set(json::write(&draft.form_fields, "service.form_fields")?);
     model.auto_grant = Set(draft.auto_grant);
     model.updated_at = Set(now);
     model.update(&txn).await?;
@@ -626,7 +601,7 @@ pub async fn set_service_status(
     actor.member.require(Permission::ManageCatalog)?;
     let txn = db.begin().await?;
     let existing = service_by_code(&txn, code).await?;
-    let current = status_of(&existing.status)?;
+    let current = existing.status;
     let action = match (status, current) {
         (CatalogStatus::Draft, _) => {
             return Err(AppError::with_field(
@@ -649,7 +624,7 @@ pub async fn set_service_status(
                 bundle_service::Relation::Bundle.def().rev(),
             )
             .filter(bundle_service::Column::ServiceId.eq(existing.id))
-            .filter(bundle::Column::Status.eq(CatalogStatus::Published.as_str()))
+            .filter(bundle::Column::Status.eq(CatalogStatus::Published))
             .one(&txn)
             .await?;
         if holding.is_some() {
@@ -661,7 +636,7 @@ pub async fn set_service_status(
     }
     let id = existing.id;
     let mut model: service::ActiveModel = existing.into();
-    model.status = Set(status.as_str().to_owned());
+    model.status = Set(status);
     if status == CatalogStatus::Published {
         model.published_at = Set(Some(now));
     }
@@ -706,7 +681,7 @@ pub async fn create_bundle(
         summary: Set(draft.summary.clone()),
         summary_en: Set(draft.summary_en.clone()),
         life_event_id: Set(refs.life_event_id),
-        status: Set(CatalogStatus::Draft.as_str().to_owned()),
+        status: Set(CatalogStatus::Draft),
         created_at: Set(now),
         ..Default::default()
     }
@@ -750,7 +725,7 @@ pub async fn update_bundle(
         errors.insert(0, FieldError::new("code", Problem::NotAnOption));
     }
     let refs = bundle_refs(&txn, &draft, &mut errors).await?;
-    if errors.is_empty() && status_of(&existing.status)? == CatalogStatus::Published {
+    if errors.is_empty() && existing.status == CatalogStatus::Published {
         errors = unpublished_members(&refs);
     }
     if !errors.is_empty() {
@@ -783,7 +758,7 @@ pub async fn set_bundle_status(
     actor.member.require(Permission::ManageCatalog)?;
     let txn = db.begin().await?;
     let existing = bundle_by_code(&txn, code).await?;
-    let current = status_of(&existing.status)?;
+    let current = existing.status;
     let action = match (status, current) {
         (CatalogStatus::Draft, _) => {
             return Err(AppError::with_field(
@@ -813,7 +788,7 @@ pub async fn set_bundle_status(
     }
     let id = existing.id;
     let mut model: bundle::ActiveModel = existing.into();
-    model.status = Set(status.as_str().to_owned());
+    model.status = Set(status);
     let updated = model.update(&txn).await?;
     audit::record(&txn, actor, action, Target::Bundle(id), None, now).await?;
     let record = bundle_record(&txn, updated).await?;

@@ -20,7 +20,7 @@ use domain::figures::{
     StaffFigures, SurveyProblem, below_threshold, five_point_keys, group_bad_reviews,
     group_low_answers, low_points, picker_months, rank_departments,
 };
-use domain::rating::{Indicator, IndicatorScores, RatingTag, Score};
+use domain::rating::{IndicatorScores, RatingTags};
 use domain::rectification::RectificationStatus;
 use domain::satisfaction::{MIN_PUBLIC_RATINGS, SatisfactionPolicy};
 use domain::staff::{Permission, Scope};
@@ -161,7 +161,7 @@ async fn rectification_counts(
     by: By,
     now: DateTime<Utc>,
 ) -> Result<HashMap<i64, RectificationCounts>, AppError> {
-    let status = |s: RectificationStatus| rectification::Column::Status.eq(s.as_str());
+    let status = |s: RectificationStatus| rectification::Column::Status.eq(s);
     let closed = || Condition::all().add(status(RectificationStatus::Closed));
     let on_time = closed()
         .add(rectification::Column::AnsweredAt.is_not_null())
@@ -300,31 +300,6 @@ async fn services(
     Ok(list)
 }
 
-/// A rating's indicators, read leniently: a value that is not a score is left out.
-fn indicators_of(json: &serde_json::Value) -> IndicatorScores {
-    let mut scores = IndicatorScores::default();
-    for indicator in Indicator::ALL {
-        let score = json
-            .get(indicator.as_str())
-            .and_then(serde_json::Value::as_u64)
-            .and_then(|v| u8::try_from(v).ok())
-            .and_then(Score::new);
-        scores.set(indicator, score);
-    }
-    scores
-}
-
-fn tags_of(json: &serde_json::Value) -> Vec<RatingTag> {
-    json.as_array()
-        .map(|tags| {
-            tags.iter()
-                .filter_map(serde_json::Value::as_str)
-                .filter_map(RatingTag::parse)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The bad reviews (score 1–2) of the condition, grouped into common problems and
 /// individual cases.
 ///
@@ -336,7 +311,7 @@ async fn problems(
     condition: Condition,
     departments: &[department::Model],
 ) -> Result<ProblemReport, AppError> {
-    let rows: Vec<(i64, i64, i64, serde_json::Value, serde_json::Value)> = rating::Entity::find()
+    let rows: Vec<(i64, i64, i64, RatingTags, IndicatorScores)> = rating::Entity::find()
         .select_only()
         .columns([
             rating::Column::Id,
@@ -357,8 +332,8 @@ async fn problems(
                 rating_id,
                 service_id,
                 resident_id,
-                tags: tags_of(&tags),
-                indicators: indicators_of(&indicators),
+                tags: tags.0,
+                indicators,
             },
         )
         .collect();

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod catalog_admin;
 pub mod entities;
 pub mod figures;
+pub mod json;
 pub mod life_events;
 pub mod notifications;
 pub mod profile;

@@ -36,7 +36,7 @@ fn statuses(list: &[ApplicationStatus]) -> Vec<&'static str> {
 
 /// Overdue: the clock runs and the due time has passed. Due soon: within 24 hours.
 fn due_condition(due: Urgency, now: DateTime<Utc>) -> Condition {
-    let running = task::Column::Status.eq(ApplicationStatus::Accepted.as_str());
+    let running = task::Column::Status.eq(ApplicationStatus::Accepted);
     match due {
         Urgency::Overdue => Condition::all()
             .add(running)
@@ -118,7 +118,7 @@ pub async fn page(
     let counts = counts(db, base.clone()).await?;
     let mut matching = base;
     matching = match filter.status {
-        Some(status) => matching.add(task::Column::Status.eq(status.as_str())),
+        Some(status) => matching.add(task::Column::Status.eq(status)),
         None => matching.add(task::Column::Status.is_in(statuses(&OPEN_STATUSES))),
     };
     if let Some(due) = filter.due {
@@ -237,7 +237,7 @@ async fn rows_of(
         .into_iter()
         .filter_map(|t| {
             let app = apps.get(&t.application_id)?;
-            let status = ApplicationStatus::parse(&t.status)?;
+            let status = t.status;
             Some(QueueRow {
                 number: app.number.clone(),
                 task_id: t.id,

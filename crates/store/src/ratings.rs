@@ -11,8 +11,7 @@ use domain::deadline::{china_date, due_on, end_of_china_day};
 use domain::error::{AppError, ErrorCode};
 use domain::notification::{Push, PushEvent};
 use domain::rating::{
-    IndicatorScores, RatingDraft, RatingPrompt, RatingState, RatingTag, RatingView, Score,
-    rating_closes_at,
+    RatingDraft, RatingPrompt, RatingState, RatingTags, RatingView, Score, rating_closes_at,
 };
 use domain::rectification::{
     Classification, Feedback, MAX_TEXT, RectificationForResident, RectificationStatus,
@@ -30,10 +29,10 @@ use sea_orm::{
 use std::collections::HashMap;
 
 /// A task can be rated once it is decided: completed (the result handed over) or rejected.
-fn is_rateable(status: &str) -> bool {
+fn is_rateable(status: ApplicationStatus) -> bool {
     matches!(
-        ApplicationStatus::parse(status),
-        Some(ApplicationStatus::Completed | ApplicationStatus::Rejected)
+        status,
+        ApplicationStatus::Completed | ApplicationStatus::Rejected
     )
 }
 
@@ -95,40 +94,27 @@ fn view_of(
     RatingView {
         id: model.id,
         score: Score::from_stored(model.score),
-        indicators: serde_json::from_value::<IndicatorScores>(model.indicators.clone())
-            .unwrap_or_default(),
-        tags: tags_of(&model.tags),
+        indicators: model.indicators.clone(),
+        tags: model.tags.0.clone(),
         comment: model.comment.clone(),
         created_at: model.created_at,
         rectification: rectification.map(|r| for_resident(r, now)),
     }
 }
 
-pub(crate) fn tags_of(json: &serde_json::Value) -> Vec<RatingTag> {
-    json.as_array()
-        .map(|tags| {
-            tags.iter()
-                .filter_map(|t| t.as_str().and_then(RatingTag::parse))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn for_resident(r: &rectification::Model, now: DateTime<Utc>) -> RectificationForResident {
-    let status = RectificationStatus::parse(&r.status).unwrap_or(RectificationStatus::Open);
+    let status = r.status;
     // An appeal's reason stays among staff: the resident sees that a decision is pending.
-    let answered = r.answer.is_some() && r.classification.as_deref() != Some("appealed");
+    let answered = r.answer.is_some() && r.classification != Some(Classification::Appealed);
     RectificationForResident {
         id: r.id,
         status,
         due_at: r.due_at,
-        classification: answered
-            .then(|| r.classification.as_deref().and_then(Classification::parse))
-            .flatten(),
+        classification: answered.then_some(r.classification).flatten(),
         answer: answered.then(|| r.answer.clone()).flatten(),
         answered_at: answered.then_some(r.answered_at).flatten(),
         fix_due_on: r.fix_due_on,
-        feedback: r.resident_feedback.as_deref().and_then(Feedback::parse),
+        feedback: r.resident_feedback,
         resident_comment: r.resident_comment.clone(),
         feedback_due_at: r.feedback_due_at,
         resolution: r.resolution.clone(),
@@ -153,7 +139,7 @@ pub async fn prompts(
         .all(db)
         .await?
         .into_iter()
-        .filter(|t| is_rateable(&t.status))
+        .filter(|t| is_rateable(t.status))
         .collect();
     if tasks.is_empty() {
         return Ok(Vec::new());
@@ -263,11 +249,11 @@ pub async fn rate(
         .order_by_asc(task::Column::Id)
         .all(&txn)
         .await?;
-    let rateable: Vec<&task::Model> = tasks.iter().filter(|t| is_rateable(&t.status)).collect();
+    let rateable: Vec<&task::Model> = tasks.iter().filter(|t| is_rateable(t.status)).collect();
     let the_task = match draft.task_id {
         Some(id) => tasks
             .iter()
-            .find(|t| t.id == id && is_rateable(&t.status))
+            .find(|t| t.id == id && is_rateable(t.status))
             .ok_or_else(|| AppError::new(ErrorCode::InvalidStateChange))?,
         None => match rateable.as_slice() {
             [only] => *only,
@@ -294,10 +280,8 @@ pub async fn rate(
         service_id: Set(the_task.service_id),
         staff_id: Set(the_task.assigned_staff_id),
         score: Set(i16::from(valid.score.value())),
-        indicators: Set(serde_json::to_value(&valid.indicators).unwrap_or_default()),
-        tags: Set(serde_json::Value::from(
-            valid.tags.iter().map(|t| t.as_str()).collect::<Vec<_>>(),
-        )),
+        indicators: Set(valid.indicators.clone()),
+        tags: Set(RatingTags(valid.tags.clone())),
         comment: Set(valid.comment.clone()),
         excluded: Set(false),
         created_at: Set(now),
@@ -318,7 +302,7 @@ pub async fn rate(
             rectification::ActiveModel {
                 rating_id: Set(model.id),
                 department_id: Set(the_task.department_id),
-                status: Set(RectificationStatus::Open.as_str().to_owned()),
+                status: Set(RectificationStatus::Open),
                 due_at: Set(working_days_after(calendar, now, policy.rectification_days)),
                 appeal_due_at: Set(Some(working_days_after(calendar, now, policy.appeal_days))),
                 created_at: Set(now),
@@ -393,7 +377,7 @@ pub async fn give_feedback(
     let case = rectification::Entity::find()
         .inner_join(rating::Entity)
         .filter(rating::Column::ApplicationId.eq(app.id))
-        .filter(rectification::Column::Status.eq(RectificationStatus::Answered.as_str()))
+        .filter(rectification::Column::Status.eq(RectificationStatus::Answered))
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::InvalidStateChange))?;
@@ -402,7 +386,7 @@ pub async fn give_feedback(
     }
     let next = feedback.next_status();
     let mut update = rectification::Entity::update_many()
-        .col_expr(rectification::Column::Status, Expr::value(next.as_str()))
+        .col_expr(rectification::Column::Status, Expr::value(next))
         .col_expr(
             rectification::Column::ResidentFeedback,
             Expr::value(feedback.as_str()),
@@ -412,7 +396,7 @@ pub async fn give_feedback(
             Expr::value(comment.map(str::to_owned)),
         )
         .filter(rectification::Column::Id.eq(case.id))
-        .filter(rectification::Column::Status.eq(RectificationStatus::Answered.as_str()));
+        .filter(rectification::Column::Status.eq(RectificationStatus::Answered));
     update = match next {
         RectificationStatus::Closed => {
             update.col_expr(rectification::Column::ClosedAt, Expr::value(now))
@@ -433,10 +417,10 @@ pub async fn close_lapsed(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Resu
     let result = rectification::Entity::update_many()
         .col_expr(
             rectification::Column::Status,
-            Expr::value(RectificationStatus::Closed.as_str()),
+            Expr::value(RectificationStatus::Closed),
         )
         .col_expr(rectification::Column::ClosedAt, Expr::value(now))
-        .filter(rectification::Column::Status.eq(RectificationStatus::Answered.as_str()))
+        .filter(rectification::Column::Status.eq(RectificationStatus::Answered))
         .filter(rectification::Column::FeedbackDueAt.lt(now))
         .exec(db)
         .await?;

@@ -186,7 +186,7 @@ async fn explained(
     facts: Option<&domain::rule::ResidentFacts>,
     now: DateTime<Utc>,
 ) -> Result<Reason, AppError> {
-    let stored: Reason = serde_json::from_value(rec.reason.clone()).unwrap_or_default();
+    let stored = rec.reason.clone();
     let (Some(campaign_id), Some(facts)) = (rec.campaign_id, facts) else {
         return Ok(stored);
     };

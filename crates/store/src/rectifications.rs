@@ -11,15 +11,15 @@ use super::entities::{
     application, department, escalation, rating, rectification, resident, service, staff,
 };
 use super::notifications::{self, NewNotification};
-use super::ratings::{tags_of, working_days_after};
+use super::ratings::working_days_after;
 use super::workflow::required;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::deadline::china_date;
 use domain::error::{AppError, ErrorCode};
 use domain::notification::{Push, PushEvent};
-use domain::rating::{IndicatorScores, Score};
+use domain::rating::Score;
 use domain::rectification::{
-    Classification, Decision, Feedback, RectificationCase, RectificationList, RectificationRow,
+    Classification, Decision, RectificationCase, RectificationList, RectificationRow,
     RectificationStatus, is_overdue,
 };
 use domain::satisfaction::SatisfactionPolicy;
@@ -64,7 +64,7 @@ pub async fn counts(
         .count(db)
         .await?;
     let overdue = scoped(rectification::Entity::find(), scope)
-        .filter(rectification::Column::Status.eq(RectificationStatus::Open.as_str()))
+        .filter(rectification::Column::Status.eq(RectificationStatus::Open))
         .filter(rectification::Column::DueAt.lt(now))
         .count(db)
         .await?;
@@ -96,17 +96,15 @@ pub async fn list(
         counts.push((s, n));
     }
     let overdue = scoped(rectification::Entity::find(), scope)
-        .filter(rectification::Column::Status.eq(RectificationStatus::Open.as_str()))
+        .filter(rectification::Column::Status.eq(RectificationStatus::Open))
         .filter(rectification::Column::DueAt.lt(now))
         .count(db)
         .await?;
     let mut query = scoped(rectification::Entity::find(), scope);
     query = match status {
-        Some(s) => query.filter(rectification::Column::Status.eq(s.as_str())),
+        Some(s) => query.filter(rectification::Column::Status.eq(s)),
         // By default: everything still waiting for someone.
-        None => {
-            query.filter(rectification::Column::Status.ne(RectificationStatus::Closed.as_str()))
-        }
+        None => query.filter(rectification::Column::Status.ne(RectificationStatus::Closed)),
     };
     let cases = query
         .order_by_asc(rectification::Column::DueAt)
@@ -137,7 +135,7 @@ pub async fn list(
         .iter()
         .filter_map(|c| {
             let r = ratings.get(&c.rating_id)?;
-            let status = RectificationStatus::parse(&c.status)?;
+            let status = c.status;
             Some(RectificationRow {
                 id: c.id,
                 status,
@@ -145,7 +143,7 @@ pub async fn list(
                 department: names.department(c.department_id),
                 service: names.service(r.service_id),
                 score: Score::from_stored(r.score),
-                tags: tags_of(&r.tags),
+                tags: r.tags.0.clone(),
                 due_at: c.due_at,
                 overdue: is_overdue(status, c.due_at, now),
                 created_at: c.created_at,
@@ -255,7 +253,7 @@ pub async fn view(
         .map(|s| (s.id, s.name))
         .collect();
     let names = Names::load(db, [case.department_id], [r.service_id]).await?;
-    let status = RectificationStatus::parse(&case.status).unwrap_or(RectificationStatus::Open);
+    let status = case.status;
     let instruction = escalation::Entity::find()
         .filter(escalation::Column::RectificationId.eq(case.id))
         .order_by_desc(escalation::Column::Id)
@@ -283,18 +281,14 @@ pub async fn view(
         service: names.service(r.service_id),
         handled_by: r.staff_id.and_then(|s| staff_names.get(&s).cloned()),
         score: Score::from_stored(r.score),
-        indicators: serde_json::from_value::<IndicatorScores>(r.indicators.clone())
-            .unwrap_or_default(),
-        tags: tags_of(&r.tags),
+        indicators: r.indicators.clone(),
+        tags: r.tags.0.clone(),
         comment: r.comment.clone(),
         rated_at: r.created_at,
         rater,
         due_at: case.due_at,
         overdue: is_overdue(status, case.due_at, now),
-        classification: case
-            .classification
-            .as_deref()
-            .and_then(Classification::parse),
+        classification: case.classification,
         answer: case.answer.clone(),
         answered_by: case
             .answered_by_staff_id
@@ -305,7 +299,7 @@ pub async fn view(
         appeal_reason: case.appeal_reason.clone(),
         appeal_status: case.appeal_status.clone(),
         appeal_note: case.appeal_note.clone(),
-        feedback: case.resident_feedback.as_deref().and_then(Feedback::parse),
+        feedback: case.resident_feedback,
         resident_comment: case.resident_comment.clone(),
         feedback_due_at: case.feedback_due_at,
         resolution: case.resolution.clone(),
@@ -353,7 +347,7 @@ pub async fn respond(
     let scope = actor.member.require(Permission::AnswerRectification)?;
     let txn = db.begin().await?;
     let (case, _, app) = find_in_scope(&txn, scope, id).await?;
-    if case.status != RectificationStatus::Open.as_str() {
+    if case.status != RectificationStatus::Open {
         return Err(AppError::new(ErrorCode::InvalidStateChange));
     }
     let base = rectification::Entity::update_many()
@@ -363,7 +357,7 @@ pub async fn respond(
             Expr::value(actor.member.id),
         )
         .filter(rectification::Column::Id.eq(case.id))
-        .filter(rectification::Column::Status.eq(RectificationStatus::Open.as_str()));
+        .filter(rectification::Column::Status.eq(RectificationStatus::Open));
     let (update, action, reason, notify) = match response {
         Response::Answer {
             classification,
@@ -399,7 +393,7 @@ pub async fn respond(
             let update = base
                 .col_expr(
                     rectification::Column::Status,
-                    Expr::value(RectificationStatus::Answered.as_str()),
+                    Expr::value(RectificationStatus::Answered),
                 )
                 .col_expr(
                     rectification::Column::Classification,
@@ -424,7 +418,7 @@ pub async fn respond(
             let update = base
                 .col_expr(
                     rectification::Column::Status,
-                    Expr::value(RectificationStatus::Appealed.as_str()),
+                    Expr::value(RectificationStatus::Appealed),
                 )
                 .col_expr(
                     rectification::Column::Classification,
@@ -544,13 +538,13 @@ pub async fn decide(
     let txn = db.begin().await?;
     let (case, r, app) = find_in_scope(&txn, scope, id).await?;
     let (from, to) = decision.transition();
-    if case.status != from.as_str() {
+    if case.status != from {
         return Err(AppError::new(ErrorCode::InvalidStateChange));
     }
     let mut update = rectification::Entity::update_many()
-        .col_expr(rectification::Column::Status, Expr::value(to.as_str()))
+        .col_expr(rectification::Column::Status, Expr::value(to))
         .filter(rectification::Column::Id.eq(case.id))
-        .filter(rectification::Column::Status.eq(from.as_str()));
+        .filter(rectification::Column::Status.eq(from));
     if to == RectificationStatus::Closed {
         update = update.col_expr(rectification::Column::ClosedAt, Expr::value(now));
     }

@@ -235,7 +235,7 @@ pub async fn view(
                 .and_then(|id| services.get(&id).cloned())
                 .or_else(|| r.bundle_id.and_then(|id| bundles.get(&id).cloned()))
                 .unwrap_or_default(),
-            reason: reason_text(&r.reason),
+            reason: LocalizedText::new(r.reason.render(false), Some(r.reason.render(true))),
             status: r.status,
             created_at: r.created_at,
         })
@@ -276,18 +276,6 @@ pub async fn view(
 }
 
 /// A recommendation's reason as text: a string, or the Chinese of `{zh, en}`.
-fn reason_text(reason: &serde_json::Value) -> Option<String> {
-    match reason {
-        serde_json::Value::String(s) => Some(s.clone()),
-        serde_json::Value::Object(o) => o
-            .get("zh")
-            .or_else(|| o.get("text"))
-            .and_then(|v| v.as_str())
-            .map(str::to_owned),
-        _ => None,
-    }
-}
-
 async fn service_names(db: &impl ConnectionTrait) -> Result<HashMap<i64, LocalizedText>, AppError> {
     Ok(service::Entity::find()
         .all(db)
@@ -306,7 +294,7 @@ async fn applications_of(
 ) -> Result<Vec<RecordApplication>, AppError> {
     let apps = application::Entity::find()
         .filter(application::Column::ResidentId.eq(resident_id))
-        .filter(application::Column::Status.ne(ApplicationStatus::Draft.as_str()))
+        .filter(application::Column::Status.ne(ApplicationStatus::Draft))
         .order_by_desc(application::Column::CreatedAt)
         .all(db)
         .await?;
@@ -327,22 +315,21 @@ async fn applications_of(
         .collect();
     Ok(apps
         .into_iter()
-        .filter_map(|a| {
-            let status = ApplicationStatus::parse(&a.status)?;
+        .map(|a| {
             let visible = tasks
                 .iter()
                 .any(|(app, department)| *app == a.id && scope.covers(*department));
-            Some(RecordApplication {
+            RecordApplication {
                 title: a
                     .service_id
                     .and_then(|id| services.get(&id).cloned())
                     .or_else(|| a.bundle_id.and_then(|id| bundles.get(&id).cloned()))
                     .unwrap_or_default(),
                 number: a.number,
-                status,
+                status: a.status,
                 submitted_at: a.submitted_at,
                 visible,
-            })
+            }
         })
         .collect())
 }

@@ -8,6 +8,7 @@ use super::entities::{region, resident, segment, service, staff, tag};
 use super::rules;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::error::{AppError, ErrorCode};
+use domain::region::RegionKind;
 use domain::rule::{Rule, age_cutoff, age_on, china_today};
 use domain::segment::{
     AgeBand, AgeBandCount, BuilderOptions, DistrictCount, MaskedMember, RegionOption, SAMPLE_SIZE,
@@ -151,7 +152,7 @@ impl Regions {
             .find(|ancestor| {
                 self.by_id
                     .get(ancestor)
-                    .is_some_and(|r| r.kind == "district")
+                    .is_some_and(|r| r.kind == RegionKind::District)
             })
     }
 }
@@ -170,20 +171,6 @@ fn checked(draft: &SegmentDraft) -> Result<(), AppError> {
     draft.validate().map_err(AppError::invalid)
 }
 
-fn rule_of(model: &segment::Model) -> Result<Rule, AppError> {
-    serde_json::from_value(model.rule.clone()).map_err(|err| {
-        tracing::error!(segment = model.id, error = %err, "stored rule does not read");
-        AppError::new(ErrorCode::Internal)
-    })
-}
-
-fn to_json(rule: &Rule) -> Result<serde_json::Value, AppError> {
-    serde_json::to_value(rule).map_err(|err| {
-        tracing::error!(error = %err, "rule does not serialize");
-        AppError::new(ErrorCode::Internal)
-    })
-}
-
 /// Saves a new segment; 422 with the fields at fault and nothing stored.
 pub async fn create(
     db: &impl ConnectionTrait,
@@ -196,7 +183,7 @@ pub async fn create(
     let model = segment::ActiveModel {
         name: Set(draft.name.trim().to_owned()),
         description: Set(Some(draft.description.trim().to_owned()).filter(|d| !d.is_empty())),
-        rule: Set(to_json(&draft.rule)?),
+        rule: Set(draft.rule.clone()),
         created_by_staff_id: Set(actor.member.id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -232,7 +219,7 @@ pub async fn update(
             segment::Column::Description,
             Expr::value(Some(draft.description.trim().to_owned()).filter(|d| !d.is_empty())),
         )
-        .col_expr(segment::Column::Rule, Expr::value(to_json(&draft.rule)?))
+        .col_expr(segment::Column::Rule, Expr::value(draft.rule.clone()))
         .col_expr(segment::Column::UpdatedAt, Expr::value(now))
         .filter(segment::Column::Id.eq(id))
         .exec(db)
@@ -254,7 +241,7 @@ pub async fn get(
         .one(db)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    let rule = rule_of(&model)?;
+    let rule = model.rule.clone();
     let mut summaries = summaries(db, vec![model]).await?;
     let summary = summaries
         .pop()
@@ -313,7 +300,7 @@ pub async fn rule(db: &impl ConnectionTrait, id: i64) -> Result<Rule, AppError> 
         .one(db)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    rule_of(&model)
+    Ok(model.rule)
 }
 
 /// What the builder's selects offer: districts and streets, tags, published services, and

@@ -14,7 +14,7 @@ pub async fn set_flash(
     session::Entity::update_many()
         .col_expr(
             session::Column::Flash,
-            Expr::value(serde_json::to_value(flash).ok()),
+            Expr::value(super::json::write(flash, "session.flash")?),
         )
         .filter(session::Column::Id.eq(session_id))
         .exec(db)

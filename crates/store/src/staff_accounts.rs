@@ -45,7 +45,7 @@ pub async fn member(
 }
 
 fn member_of(row: staff::Model, department: Option<department::Model>) -> Option<StaffMember> {
-    let role = StaffRole::parse(&row.role)?;
+    let role = row.role;
     Some(StaffMember {
         id: row.id,
         username: row.username,
@@ -165,7 +165,7 @@ pub async fn create(
         username: Set(username.trim().to_owned()),
         name: Set(name.trim().to_owned()),
         password_hash: Set(password_hash),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         department_id: Set(department_id),
         active: Set(true),
         created_at: Set(now),

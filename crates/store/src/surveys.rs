@@ -14,6 +14,7 @@ use super::StaffActor;
 use super::entities::{
     application, department, resident, service, staff, survey, survey_response, task,
 };
+use super::json;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::error::{AppError, ErrorCode};
 use domain::staff::{Permission, Scope};
@@ -40,19 +41,8 @@ fn internal(what: &str, detail: impl std::fmt::Display) -> AppError {
     AppError::new(ErrorCode::Internal)
 }
 
-fn status_of(model: &survey::Model) -> Result<SurveyStatus, AppError> {
-    SurveyStatus::parse(&model.status).ok_or_else(|| internal("status", &model.status))
-}
-
 fn questions_of(model: &survey::Model) -> Result<Vec<Question>, AppError> {
-    serde_json::from_value(model.questions.clone()).map_err(|e| internal("questions", e))
-}
-
-fn to_json<T: serde::Serialize>(value: &T) -> Result<serde_json::Value, AppError> {
-    serde_json::to_value(value).map_err(|err| {
-        tracing::error!(error = %err, "cannot write JSON");
-        AppError::new(ErrorCode::Internal)
-    })
+    json::read(model.questions.clone(), "survey.questions")
 }
 
 /// The stored audience, with the service's code (for a service-users audience).
@@ -153,7 +143,7 @@ async fn record(
             questions: questions_of(&model)?,
             audience: Some(audience),
         },
-        status: status_of(&model)?.effective(model.closes_at, now),
+        status: model.status.effective(model.closes_at, now),
         service_name: service.map(|s| LocalizedText::new(s.name, s.name_en)),
         department: department.map(|d| LocalizedText::new(d.name, d.name_en)),
         created_by,
@@ -224,7 +214,7 @@ pub async fn list(
             Ok(SurveyListItem {
                 id: model.id,
                 title: model.title.clone(),
-                status: status_of(&model)?.effective(model.closes_at, now),
+                status: model.status.effective(model.closes_at, now),
                 audience: audience_of(&model, service.map(|s| s.code.as_str()))?,
                 service_name: service
                     .map(|s| LocalizedText::new(s.name.clone(), s.name_en.clone())),
@@ -354,12 +344,12 @@ pub async fn create(
     let created = survey::ActiveModel {
         title: Set(draft.title.clone()),
         description: Set(draft.description.clone()),
-        questions: Set(to_json(&draft.questions)?),
+        questions: Set(json::write(&draft.questions, "survey.questions")?),
         segment_id: Set(None),
         service_id: Set(audience.service_id),
         period_from: Set(audience.from),
         period_to: Set(audience.to),
-        status: Set(SurveyStatus::Draft.as_str().to_owned()),
+        status: Set(SurveyStatus::Draft),
         scheduled_at: Set(None),
         created_by_staff_id: Set(actor.member.id),
         created_at: Set(now),
@@ -384,7 +374,7 @@ pub async fn update(
 ) -> Result<SurveyRecord, AppError> {
     let scope = actor.member.require(Permission::ManageSurveys)?;
     let existing = scoped(db, scope, id).await?;
-    if !status_of(&existing)?.can_edit() {
+    if !existing.status.can_edit() {
         return Err(AppError::with_field(
             ErrorCode::InvalidStateChange,
             "status",
@@ -400,14 +390,14 @@ pub async fn update(
         )
         .col_expr(
             survey::Column::Questions,
-            Expr::value(to_json(&draft.questions)?),
+            Expr::value(json::write(&draft.questions, "survey.questions")?),
         )
         .col_expr(survey::Column::ServiceId, Expr::value(audience.service_id))
         .col_expr(survey::Column::PeriodFrom, Expr::value(audience.from))
         .col_expr(survey::Column::PeriodTo, Expr::value(audience.to))
         .col_expr(survey::Column::Audience, Expr::value(audience.kind))
         .filter(survey::Column::Id.eq(id))
-        .filter(survey::Column::Status.eq(SurveyStatus::Draft.as_str()))
+        .filter(survey::Column::Status.eq(SurveyStatus::Draft))
         .exec(db)
         .await?;
     if updated.rows_affected == 0 {
@@ -431,7 +421,7 @@ pub async fn schedule<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<SurveyRecord, AppError> {
     let scope = actor.member.require(Permission::ManageSurveys)?;
     let existing = scoped(db, scope, id).await?;
-    if !status_of(&existing)?.can_schedule() {
+    if !existing.status.can_schedule() {
         return Err(AppError::with_field(
             ErrorCode::InvalidStateChange,
             "status",
@@ -439,10 +429,7 @@ pub async fn schedule<C: ConnectionTrait + TransactionTrait>(
     }
     let (at, closes_at) = schedule.resolve(now).map_err(AppError::invalid)?;
     let updated = survey::Entity::update_many()
-        .col_expr(
-            survey::Column::Status,
-            Expr::value(SurveyStatus::Scheduled.as_str()),
-        )
+        .col_expr(survey::Column::Status, Expr::value(SurveyStatus::Scheduled))
         .col_expr(survey::Column::ScheduledAt, Expr::value(at))
         .col_expr(survey::Column::ClosesAt, Expr::value(closes_at))
         .filter(survey::Column::Id.eq(id))
@@ -473,7 +460,7 @@ pub async fn close(
 ) -> Result<SurveyRecord, AppError> {
     let scope = actor.member.require(Permission::ManageSurveys)?;
     let existing = scoped(db, scope, id).await?;
-    if !status_of(&existing)?.can_close() {
+    if !existing.status.can_close() {
         return Err(AppError::with_field(
             ErrorCode::InvalidStateChange,
             "status",
@@ -484,10 +471,7 @@ pub async fn close(
         _ => now,
     };
     let updated = survey::Entity::update_many()
-        .col_expr(
-            survey::Column::Status,
-            Expr::value(SurveyStatus::Closed.as_str()),
-        )
+        .col_expr(survey::Column::Status, Expr::value(SurveyStatus::Closed))
         .col_expr(survey::Column::ClosesAt, Expr::value(closes_at))
         .filter(survey::Column::Id.eq(id))
         .filter(survey::Column::Status.is_in([
@@ -529,11 +513,7 @@ pub async fn results(
         .await?;
     let responses: Vec<(Answers, DateTime<Utc>)> = rows
         .into_iter()
-        .map(|(json, at)| {
-            serde_json::from_value(json)
-                .map(|answers| (answers, at))
-                .map_err(|e| internal("answers", e))
-        })
+        .map(|(json, at)| json::read(json, "survey_response.answers").map(|answers| (answers, at)))
         .collect::<Result<_, _>>()?;
     let questions = questions_of(&model)?;
     let figures = aggregate(&questions, &responses);
@@ -586,12 +566,9 @@ async fn open_one<C: ConnectionTrait + TransactionTrait>(
 ) -> Result<bool, AppError> {
     let txn = db.begin().await?;
     let taken = survey::Entity::update_many()
-        .col_expr(
-            survey::Column::Status,
-            Expr::value(SurveyStatus::Open.as_str()),
-        )
+        .col_expr(survey::Column::Status, Expr::value(SurveyStatus::Open))
         .filter(survey::Column::Id.eq(id))
-        .filter(survey::Column::Status.eq(SurveyStatus::Scheduled.as_str()))
+        .filter(survey::Column::Status.eq(SurveyStatus::Scheduled))
         .filter(survey::Column::ScheduledAt.lte(now))
         .filter(
             Condition::any()
@@ -622,10 +599,7 @@ pub async fn open_due<C: ConnectionTrait + TransactionTrait>(
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
     survey::Entity::update_many()
-        .col_expr(
-            survey::Column::Status,
-            Expr::value(SurveyStatus::Closed.as_str()),
-        )
+        .col_expr(survey::Column::Status, Expr::value(SurveyStatus::Closed))
         .filter(survey::Column::Status.is_in([
             SurveyStatus::Scheduled.as_str(),
             SurveyStatus::Open.as_str(),
@@ -636,7 +610,7 @@ pub async fn open_due<C: ConnectionTrait + TransactionTrait>(
     let due: Vec<i64> = survey::Entity::find()
         .select_only()
         .column(survey::Column::Id)
-        .filter(survey::Column::Status.eq(SurveyStatus::Scheduled.as_str()))
+        .filter(survey::Column::Status.eq(SurveyStatus::Scheduled))
         .filter(survey::Column::ScheduledAt.lte(now))
         .order_by_asc(survey::Column::ScheduledAt)
         .into_tuple()
@@ -657,7 +631,7 @@ pub async fn open_due<C: ConnectionTrait + TransactionTrait>(
 /// Open now: status open and not past its closing time.
 fn open_now(now: DateTime<Utc>) -> Condition {
     Condition::all()
-        .add(survey::Column::Status.eq(SurveyStatus::Open.as_str()))
+        .add(survey::Column::Status.eq(SurveyStatus::Open))
         .add(
             Condition::any()
                 .add(survey::Column::ClosesAt.is_null())
@@ -821,7 +795,7 @@ pub async fn respond(
     survey_response::ActiveModel {
         survey_id: Set(id),
         resident_id: Set(resident_id),
-        answers: Set(to_json(&checked)?),
+        answers: Set(json::write(&checked, "survey_response.answers")?),
         created_at: Set(now),
         ..Default::default()
     }

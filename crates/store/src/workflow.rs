@@ -12,6 +12,7 @@ use super::applications::{
 };
 use super::audit::{self, Target};
 use super::entities::{application, application_event, service, staff, supplement, task};
+use super::json;
 use chrono::{DateTime, Utc};
 use domain::application::{Actor, ApplicationStatus};
 use domain::console::CaseAction;
@@ -186,17 +187,14 @@ pub async fn act(
             .ok_or_else(AppError::not_found)?,
         None => tasks
             .iter()
-            .find(|t| {
-                ApplicationStatus::parse(&t.status).is_some_and(|s| match target {
-                    Some(target) => s.can_become(target, Actor::Staff),
-                    None => !s.is_final(),
-                })
+            .find(|t| match target {
+                Some(target) => t.status.can_become(target, Actor::Staff),
+                None => !t.status.is_final(),
             })
             .unwrap_or(first),
     }
     .clone();
-    let from = ApplicationStatus::parse(&the_task.status)
-        .ok_or_else(|| AppError::new(ErrorCode::Internal))?;
+    let from = the_task.status;
     if expected_version.is_some_and(|v| v != the_task.version) {
         return Err(AppError::new(ErrorCode::Conflict));
     }
@@ -254,7 +252,7 @@ pub async fn act(
             supplement::ActiveModel {
                 task_id: Set(the_task.id),
                 requested_by_staff_id: Set(staff_id),
-                materials: Set(serde_json::to_value(materials).unwrap_or_default()),
+                materials: Set(json::write(materials, "supplement.materials")?),
                 note: Set(note.clone()),
                 requested_at: Set(now),
                 ..Default::default()
@@ -283,8 +281,7 @@ pub async fn act(
     if update.exec(&txn).await?.rows_affected == 0 {
         return Err(AppError::new(ErrorCode::Conflict));
     }
-    let app_status =
-        ApplicationStatus::parse(&app.status).ok_or_else(|| AppError::new(ErrorCode::Internal))?;
+    let app_status = app.status;
     let combined = recompute_status(&txn, &app, now).await?;
     let mut outcome = record_change(
         &txn,
@@ -339,7 +336,7 @@ async fn assign(
         .filter(staff::Column::DepartmentId.eq(the_task.department_id))
         .one(txn)
         .await?
-        .filter(|s| StaffRole::parse(&s.role).is_some_and(|r| r.is_department_scoped()))
+        .filter(|s| s.role.is_department_scoped())
         .ok_or_else(|| AppError::with_field(ErrorCode::InvalidParameter, "assignee"))?;
     let moved = task::Entity::update_many()
         .col_expr(task::Column::AssignedStaffId, Expr::value(colleague.id))

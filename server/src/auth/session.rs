@@ -16,7 +16,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use sha2::{Digest, Sha256};
 use store::entities::session;
-use store::{CurrentSession, CurrentStaff, Flash, StaffActor, staff_accounts};
+use store::{CurrentSession, CurrentStaff, Flash, StaffActor, json, staff_accounts};
 
 pub const COOKIE: &str = "ms_session";
 /// Staff sign in separately (a second cookie), so a clerk's console session and their own
@@ -136,7 +136,7 @@ async fn insert(
         id: Set(id.clone()),
         resident_id: Set(resident_id),
         staff_id: Set(staff_id),
-        flash: Set(flash.and_then(|f| serde_json::to_value(f).ok())),
+        flash: Set(flash.map(|f| json::write(f, "session.flash")).transpose()?),
         created_at: Set(now),
         last_seen_at: Set(now),
         expires_at: Set(expiry(now, now)),
@@ -198,14 +198,17 @@ async fn resident_session(
     token: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<CurrentSession>, AppError> {
-    Ok(load(db, token, now)
+    load(db, token, now)
         .await?
         .filter(|row| row.staff_id.is_none())
-        .map(|row| CurrentSession {
-            id: row.id,
-            resident_id: row.resident_id,
-            flash: row.flash.and_then(|f| serde_json::from_value(f).ok()),
-        }))
+        .map(|row| {
+            Ok(CurrentSession {
+                id: row.id,
+                resident_id: row.resident_id,
+                flash: json::read_optional(row.flash, "session.flash")?,
+            })
+        })
+        .transpose()
 }
 
 /// A staff session whose member is still active.
@@ -227,7 +230,7 @@ async fn staff_session(
     Ok(Some(CurrentStaff {
         session_id: row.id,
         actor: StaffActor { member, ip },
-        flash: row.flash.and_then(|f| serde_json::from_value(f).ok()),
+        flash: json::read_optional(row.flash, "session.flash")?,
     }))
 }
 

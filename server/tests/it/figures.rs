@@ -8,6 +8,9 @@
 
 use crate::helpers::TestApp;
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use domain::rating::{RatingTag, RatingTags};
+use domain::rectification::RectificationStatus;
+use domain::survey::SurveyStatus;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde_json::{Value, json};
 use store::entities::{rating, rectification, survey, survey_response};
@@ -168,8 +171,13 @@ impl<'a> Seed<'a> {
             service_id: Set(new.service),
             staff_id: Set(None),
             score: Set(new.score),
-            indicators: Set(json!({})),
-            tags: Set(json!(new.tags)),
+            indicators: Set(Default::default()),
+            tags: Set(RatingTags(
+                new.tags
+                    .iter()
+                    .map(|t| RatingTag::parse(t).expect("a known tag"))
+                    .collect(),
+            )),
             comment: Set(None),
             excluded: Set(new.excluded),
             created_at: Set(new.at),
@@ -201,7 +209,7 @@ impl<'a> Seed<'a> {
         &self,
         rating: i64,
         department: &Department,
-        status: &str,
+        status: RectificationStatus,
         opened: DateTime<Utc>,
         due: DateTime<Utc>,
         answered: Option<DateTime<Utc>>,
@@ -210,7 +218,7 @@ impl<'a> Seed<'a> {
         rectification::ActiveModel {
             rating_id: Set(rating),
             department_id: Set(department.id),
-            status: Set(status.to_owned()),
+            status: Set(status),
             due_at: Set(due),
             answered_at: Set(answered),
             closed_at: Set(closed),
@@ -246,7 +254,7 @@ on_both_backends! {
             let mut excluded = NewRating::new(&mz, 0, 1, in_month(11));
             excluded.excluded = true;
             let id = seed.rate(excluded).await;
-            seed.rectify(id, &mz, "closed", in_month(11), in_month(18), Some(in_month(20)), Some(in_month(20))).await;
+            seed.rectify(id, &mz, RectificationStatus::Closed, in_month(11), in_month(18), Some(in_month(20)), Some(in_month(20))).await;
         }
         // The month before and after do not count either.
         seed.rate_many(&mz, 0, &[1, 1], Utc.with_ymd_and_hms(2026, 2, 28, 15, 0, 0).unwrap()).await;
@@ -291,12 +299,12 @@ on_both_backends! {
             bad.push(seed.rate(NewRating::new(&mz, 0, 1, opened)).await);
         }
         // Closed on time after 24 h and 48 h, closed late after 72 h.
-        seed.rectify(bad[0], &mz, "closed", opened, due, Some(opened + hours(20)), Some(opened + hours(24))).await;
-        seed.rectify(bad[1], &mz, "closed", opened, due, Some(due), Some(opened + hours(48))).await;
-        seed.rectify(bad[2], &mz, "closed", opened, opened + hours(24), Some(opened + hours(30)), Some(opened + hours(72))).await;
+        seed.rectify(bad[0], &mz, RectificationStatus::Closed, opened, due, Some(opened + hours(20)), Some(opened + hours(24))).await;
+        seed.rectify(bad[1], &mz, RectificationStatus::Closed, opened, due, Some(due), Some(opened + hours(48))).await;
+        seed.rectify(bad[2], &mz, RectificationStatus::Closed, opened, opened + hours(24), Some(opened + hours(30)), Some(opened + hours(72))).await;
         // Open past its deadline, and open with time left.
-        seed.rectify(bad[3], &mz, "open", opened, due, None, None).await;
-        seed.rectify(bad[4], &mz, "open", opened, Utc::now() + Duration::days(3), None, None).await;
+        seed.rectify(bad[3], &mz, RectificationStatus::Open, opened, due, None, None).await;
+        seed.rectify(bad[4], &mz, RectificationStatus::Open, opened, Utc::now() + Duration::days(3), None, None).await;
         // Enough ratings for the public figure.
         seed.rate_many(&mz, 0, &[5, 5, 5, 5, 5], opened).await;
 
@@ -438,7 +446,7 @@ on_both_backends! {
             ])),
             service_id: Set(Some(mz.services[0].0)),
             department_id: Set(Some(mz.id)),
-            status: Set("closed".to_owned()),
+            status: Set(SurveyStatus::Closed),
             audience: Set("service_users".to_owned()),
             created_by_staff_id: Set(staff),
             created_at: Set(in_month(1)),

@@ -1,4 +1,5 @@
 //! 办件: a resident's application for a service or a bundle.
+use domain::application::ApplicationStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -14,7 +15,7 @@ pub struct Model {
     pub service_id: Option<i64>,
     pub bundle_id: Option<i64>,
     /// `domain::application::ApplicationStatus` as text.
-    pub status: String,
+    pub status: ApplicationStatus,
     pub form_version: i32,
     /// `domain::form::Answers` as JSON.
     pub form_data: Json,

@@ -1,4 +1,5 @@
 //! 一件事: a life-event package of several departments' services, applied for with one form.
+use domain::catalog_admin::CatalogStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -13,7 +14,7 @@ pub struct Model {
     pub summary: String,
     pub summary_en: Option<String>,
     pub life_event_id: Option<i64>,
-    pub status: String,
+    pub status: CatalogStatus,
     pub created_at: DateTimeUtc,
 }
 

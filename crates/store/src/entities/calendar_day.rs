@@ -1,4 +1,5 @@
 //! A day the working-day calendar treats differently from an ordinary week.
+use domain::working_days::DayKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub day: Date,
     /// holiday or workday
-    pub kind: String,
+    pub kind: DayKind,
     pub name: String,
 }
 

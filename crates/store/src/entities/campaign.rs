@@ -1,4 +1,5 @@
 //! A campaign: one service pushed to a segment's members (事项找人).
+use domain::campaign::CampaignStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -13,7 +14,7 @@ pub struct Model {
     /// With placeholders {name}, {service}, {reason}.
     pub message: String,
     /// `domain::campaign::CampaignStatus`
-    pub status: String,
+    pub status: CampaignStatus,
     pub scheduled_at: Option<DateTimeUtc>,
     pub frequency_cap: i32,
     pub quiet_from: Option<Time>,

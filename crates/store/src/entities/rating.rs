@@ -1,4 +1,5 @@
 //! 好差评: a resident's rating of a handled application (for a bundle, of one department's task).
+use domain::rating::{IndicatorScores, RatingTags};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -14,8 +15,8 @@ pub struct Model {
     pub staff_id: Option<i64>,
     /// 5 非常满意 … 1 非常不满意.
     pub score: i16,
-    pub indicators: Json,
-    pub tags: Json,
+    pub indicators: IndicatorScores,
+    pub tags: RatingTags,
     pub comment: Option<String>,
     pub excluded: bool,
     pub created_at: DateTimeUtc,

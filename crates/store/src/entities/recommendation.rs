@@ -1,4 +1,5 @@
 //! 事项找人: a service or bundle recommended to a resident, with the reason and what they did.
+use domain::rule::Reason;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -12,7 +13,7 @@ pub struct Model {
     pub campaign_id: Option<i64>,
     pub life_event_id: Option<i64>,
     /// The explained match (rendered in the resident's language when shown).
-    pub reason: Json,
+    pub reason: Reason,
     /// new, delivered, read, clicked, applied, dismissed
     pub status: String,
     pub delivered_at: Option<DateTimeUtc>,

@@ -1,4 +1,7 @@
 //! 差评整改: the case a bad review (1 or 2) opens for the responsible department.
+use domain::rectification::Classification;
+use domain::rectification::Feedback;
+use domain::rectification::RectificationStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -10,9 +13,9 @@ pub struct Model {
     pub rating_id: i64,
     pub department_id: i64,
     /// open, answered, escalated, closed (see `domain::rectification::RectificationStatus`).
-    pub status: String,
+    pub status: RectificationStatus,
     /// on_the_spot, by_deadline, explained, appealed.
-    pub classification: Option<String>,
+    pub classification: Option<Classification>,
     pub answer: Option<String>,
     pub answered_by_staff_id: Option<i64>,
     pub due_at: DateTimeUtc,
@@ -23,7 +26,7 @@ pub struct Model {
     pub appeal_status: Option<String>,
     pub appeal_decided_by_staff_id: Option<i64>,
     /// satisfied, basically_satisfied, unsatisfied.
-    pub resident_feedback: Option<String>,
+    pub resident_feedback: Option<Feedback>,
     pub closed_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub feedback_due_at: Option<DateTimeUtc>,

@@ -1,4 +1,5 @@
 //! An administrative area or grid; `path` holds the ids from the top ("/1/4/17/").
+use domain::region::RegionKind;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -7,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub parent_id: Option<i64>,
-    pub kind: String,
+    pub kind: RegionKind,
     #[sea_orm(unique)]
     pub code: String,
     pub name: String,

@@ -1,4 +1,5 @@
 //! A saved segment: a named rule over residents (事项找人).
+use domain::rule::Rule;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub name: String,
     pub description: Option<String>,
     /// `domain::rule::Rule` as JSON.
-    pub rule: Json,
+    pub rule: Rule,
     pub created_by_staff_id: i64,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

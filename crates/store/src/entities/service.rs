@@ -1,4 +1,5 @@
 //! 政务服务事项: an item residents can apply for.
+use domain::catalog_admin::CatalogStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -34,7 +35,7 @@ pub struct Model {
     /// 免申即享: granted from data already held, the resident only confirms.
     pub auto_grant: bool,
     /// draft, published or unpublished.
-    pub status: String,
+    pub status: CatalogStatus,
     pub sort_order: i32,
     pub published_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,

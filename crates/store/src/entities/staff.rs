@@ -1,4 +1,5 @@
 //! A member of staff with a role, scoped to one department (or all, for supervisors).
+use domain::staff::StaffRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -11,7 +12,7 @@ pub struct Model {
     pub name: String,
     pub password_hash: String,
     /// `domain::staff::StaffRole` as text.
-    pub role: String,
+    pub role: StaffRole,
     pub department_id: Option<i64>,
     pub active: bool,
     pub created_at: DateTimeUtc,

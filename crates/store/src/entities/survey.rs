@@ -1,4 +1,5 @@
 //! 满意度调查: a survey staff build and send to an audience.
+use domain::survey::SurveyStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -15,7 +16,7 @@ pub struct Model {
     pub period_from: Option<Date>,
     pub period_to: Option<Date>,
     /// draft, scheduled, open, closed.
-    pub status: String,
+    pub status: SurveyStatus,
     pub scheduled_at: Option<DateTimeUtc>,
     pub created_by_staff_id: i64,
     pub created_at: DateTimeUtc,

@@ -1,4 +1,5 @@
 //! A department's part of an application (one per department for a bundle).
+use domain::application::ApplicationStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -9,7 +10,7 @@ pub struct Model {
     pub application_id: i64,
     pub department_id: i64,
     pub service_id: i64,
-    pub status: String,
+    pub status: ApplicationStatus,
     pub assigned_staff_id: Option<i64>,
     pub accepted_at: Option<DateTimeUtc>,
     pub due_at: Option<DateTimeUtc>,

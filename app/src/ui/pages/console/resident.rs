@@ -266,7 +266,7 @@ fn Record(record: ResidentRecord, flash: Option<Flash>) -> impl IntoView {
                 <h2>{t!(i18n, console.recommendations)}</h2>
                 {if record.recommendations.is_empty() { view! { <p>{t!(i18n, console.none)}</p> }.into_any() } else { view! {
                     <ul>{record.recommendations.iter().cloned().map(|r| view! {
-                        <li><Localized text=r.title /> " · " {r.status} {r.reason.map(|x| view! { " · " {x} })} " · " <When at=r.created_at /></li>
+                        <li><Localized text=r.title /> " · " {r.status} " · " <Localized text=r.reason /> " · " <When at=r.created_at /></li>
                     }).collect_view()}</ul>
                 }.into_any() }}
             </section>

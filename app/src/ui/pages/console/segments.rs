@@ -10,6 +10,7 @@ use super::FlashNotice;
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
 use domain::campaign::{CampaignStatus, CampaignView};
+use domain::region::RegionKind;
 use domain::segment::{BuilderOptions, FORM_FIELDS, SegmentPreview, rule_from_form};
 use domain::validation::FieldError;
 use i18n::*;
@@ -202,7 +203,7 @@ fn Builder(options: BuilderOptions, value: Callback<String, String>) -> impl Int
                     {regions.into_iter().map(|r| {
                         let id = r.id.to_string();
                         let is = selected("region", &id);
-                        let indent = if r.kind == "street" { "\u{3000}" } else { "" };
+                        let indent = if r.kind == RegionKind::Street { "\u{3000}" } else { "" };
                         view! { <option value=id selected=is>{move || format!("{indent}{}", r.name.pick(english()))}</option> }
                     }).collect_view()}
                 </select>
