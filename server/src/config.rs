@@ -1,7 +1,7 @@
 //! Settings, read once at start-up from the environment. Every one has a default, so the
 //! server runs with no configuration at all; the README lists them.
 
-use domain::satisfaction::SatisfactionPolicy;
+use domain::rating_policy::RatingPolicy;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -31,7 +31,7 @@ pub struct Settings {
     /// `MINSHENG_SECURE_COOKIES`: mark cookies Secure even without `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
     /// Windows and thresholds of the ratings loop.
-    pub satisfaction: SatisfactionPolicy,
+    pub satisfaction: RatingPolicy,
     /// `MINSHENG_CAMPAIGN_APPROVAL_ABOVE`: campaigns reaching more residents than this wait
     /// for a supervisor's approval (default 1000).
     pub campaign_approval_threshold: i64,
@@ -89,15 +89,15 @@ impl Settings {
 
 /// `MINSHENG_RATING_WINDOW_DAYS`, `MINSHENG_RECTIFICATION_DAYS`, `MINSHENG_APPEAL_DAYS`,
 /// `MINSHENG_FEEDBACK_DAYS` (working days) and `MINSHENG_SATISFACTION_ALERT` (percent).
-fn satisfaction_from_env() -> Result<SatisfactionPolicy, ConfigError> {
-    let default = SatisfactionPolicy::default();
+fn satisfaction_from_env() -> Result<RatingPolicy, ConfigError> {
+    let default = RatingPolicy::default();
     let days = "a whole number of working days";
     let percent: f64 = parse_env(
         "MINSHENG_SATISFACTION_ALERT",
         default.alert_threshold * 100.0,
         "a percentage",
     )?;
-    Ok(SatisfactionPolicy {
+    Ok(RatingPolicy {
         rating_window_days: parse_env(
             "MINSHENG_RATING_WINDOW_DAYS",
             default.rating_window_days,

@@ -81,7 +81,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=pages::console::home::ConsoleHomePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/sign-in") view=pages::console::sign_in::ConsoleSignInPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/queue") view=pages::console::queue::QueuePageView ssr=SsrMode::Async />
-                        <Route path=path!("/admin/cases/:number") view=pages::console::case::CasePage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/cases/:number") view=pages::console::application::ApplicationPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/residents") view=pages::console::resident::ResidentSearchPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/residents/:id") view=pages::console::resident::ResidentPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/audit") view=pages::console::audit::AuditLogPage ssr=SsrMode::Async />

@@ -137,7 +137,7 @@ pub struct ConsoleHome {
 /// What a member of staff can do to a task.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum CaseAction {
+pub enum TaskAction {
     Accept,
     RequestSupplement,
     Approve,
@@ -147,23 +147,23 @@ pub enum CaseAction {
     Comment,
 }
 
-impl CaseAction {
+impl TaskAction {
     pub fn as_str(self) -> &'static str {
         match self {
-            CaseAction::Accept => "accept",
-            CaseAction::RequestSupplement => "request_supplement",
-            CaseAction::Approve => "approve",
-            CaseAction::Reject => "reject",
-            CaseAction::Complete => "complete",
-            CaseAction::Assign => "assign",
-            CaseAction::Comment => "comment",
+            TaskAction::Accept => "accept",
+            TaskAction::RequestSupplement => "request_supplement",
+            TaskAction::Approve => "approve",
+            TaskAction::Reject => "reject",
+            TaskAction::Complete => "complete",
+            TaskAction::Assign => "assign",
+            TaskAction::Comment => "comment",
         }
     }
 }
 
 /// One department's task of a case, as staff see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CaseTask {
+pub struct TaskForStaff {
     pub id: i64,
     pub department: LocalizedText,
     pub service: LocalizedText,
@@ -176,7 +176,7 @@ pub struct CaseTask {
     /// Within the viewer's department (or scope).
     pub in_scope: bool,
     /// What the viewer may do now, by role and state.
-    pub actions: Vec<CaseAction>,
+    pub actions: Vec<TaskAction>,
 }
 
 /// A colleague a task can be assigned to.
@@ -190,13 +190,13 @@ pub struct Colleague {
 /// A case in the console: the application as the resident sees it (plus internal notes and
 /// staff names), the resident (masked), and each department's task.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CaseView {
+pub struct ApplicationForStaff {
     pub detail: ApplicationDetail,
     pub resident_id: i64,
     pub resident_name: String,
     pub resident_id_number: String,
     pub resident_mobile: Option<String>,
-    pub tasks: Vec<CaseTask>,
+    pub tasks: Vec<TaskForStaff>,
     pub colleagues: Vec<Colleague>,
 }
 

@@ -10,8 +10,8 @@
 use super::console::Choice;
 use super::error::{AppError, ErrorCode};
 use super::rating::{Indicator, IndicatorScores, RatingTag};
+use super::rating_policy::{MIN_PUBLIC_RATINGS, publishable, satisfaction_rate};
 use super::rectification::on_time_rate;
-use super::satisfaction::{MIN_PUBLIC_RATINGS, publishable, satisfaction_rate};
 use super::text::LocalizedText;
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, Utc};
 use i18n::{Locale, td_string};

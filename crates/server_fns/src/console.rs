@@ -2,7 +2,7 @@
 //! store function, which checks role and department scope itself.
 
 use domain::console::{
-    AuditPage, AuditQuery, CaseView, ConsoleHome, QueueFilter, QueuePage, ResidentHit,
+    ApplicationForStaff, AuditPage, AuditQuery, ConsoleHome, QueueFilter, QueuePage, ResidentHit,
     ResidentRecord, StaffSessionView,
 };
 use domain::error::AppError;
@@ -51,8 +51,14 @@ pub async fn get_queue(filter: Option<QueueFilter>) -> Result<QueuePage, AppErro
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/case", input = GetUrl)]
-pub async fn get_case(number: String) -> Result<CaseView, AppError> {
-    store::cases::view(&super::db()?, &super::staff()?, &number, chrono::Utc::now()).await
+pub async fn get_application_for_staff(number: String) -> Result<ApplicationForStaff, AppError> {
+    store::applications::for_staff::view(
+        &super::db()?,
+        &super::staff()?,
+        &number,
+        chrono::Utc::now(),
+    )
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/resident", input = GetUrl)]

@@ -3,12 +3,14 @@
 
 pub mod account;
 pub mod applications;
+pub mod campaigns;
 pub mod catalog;
 pub mod console;
-pub mod engagement;
 pub mod figures;
-pub mod inbox;
+pub mod notifications;
 pub mod ratings;
+pub mod recommendations;
+pub mod segments;
 pub mod surveys;
 
 /// The database handle the server puts into the Leptos context.
@@ -23,7 +25,7 @@ pub(crate) fn db() -> Result<store::Db, domain::error::AppError> {
 
 /// The deployment's satisfaction policy (the server provides it; defaults otherwise).
 #[cfg(feature = "ssr")]
-pub(crate) fn policy() -> domain::satisfaction::SatisfactionPolicy {
+pub(crate) fn policy() -> domain::rating_policy::RatingPolicy {
     leptos::prelude::use_context().unwrap_or_default()
 }
 

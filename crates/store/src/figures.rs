@@ -21,8 +21,8 @@ use domain::figures::{
     group_low_answers, low_points, picker_months, rank_departments,
 };
 use domain::rating::{IndicatorScores, RatingTags};
+use domain::rating_policy::{MIN_PUBLIC_RATINGS, RatingPolicy};
 use domain::rectification::RectificationStatus;
-use domain::satisfaction::{MIN_PUBLIC_RATINGS, SatisfactionPolicy};
 use domain::staff::{Permission, Scope};
 use domain::text::LocalizedText;
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
@@ -481,7 +481,7 @@ async fn survey_problems(
 pub async fn alerts(
     db: &impl ConnectionTrait,
     scope: Scope,
-    policy: &SatisfactionPolicy,
+    policy: &RatingPolicy,
     now: DateTime<Utc>,
 ) -> Result<Vec<SatisfactionAlert>, AppError> {
     let window = counted(scope, now - Duration::days(ALERT_WINDOW_DAYS), now);
@@ -520,7 +520,7 @@ pub async fn staff_figures(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
     query: FiguresQuery,
-    policy: &SatisfactionPolicy,
+    policy: &RatingPolicy,
     now: DateTime<Utc>,
 ) -> Result<StaffFigures, AppError> {
     let own_scope = actor.member.require(Permission::ViewRatings)?;

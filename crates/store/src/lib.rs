@@ -6,7 +6,6 @@ pub mod applications;
 pub mod audit;
 pub mod calendar;
 pub mod campaigns;
-pub mod cases;
 pub mod catalog;
 pub mod catalog_admin;
 pub mod entities;

@@ -263,7 +263,7 @@ async fn rows_of(
 pub async fn home(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
-    policy: &domain::satisfaction::SatisfactionPolicy,
+    policy: &domain::rating_policy::RatingPolicy,
     now: DateTime<Utc>,
 ) -> Result<ConsoleHome, AppError> {
     let scope = actor.member.require(Permission::ViewQueue)?;

@@ -13,10 +13,10 @@ use domain::notification::{Push, PushEvent};
 use domain::rating::{
     RatingDraft, RatingPrompt, RatingState, RatingTags, RatingView, Score, rating_closes_at,
 };
+use domain::rating_policy::RatingPolicy;
 use domain::rectification::{
     Classification, Feedback, MAX_TEXT, RectificationForResident, RectificationStatus,
 };
-use domain::satisfaction::SatisfactionPolicy;
 use domain::text::LocalizedText;
 use domain::validation::{FieldError, Problem, too_long};
 use domain::working_days::WorkingCalendar;
@@ -127,7 +127,7 @@ fn for_resident(r: &rectification::Model, now: DateTime<Utc>) -> RectificationFo
 pub async fn prompts(
     db: &impl ConnectionTrait,
     calendar: &WorkingCalendar,
-    policy: &SatisfactionPolicy,
+    policy: &RatingPolicy,
     resident_id: i64,
     number: &str,
     now: DateTime<Utc>,
@@ -235,7 +235,7 @@ pub struct Rated {
 pub async fn rate(
     db: &sea_orm::DatabaseConnection,
     calendar: &WorkingCalendar,
-    policy: &SatisfactionPolicy,
+    policy: &RatingPolicy,
     resident_id: i64,
     number: &str,
     draft: RatingDraft,

@@ -18,11 +18,11 @@ use domain::deadline::china_date;
 use domain::error::{AppError, ErrorCode};
 use domain::notification::{Push, PushEvent};
 use domain::rating::Score;
+use domain::rating_policy::RatingPolicy;
 use domain::rectification::{
     Classification, Decision, RectificationCase, RectificationList, RectificationRow,
     RectificationStatus, is_overdue,
 };
-use domain::satisfaction::SatisfactionPolicy;
 use domain::staff::{Permission, Scope};
 use domain::text::LocalizedText;
 use domain::validation::{FieldError, Problem};
@@ -338,7 +338,7 @@ pub enum Response {
 pub async fn respond(
     db: &sea_orm::DatabaseConnection,
     calendar: &WorkingCalendar,
-    policy: &SatisfactionPolicy,
+    policy: &RatingPolicy,
     actor: &StaffActor,
     id: i64,
     response: Response,
@@ -526,7 +526,7 @@ async fn tell_resident(
 pub async fn decide(
     db: &sea_orm::DatabaseConnection,
     calendar: &WorkingCalendar,
-    policy: &SatisfactionPolicy,
+    policy: &RatingPolicy,
     actor: &StaffActor,
     id: i64,
     decision: Decision,

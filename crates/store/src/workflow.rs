@@ -15,7 +15,7 @@ use super::entities::{application, application_event, service, staff, supplement
 use super::json;
 use chrono::{DateTime, Utc};
 use domain::application::{Actor, ApplicationStatus};
-use domain::console::CaseAction;
+use domain::console::TaskAction;
 use domain::deadline::{china_date, due_on, end_of_china_day};
 use domain::error::{AppError, ErrorCode};
 use domain::staff::{Permission, StaffRole};
@@ -56,15 +56,15 @@ pub enum StaffAction {
 }
 
 impl StaffAction {
-    pub fn case_action(&self) -> CaseAction {
+    pub fn case_action(&self) -> TaskAction {
         match self {
-            StaffAction::Accept => CaseAction::Accept,
-            StaffAction::RequestSupplement { .. } => CaseAction::RequestSupplement,
-            StaffAction::Approve { .. } => CaseAction::Approve,
-            StaffAction::Reject { .. } => CaseAction::Reject,
-            StaffAction::Complete => CaseAction::Complete,
-            StaffAction::Assign { .. } => CaseAction::Assign,
-            StaffAction::Comment { .. } => CaseAction::Comment,
+            StaffAction::Accept => TaskAction::Accept,
+            StaffAction::RequestSupplement { .. } => TaskAction::RequestSupplement,
+            StaffAction::Approve { .. } => TaskAction::Approve,
+            StaffAction::Reject { .. } => TaskAction::Reject,
+            StaffAction::Complete => TaskAction::Complete,
+            StaffAction::Assign { .. } => TaskAction::Assign,
+            StaffAction::Comment { .. } => TaskAction::Comment,
         }
     }
 
@@ -74,32 +74,32 @@ impl StaffAction {
     }
 }
 
-fn target_of(action: CaseAction) -> Option<ApplicationStatus> {
+fn target_of(action: TaskAction) -> Option<ApplicationStatus> {
     match action {
-        CaseAction::Accept => Some(ApplicationStatus::Accepted),
-        CaseAction::RequestSupplement => Some(ApplicationStatus::SupplementRequested),
-        CaseAction::Approve => Some(ApplicationStatus::Approved),
-        CaseAction::Reject => Some(ApplicationStatus::Rejected),
-        CaseAction::Complete => Some(ApplicationStatus::Completed),
-        CaseAction::Assign | CaseAction::Comment => None,
+        TaskAction::Accept => Some(ApplicationStatus::Accepted),
+        TaskAction::RequestSupplement => Some(ApplicationStatus::SupplementRequested),
+        TaskAction::Approve => Some(ApplicationStatus::Approved),
+        TaskAction::Reject => Some(ApplicationStatus::Rejected),
+        TaskAction::Complete => Some(ApplicationStatus::Completed),
+        TaskAction::Assign | TaskAction::Comment => None,
     }
 }
 
-pub fn permission_of(action: CaseAction) -> Permission {
+pub fn permission_of(action: TaskAction) -> Permission {
     match action {
-        CaseAction::Accept => Permission::Accept,
-        CaseAction::RequestSupplement => Permission::RequestSupplement,
-        CaseAction::Approve => Permission::Approve,
-        CaseAction::Reject => Permission::Reject,
-        CaseAction::Complete => Permission::Complete,
-        CaseAction::Assign => Permission::Assign,
-        CaseAction::Comment => Permission::Comment,
+        TaskAction::Accept => Permission::Accept,
+        TaskAction::RequestSupplement => Permission::RequestSupplement,
+        TaskAction::Approve => Permission::Approve,
+        TaskAction::Reject => Permission::Reject,
+        TaskAction::Complete => Permission::Complete,
+        TaskAction::Assign => Permission::Assign,
+        TaskAction::Comment => Permission::Comment,
     }
 }
 
 /// What a role may do to a task in `status`: its permissions met with the state machine.
-pub fn actions_for(role: StaffRole, status: ApplicationStatus) -> Vec<CaseAction> {
-    use CaseAction::*;
+pub fn actions_for(role: StaffRole, status: ApplicationStatus) -> Vec<TaskAction> {
+    use TaskAction::*;
     [
         Accept,
         RequestSupplement,
@@ -375,7 +375,7 @@ mod tests {
     #[test]
     fn clerks_accept_reviewers_decide_and_nobody_acts_on_a_closed_task() {
         use ApplicationStatus::*;
-        use CaseAction::*;
+        use TaskAction::*;
         assert_eq!(
             actions_for(StaffRole::Clerk, Submitted),
             vec![Accept, RequestSupplement, Assign, Comment]

@@ -3,9 +3,10 @@
 //! result, with a problem (or a revealed value) kept in the staff session's flash for that
 //! page.
 
+pub mod campaigns;
 pub mod catalog;
-pub mod engagement;
 pub mod rectifications;
+pub mod segments;
 pub mod surveys;
 
 use crate::auth::{FormStaff, session, staff as staff_auth};
@@ -60,11 +61,11 @@ pub fn router() -> Router<AppState> {
             "/admin/forms/catalog/{kind}/{code}/{status}",
             post(catalog::set_status),
         )
-        .route("/admin/forms/segments", post(engagement::save_segment))
-        .route("/admin/forms/campaigns", post(engagement::create_campaign))
+        .route("/admin/forms/segments", post(segments::save_segment))
+        .route("/admin/forms/campaigns", post(campaigns::create_campaign))
         .route(
             "/admin/forms/campaigns/{id}/{step}",
-            post(engagement::campaign_step),
+            post(campaigns::campaign_step),
         )
         .route("/admin/forms/surveys", post(surveys::create))
         .route("/admin/forms/surveys/{id}", post(surveys::update))

@@ -2,12 +2,12 @@
 //! residents, staff and applications in every state, so that a new user sees a living system.
 //!
 //! Deterministic: one seeded generator drives every choice, so each load gives the same people
-//! and cases. Birth dates are fixed; case dates are placed relative to the day of loading so
-//! that the system always looks current. Rows go in with multi-row INSERTs in one transaction,
-//! which is what lets `--residents 1000000` finish in minutes.
+//! and applications. Birth dates are fixed; application dates are placed relative to the day
+//! of loading so that the system always looks current. Rows go in with multi-row INSERTs in
+//! one transaction, which is what lets `--residents 1000000` finish in minutes.
 
+mod applications;
 mod bulk;
-mod cases;
 mod catalog;
 pub mod catalog_data;
 mod names;
@@ -117,7 +117,8 @@ pub async fn regenerate(
     .await?;
     progress.set_message("applications");
     let applications =
-        cases::insert_applications(&txn, &mut rng, &catalog, &staff, &residents, today).await?;
+        applications::insert_applications(&txn, &mut rng, &catalog, &staff, &residents, today)
+            .await?;
     progress.set_message("ratings");
     let ratings =
         ratings::insert_ratings(&txn, &mut rng, &catalog, &staff, &residents, today).await?;

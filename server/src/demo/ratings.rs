@@ -21,7 +21,7 @@
 //! - Rectifications in every state: open (not yet due, and overdue), answered, appealed,
 //!   escalated, closed on time, closed late, closed by an upheld appeal (rating excluded).
 //!
-//! Windows are the default policy's (`SatisfactionPolicy::default()`), counted in working days
+//! Windows are the default policy's (`RatingPolicy::default()`), counted in working days
 //! with the demo's calendar as the live code counts them.
 
 use super::bulk::BulkInsert;
@@ -32,8 +32,8 @@ use domain::application::ApplicationStatus;
 use domain::deadline::{china_date, start_of_china_day};
 use domain::figures::ALERT_WINDOW_DAYS;
 use domain::rating::{Indicator, RatingTag, rating_closes_at};
+use domain::rating_policy::RatingPolicy;
 use domain::rectification::{Classification, Feedback, RectificationStatus};
-use domain::satisfaction::SatisfactionPolicy;
 use domain::working_days::WorkingCalendar;
 use rand::{Rng, RngExt};
 use sea_orm::{ConnectionTrait, DbErr, FromQueryResult, Statement, Value};
@@ -143,7 +143,7 @@ pub async fn insert_ratings(
         .next();
     let ctx = Ctx {
         calendar,
-        policy: SatisfactionPolicy::default(),
+        policy: RatingPolicy::default(),
         now,
         supervisor,
     };
@@ -717,7 +717,7 @@ async fn top_up(
 
 struct Ctx<'a> {
     calendar: &'a WorkingCalendar,
-    policy: SatisfactionPolicy,
+    policy: RatingPolicy,
     now: DateTime<Utc>,
     supervisor: Option<i64>,
 }
@@ -1790,7 +1790,7 @@ mod tests {
         let calendar = calendar();
         let ctx = Ctx {
             calendar: &calendar,
-            policy: SatisfactionPolicy::default(),
+            policy: RatingPolicy::default(),
             now: at(11, 28, 19),
             supervisor: Some(2),
         };

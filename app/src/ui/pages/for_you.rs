@@ -10,7 +10,7 @@ use domain::recommendation::ForYouItem;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use server_fns::engagement::my_recommendations;
+use server_fns::recommendations::my_recommendations;
 
 #[component]
 pub fn ForYouPage() -> impl IntoView {

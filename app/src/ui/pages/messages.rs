@@ -6,7 +6,7 @@ use crate::ui::live::use_live;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use server_fns::inbox::my_messages;
+use server_fns::notifications::my_messages;
 
 #[component]
 pub fn MessagesPage() -> impl IntoView {

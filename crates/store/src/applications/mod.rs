@@ -10,6 +10,7 @@ mod attachments;
 mod definition;
 mod drafts;
 mod events;
+pub mod for_staff;
 mod lifecycle;
 mod prefill;
 mod reads;

@@ -15,12 +15,13 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use domain::application::ApplicationDetail;
 use domain::console::{
-    AuditPage, AuditQuery, CaseView, ConsoleHome, PersonalField, QueueFilter, QueuePage,
+    ApplicationForStaff, AuditPage, AuditQuery, ConsoleHome, PersonalField, QueueFilter, QueuePage,
     ResidentHit, ResidentRecord, StaffSessionView,
 };
 use domain::staff::StaffMember;
 use serde::{Deserialize, Serialize};
-use store::{CurrentStaff, audit, cases, queue, resident_records, staff_accounts};
+use store::applications::for_staff;
+use store::{CurrentStaff, audit, queue, resident_records, staff_accounts};
 
 /// Sign in as staff: sets the staff cookie, returns who signed in.
 pub async fn sign_in(
@@ -82,9 +83,9 @@ pub async fn case(
     State(state): State<AppState>,
     Staff(actor): Staff,
     Path(number): Path<String>,
-) -> Result<Json<CaseView>, ApiError> {
+) -> Result<Json<ApplicationForStaff>, ApiError> {
     Ok(Json(
-        cases::view(&state.db, &actor, &number, Utc::now()).await?,
+        for_staff::view(&state.db, &actor, &number, Utc::now()).await?,
     ))
 }
 
@@ -97,7 +98,7 @@ pub async fn act(
     Json(request): Json<TaskActionRequest>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
     tasks::act(&state, &actor, &number, request).await?;
-    let view = cases::view(&state.db, &actor, &number, Utc::now()).await?;
+    let view = for_staff::view(&state.db, &actor, &number, Utc::now()).await?;
     Ok(Json(view.detail))
 }
 
@@ -220,6 +221,6 @@ pub async fn download(
     Staff(actor): Staff,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let found = cases::attachment_for_staff(&state.db, &actor, id, Utc::now()).await?;
+    let found = for_staff::attachment(&state.db, &actor, id, Utc::now()).await?;
     super::applications::attachment_response(&state, found).await
 }

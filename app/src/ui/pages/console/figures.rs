@@ -10,7 +10,7 @@ use domain::figures::{
     duration_text, percent,
 };
 use domain::link::encode_query_value;
-use domain::satisfaction::MIN_PUBLIC_RATINGS;
+use domain::rating_policy::MIN_PUBLIC_RATINGS;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -2,8 +2,8 @@
 //! audit log and staff sessions. Every page reads through a server function that checks the
 //! staff session, role and department again; links and buttons only mirror what is allowed.
 
+pub mod application;
 pub mod audit;
-pub mod case;
 pub mod catalog;
 pub mod figures;
 pub mod home;

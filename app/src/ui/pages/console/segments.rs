@@ -17,8 +17,9 @@ use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use server_fns::campaigns::get_campaigns;
 use server_fns::console::take_staff_flash;
-use server_fns::engagement::{get_campaigns, preview_segment, segment_options};
+use server_fns::segments::{preview_segment, segment_options};
 
 /// Once hydrated: a change in the builder puts its fields into the address (no reload), so
 /// the preview follows the edit.

@@ -11,16 +11,16 @@ use crate::ui::components::status_chip::StatusChip;
 use crate::ui::components::time::When;
 use crate::ui::components::timeline::TimelineItem;
 use domain::catalog::Material;
-use domain::console::{CaseAction, CaseTask, CaseView, Colleague};
+use domain::console::{ApplicationForStaff, Colleague, TaskAction, TaskForStaff};
 use domain::validation::Flash;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use server_fns::console::{get_case, take_staff_flash};
+use server_fns::console::{get_application_for_staff, take_staff_flash};
 
 #[component]
-pub fn CasePage() -> impl IntoView {
+pub fn ApplicationPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let query = use_query_map();
@@ -30,7 +30,7 @@ pub fn CasePage() -> impl IntoView {
         move || (number(), query.with(|q| q.get("at"))),
         |(number, _)| async move {
             let flash = take_staff_flash("case".into()).await.ok().flatten();
-            (get_case(number).await, flash)
+            (get_application_for_staff(number).await, flash)
         },
     );
     view! {
@@ -47,7 +47,7 @@ pub fn CasePage() -> impl IntoView {
 }
 
 #[component]
-fn Case(case: CaseView, flash: Option<Flash>) -> impl IntoView {
+fn Case(case: ApplicationForStaff, flash: Option<Flash>) -> impl IntoView {
     let i18n = use_i18n();
     let detail = case.detail.clone();
     let number = detail.summary.number.clone();
@@ -126,7 +126,7 @@ fn Case(case: CaseView, flash: Option<Flash>) -> impl IntoView {
 
 #[component]
 fn TaskCard(
-    task: CaseTask,
+    task: TaskForStaff,
     number: String,
     materials: Vec<Material>,
     colleagues: Vec<Colleague>,
@@ -134,7 +134,7 @@ fn TaskCard(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let action = format!("/admin/forms/cases/{number}");
-    let may = |a: CaseAction| task.actions.contains(&a);
+    let may = |a: TaskAction| task.actions.contains(&a);
     let hidden = {
         let (id, version) = (task.id.to_string(), task.version.to_string());
         move || {
@@ -156,18 +156,18 @@ fn TaskCard(
             </p>
             {(!task.in_scope).then(|| view! { <p class="field__hint">{t!(i18n, console.other_department)}</p> })}
             <div class="task-actions">
-                {(may(CaseAction::Accept) || may(CaseAction::Complete)).then(|| view! {
+                {(may(TaskAction::Accept) || may(TaskAction::Complete)).then(|| view! {
                     <form method="post" action=action.clone() class="inline-form">
                         {hidden()}
-                        {may(CaseAction::Accept).then(|| view! {
+                        {may(TaskAction::Accept).then(|| view! {
                             <button type="submit" name="action" value="accept" class="button button--primary">{t!(i18n, console.accept)}</button>
                         })}
-                        {may(CaseAction::Complete).then(|| view! {
+                        {may(TaskAction::Complete).then(|| view! {
                             <button type="submit" name="action" value="complete" class="button button--primary">{t!(i18n, console.complete)}</button>
                         })}
                     </form>
                 })}
-                {may(CaseAction::Approve).then(|| view! {
+                {may(TaskAction::Approve).then(|| view! {
                     <form method="post" action=action.clone() class="stack action-form" data-action="approve">
                         {hidden()}
                         <input type="hidden" name="action" value="approve" />
@@ -178,7 +178,7 @@ fn TaskCard(
                         <button type="submit" class="button button--primary">{t!(i18n, console.approve)}</button>
                     </form>
                 })}
-                {may(CaseAction::RequestSupplement).then(|| view! {
+                {may(TaskAction::RequestSupplement).then(|| view! {
                     <form method="post" action=action.clone() class="stack action-form" data-action="request_supplement">
                         {hidden()}
                         <input type="hidden" name="action" value="request_supplement" />
@@ -201,7 +201,7 @@ fn TaskCard(
                         <button type="submit" class="button">{t!(i18n, console.request_supplement)}</button>
                     </form>
                 })}
-                {may(CaseAction::Reject).then(|| view! {
+                {may(TaskAction::Reject).then(|| view! {
                     <form method="post" action=action.clone() class="stack action-form" data-action="reject">
                         {hidden()}
                         <input type="hidden" name="action" value="reject" />
@@ -212,7 +212,7 @@ fn TaskCard(
                         <button type="submit" class="button button--danger">{t!(i18n, console.reject)}</button>
                     </form>
                 })}
-                {(may(CaseAction::Assign) && !colleagues.is_empty()).then(|| view! {
+                {(may(TaskAction::Assign) && !colleagues.is_empty()).then(|| view! {
                     <form method="post" action=action.clone() class="inline-form action-form" data-action="assign">
                         {hidden()}
                         <input type="hidden" name="action" value="assign" />
@@ -225,7 +225,7 @@ fn TaskCard(
                         <button type="submit" class="button">{t!(i18n, console.assign)}</button>
                     </form>
                 })}
-                {may(CaseAction::Comment).then(|| view! {
+                {may(TaskAction::Comment).then(|| view! {
                     <form method="post" action=action.clone() class="stack action-form" data-action="comment">
                         {hidden()}
                         <input type="hidden" name="action" value="comment" />

@@ -1,5 +1,5 @@
-//! The 事项找人 forms of the console: saving a segment from the builder's fields, creating a
-//! campaign, and a campaign's next step (submit — sent at once when due —, approve, cancel).
+//! The campaign forms of the console (事项找人): creating a campaign, and a campaign's next
+//! step (submit — sent at once when due —, approve, cancel).
 
 use super::{back, fields_of};
 use crate::auth::FormStaff;
@@ -13,52 +13,8 @@ use axum_extra::extract::{Form, FormRejection};
 use chrono::{DateTime, NaiveDateTime, NaiveTime, Utc};
 use domain::campaign::CampaignDraft;
 use domain::error::AppError;
-use domain::segment::{FORM_FIELDS, SegmentDraft, rule_from_form};
 use domain::validation::{FieldError, Problem};
 use std::collections::BTreeMap;
-
-/// The builder's query for the fields the form sent, to go back to the same preview.
-fn builder_query(fields: &Fields) -> String {
-    let kept: Vec<(&str, String)> = FORM_FIELDS
-        .iter()
-        .map(|key| (*key, fields.value(key)))
-        .filter(|(_, v)| !v.is_empty())
-        .collect();
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(kept)
-        .finish()
-}
-
-pub async fn save_segment(
-    State(state): State<AppState>,
-    staff: FormStaff,
-    form: Result<Form<Fields>, FormRejection>,
-) -> Response {
-    let fields = fields_of(form);
-    let result = match rule_from_form(|key| fields.value(key)) {
-        Ok(rule) => {
-            let draft = SegmentDraft {
-                name: fields.value("name"),
-                description: fields.value("description"),
-                rule,
-            };
-            usecases::segments::create(&state, &staff.actor, &draft)
-                .await
-                .map(|_| ())
-        }
-        Err(errors) => Err(AppError::invalid(errors)),
-    };
-    let to = format!("/admin/segments?{}", builder_query(&fields));
-    back(
-        &state,
-        &staff.session_id,
-        &to,
-        "segment",
-        fields.kept(),
-        result.err(),
-    )
-    .await
-}
 
 fn problem(field: &str, problem: Problem) -> AppError {
     AppError::invalid(vec![FieldError::new(field, problem)])

@@ -9,7 +9,7 @@ pub const MIN_PUBLIC_RATINGS: u64 = 10;
 
 /// Configurable per deployment (`MINSHENG_RATING_WINDOW_DAYS` and friends, see the README).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct SatisfactionPolicy {
+pub struct RatingPolicy {
     /// Working days after the decision in which the resident may rate.
     pub rating_window_days: u32,
     /// Working days the department has to answer a bad review.
@@ -23,7 +23,7 @@ pub struct SatisfactionPolicy {
     pub alert_threshold: f64,
 }
 
-impl Default for SatisfactionPolicy {
+impl Default for RatingPolicy {
     fn default() -> Self {
         Self {
             rating_window_days: 5,

@@ -1,14 +1,14 @@
-//! Where staff read a case: the application with its internal notes, the resident (masked),
-//! and each department's task with what the viewer may do to it now. A department sees only
-//! cases with a task of its own; every read is recorded in the audit log.
+//! Where staff read an application: with its internal notes, the resident (masked), and each
+//! department's task with what the viewer may do to it now. A department sees only
+//! applications with a task of its own; every read is recorded in the audit log.
 
-use super::StaffActor;
-use super::applications::{Reader, detail_of};
-use super::audit::{self, Target};
-use super::entities::{application, attachment, department, resident, service, staff, task};
-use super::workflow::actions_for;
+use super::{Reader, detail_of};
+use crate::StaffActor;
+use crate::audit::{self, Target};
+use crate::entities::{application, attachment, department, resident, service, staff, task};
+use crate::workflow::actions_for;
 use chrono::{DateTime, Utc};
-use domain::console::{CaseTask, CaseView, Colleague, urgency};
+use domain::console::{ApplicationForStaff, Colleague, TaskForStaff, urgency};
 use domain::error::AppError;
 use domain::id_number;
 use domain::staff::Permission;
@@ -23,7 +23,7 @@ pub async fn view(
     actor: &StaffActor,
     number: &str,
     now: DateTime<Utc>,
-) -> Result<CaseView, AppError> {
+) -> Result<ApplicationForStaff, AppError> {
     let scope = actor.member.require(Permission::ViewCase)?;
     let app = application::Entity::find()
         .filter(application::Column::Number.eq(number))
@@ -95,7 +95,7 @@ pub async fn view(
         .map(|t| {
             let status = t.status;
             let in_scope = scope.covers(t.department_id);
-            Ok(CaseTask {
+            Ok(TaskForStaff {
                 id: t.id,
                 department: departments
                     .get(&t.department_id)
@@ -128,7 +128,7 @@ pub async fn view(
         now,
     )
     .await?;
-    Ok(CaseView {
+    Ok(ApplicationForStaff {
         detail,
         resident_id: person.id,
         resident_name: person.name,
@@ -141,7 +141,7 @@ pub async fn view(
 
 /// A file of a case, for staff whose scope covers one of the case's tasks; recorded as
 /// `attachment.download`.
-pub async fn attachment_for_staff(
+pub async fn attachment(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
     attachment_id: i64,
