@@ -2,10 +2,13 @@
 # Sets up and runs every test: formatting, lints, unit and integration tests on SQLite and on
 # PostgreSQL, then the browser tests in Chromium against the release build.
 #
-# On these 2-core machines the steps are ordered for the CPU, not for reading: the release
-# build (WASM, then server; each has a long single-threaded stretch in the `app` crate)
-# runs in the background while the lints and the tests build and run beside it. Each step prints the minutes
-# since the start, so a slow run shows where its time went.
+# Everything is built once, in release: the unit and integration tests run against the
+# release build of the libraries (`cargo nextest run --release`; only the test harnesses use
+# the cheap `bench` profile, see Cargo.toml), and that build also makes the release server
+# binary the browser tests start (cargo builds a package's binaries for its integration
+# tests). A debug build of every dependency beside the release one used to cost a third of
+# the run. On these 2-core machines the WASM bundle builds in the background meanwhile. Each
+# step prints the minutes since the start, so a slow run shows where its time went.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
@@ -25,20 +28,18 @@ fi
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "release build, in the background (WASM, then the server)"
-# `--frontend-only` builds in its own target directory (target/front); the server's release
-# build locks target/release, not the target/debug the lints and tests use, so both run
-# beside the steps below.
-RELEASE_LOG="$(mktemp -t minsheng-release.XXXXXX.log)"
-(cargo leptos build --release --frontend-only && cargo leptos build --release --server-only) \
-  >"$RELEASE_LOG" 2>&1 &
-RELEASE_PID=$!
-trap 'kill "$RELEASE_PID" 2>/dev/null || true' EXIT
+step "WASM bundle (release), in the background"
+# `--frontend-only` builds in its own target directory (target/front) and writes the site
+# (target/site: the bundle, the style sheet, the assets) beside the steps below.
+FRONT_LOG="$(mktemp -t minsheng-front.XXXXXX.log)"
+cargo leptos build --release --frontend-only >"$FRONT_LOG" 2>&1 &
+FRONT_PID=$!
+trap 'kill "$FRONT_PID" 2>/dev/null || true' EXIT
 
 step "cargo clippy (browser side, wasm32)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-step "cargo clippy (server side and tests) and unit + integration tests (SQLite and PostgreSQL)"
+step "cargo clippy (server side and tests), release build, unit + integration tests (SQLite, PostgreSQL)"
 # The lints run inside the test build: clippy-driver compiles the workspace's own crates
 # (what `cargo clippy` does through the same variable, but with code generation), so the
 # dependencies are compiled once instead of checked once for clippy and compiled again for
@@ -46,23 +47,28 @@ step "cargo clippy (server side and tests) and unit + integration tests (SQLite 
 # server binary, unit-test and integration-test harnesses); a warning fails the build.
 export RUSTC_WORKSPACE_WRAPPER=clippy-driver
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+# What `cargo leptos build` sets for the server build: leptos reads it when it is compiled
+# (`option_env!`) to name the WASM file the pages load, so the server binary this build makes
+# loads the bundle `--frontend-only` writes (and shares its artifacts with a later
+# `cargo leptos build --release`).
+export LEPTOS_OUTPUT_NAME=minsheng
 if cargo nextest --version >/dev/null 2>&1; then
   # cargo-nextest (on the project's machines): each test in its own process, eight at a time
   # (.config/nextest.toml), never retried: a test that fails once fails the run. Both
   # commands test the workspace's default members: every crate but the WASM entry.
-  cargo nextest run --no-fail-fast
+  cargo nextest run --release --no-fail-fast
 else
-  cargo test
+  cargo test --release
 fi
-unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS
+unset RUSTC_WORKSPACE_WRAPPER CLIPPY_ARGS LEPTOS_OUTPUT_NAME
 
-step "waiting for the release build"
-if ! wait "$RELEASE_PID"; then
-  cat "$RELEASE_LOG"
+step "waiting for the WASM bundle"
+if ! wait "$FRONT_PID"; then
+  cat "$FRONT_LOG"
   exit 1
 fi
 trap - EXIT
-grep -a "Finished" "$RELEASE_LOG" || true
+grep -a "Finished" "$FRONT_LOG" || true
 
 step "browser tests (Playwright in Debian's Chromium)"
 (cd end2end && npx playwright test)
