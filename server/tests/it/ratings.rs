@@ -271,6 +271,39 @@ on_both_backends! {
         assert_eq!(status_of(&app, id3).await, "open");
     }
 
+    async fn a_stored_value_that_does_not_read_is_an_internal_error_not_a_default(app) {
+        let (number, resident, _) = decided_case(&app).await;
+        let (status, rating) = resident.post_json(&ratings_path(&number), json!({
+            "score": 2, "tags": ["slow"]
+        })).await;
+        assert_eq!(status, 201, "{rating}");
+        let id = rectification_of(&app, &number).await;
+        let (status, prompts) = resident.get_json(&ratings_path(&number)).await;
+        assert_eq!(status, 200, "{prompts}");
+        assert_eq!(prompts[0]["rating"]["rectification"]["status"], "open");
+        // A status no version of Minsheng writes: the page must not pretend the case is open.
+        sea_orm::ConnectionTrait::execute_unprepared(&app.db, &format!(
+            "UPDATE rectification SET status = 'lost' WHERE id = {id}"
+        )).await.unwrap();
+        let (status, body) = resident.get_json(&ratings_path(&number)).await;
+        assert_eq!(status, 500, "{body}");
+        assert_eq!(body["code"], "internal");
+        assert!(!body.to_string().contains("lost"), "the stored value is not shown: {body}");
+        // Mended, it reads again; then a tag no version knows is an error too, not dropped.
+        sea_orm::ConnectionTrait::execute_unprepared(&app.db, &format!(
+            "UPDATE rectification SET status = 'open' WHERE id = {id}"
+        )).await.unwrap();
+        let (status, _) = resident.get_json(&ratings_path(&number)).await;
+        assert_eq!(status, 200);
+        sea_orm::ConnectionTrait::execute_unprepared(&app.db, &format!(
+            "UPDATE rating SET tags = '[\"slow\", \"lovely\"]' WHERE id = \
+             (SELECT rating_id FROM rectification WHERE id = {id})"
+        )).await.unwrap();
+        let (status, body) = resident.get_json(&ratings_path(&number)).await;
+        assert_eq!(status, 500, "{body}");
+        assert_eq!(body["code"], "internal");
+    }
+
     async fn a_rating_is_given_once_inside_its_window_and_only_for_a_decided_task(app) {
         let (number, resident, _) = decided_case(&app).await;
         // Bad input: 422 and nothing stored.
