@@ -35,14 +35,9 @@ step "WASM bundle (release) with the browser side's lints, in the background"
 # clippy-driver compiles the workspace crates of the WASM (frontend, app, server_fns, domain,
 # i18n with `hydrate`), which is what `cargo clippy -p frontend --target
 # wasm32-unknown-unknown` lints, without checking every dependency a second time.
-#
-# At the lowest CPU priority: the test build below ends in a long single-threaded stretch
-# (the `app` crate, then the server and the test binary), and the WASM build, needed only
-# after it, fills the idle core there instead of taking a core from the test build's
-# parallel start.
 FRONT_LOG="$(mktemp -t minsheng-front.XXXXXX.log)"
 RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" \
-  nice -n 19 cargo leptos build --release --frontend-only >"$FRONT_LOG" 2>&1 &
+  cargo leptos build --release --frontend-only >"$FRONT_LOG" 2>&1 &
 FRONT_PID=$!
 trap 'kill "$FRONT_PID" 2>/dev/null || true' EXIT
 
