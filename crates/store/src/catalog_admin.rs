@@ -537,10 +537,14 @@ pub async fn update_service(
     if !errors.is_empty() {
         return Err(AppError::invalid(errors));
     }
-    let old_materials: Vec<Material> = json::read(existing.materials.clone(), "service.materials")?;
-    let old_fields: Vec<FormField> =
-        json::read(existing.form_fields.clone(), "service.form_fields")?;
-    let form_changed = old_materials != draft.materials || old_fields != draft.form_fields;
+    // This edit writes the whole form anew, so a stored form that does not read (logged by
+    // `json::read`) is repaired by it and counts as a change: the version goes up.
+    let old_materials: Result<Vec<Material>, _> =
+        json::read(existing.materials.clone(), "service.materials");
+    let old_fields: Result<Vec<FormField>, _> =
+        json::read(existing.form_fields.clone(), "service.form_fields");
+    let form_changed = old_materials.as_ref() != Ok(&draft.materials)
+        || old_fields.as_ref() != Ok(&draft.form_fields);
     let id = existing.id;
     let mut model: service::ActiveModel = existing.into();
     model.department_id = Set(refs.department_id);
