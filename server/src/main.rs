@@ -1,6 +1,7 @@
 //! `server` serves Minsheng; `server demo --residents N` regenerates the demo data set;
 //! `server case NUMBER ACTION` acts on an application as staff; `server staff add` creates a
 //! staff account (the only way to the first administrator: there are no default accounts).
+use domain::ids::ApplicationNumber;
 
 use anyhow::Context;
 use axum::serve::ListenerExt;
@@ -151,7 +152,7 @@ async fn add_staff(
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
-    tracing::info!(id, username, role = role.as_str(), "staff account created");
+    tracing::info!(%id, username, role = role.as_str(), "staff account created");
     Ok(())
 }
 
@@ -249,7 +250,7 @@ async fn case(
         &db,
         &calendar,
         &actor,
-        number,
+        &ApplicationNumber::from(number),
         None,
         action,
         None,

@@ -5,6 +5,7 @@
 //! A campaign crosses as one push for everyone per batch sent; each instance then looks up,
 //! for the residents of the batch with a page open on it, the messages the campaign wrote,
 //! a few set-based queries, and hands each resident theirs.
+use domain::ids::ResidentId;
 
 use domain::notification::{EVERYONE, Push, PushEvent};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
@@ -19,7 +20,7 @@ const CHANNEL: &str = "minsheng_push";
 /// them all).
 const BUFFER: usize = 64;
 
-type Streams = Arc<Mutex<HashMap<i64, Vec<(u64, mpsc::Sender<PushEvent>)>>>>;
+type Streams = Arc<Mutex<HashMap<ResidentId, Vec<(u64, mpsc::Sender<PushEvent>)>>>>;
 
 /// The open streams of this instance, by resident: a push goes to its resident's streams
 /// only, so delivering to one resident costs the same with ten or ten thousand pages open.
@@ -34,7 +35,7 @@ pub struct PushHub {
 /// One open stream of a resident; it leaves the hub when dropped.
 pub struct Subscription {
     pub events: mpsc::Receiver<PushEvent>,
-    resident_id: i64,
+    resident_id: ResidentId,
     key: u64,
     streams: Streams,
 }
@@ -70,7 +71,7 @@ impl PushHub {
     }
 
     /// A new stream for the resident's open page.
-    pub fn subscribe(&self, resident_id: i64) -> Subscription {
+    pub fn subscribe(&self, resident_id: ResidentId) -> Subscription {
         let (sender, events) = mpsc::channel(BUFFER);
         let key = NEXT_KEY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut streams) = self.streams.lock() {
@@ -108,7 +109,7 @@ impl PushHub {
                 // No stream is not an error: nobody has a page open.
                 for (_, sender) in streams.get(&resident_id).into_iter().flatten() {
                     if sender.try_send(event.clone()).is_err() {
-                        tracing::debug!(resident_id, "a push stream is full or closed");
+                        tracing::debug!(%resident_id, "a push stream is full or closed");
                     }
                 }
             }
@@ -118,11 +119,11 @@ impl PushHub {
     /// The batch `after < id <= through` of a campaign went out: its messages to the
     /// residents of the batch with a page open here.
     async fn deliver_campaign(&self, campaign_id: i64, after: i64, through: i64) {
-        let present: Vec<i64> = match self.streams.lock() {
+        let present: Vec<ResidentId> = match self.streams.lock() {
             Ok(streams) => streams
                 .keys()
                 .copied()
-                .filter(|id| (after + 1..=through).contains(id))
+                .filter(|id| (after + 1..=through).contains(&id.0))
                 .collect(),
             Err(_) => return,
         };

@@ -57,7 +57,7 @@ impl Live {
             }
             PushEvent::ApplicationUpdated { number } => {
                 self.updated.update(|(n, count)| {
-                    *n = number;
+                    *n = number.0;
                     *count += 1;
                 });
             }

@@ -1,5 +1,6 @@
 //! Resident accounts: what registering needs, the password rule, how a resident signs in, and
 //! who is signed in as the pages see it.
+use crate::ids::ResidentId;
 
 use super::id_number::IdNumber;
 use super::validation::{FieldError, Problem, normalize_mobile, too_long};
@@ -131,7 +132,7 @@ pub struct SignIn {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Viewer {
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub name: String,
     pub elderly_mode: bool,
     /// Aged 60 or over, in the standard mode, and never asked: offer elderly mode (once).

@@ -5,6 +5,7 @@
 //! submitted application back as a draft to correct it, within [`CORRECTION_MINUTES`] of
 //! submitting and before any department has acted on it ([`correctable_until`]). The server
 //! checks every change against [`ApplicationStatus::can_become`] before it records it.
+use crate::ids::{ApplicationNumber, ResidentId};
 
 use super::catalog::{FormField, Material};
 use super::form::Answers;
@@ -160,7 +161,7 @@ pub fn correctable_until(
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApplicationSummary {
     /// The human-readable number, e.g. `MS-20261127-000123`; also the id in URLs.
-    pub number: String,
+    pub number: ApplicationNumber,
     /// The service's name, or the bundle's for a life-event package (一件事).
     pub title: LocalizedText,
     pub is_bundle: bool,
@@ -279,7 +280,7 @@ pub struct ApplicationDetail {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ApplicationForm {
     /// None until the first save creates the draft.
-    pub number: Option<String>,
+    pub number: Option<ApplicationNumber>,
     pub service_code: String,
     pub title: LocalizedText,
     pub department: LocalizedText,
@@ -308,7 +309,7 @@ pub struct ApplicationForm {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OnBehalf {
-    pub member_id: i64,
+    pub member_id: ResidentId,
     pub name: String,
 }
 

@@ -1,6 +1,7 @@
 //! What the staff console shows and asks: the work queue, a case with the actions open to the
 //! viewer, the resident 360 view with masked personal data, the audit log and staff sessions.
 //! The urgency rule (overdue, due within 24 hours) lives here as a plain function.
+use crate::ids::{ApplicationNumber, ResidentId, StaffId, TaskId};
 
 use super::application::{ApplicationDetail, ApplicationStatus};
 use super::staff::{StaffMember, StaffRole};
@@ -78,8 +79,8 @@ pub const QUEUE_PAGE_SIZE: u64 = 50;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueRow {
-    pub number: String,
-    pub task_id: i64,
+    pub number: ApplicationNumber,
+    pub task_id: TaskId,
     pub service: LocalizedText,
     pub department: LocalizedText,
     pub resident_name: String,
@@ -164,7 +165,7 @@ impl TaskAction {
 /// One department's task of a case, as staff see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskForStaff {
-    pub id: i64,
+    pub id: TaskId,
     pub department: LocalizedText,
     pub service: LocalizedText,
     pub status: ApplicationStatus,
@@ -182,7 +183,7 @@ pub struct TaskForStaff {
 /// A colleague a task can be assigned to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Colleague {
-    pub id: i64,
+    pub id: StaffId,
     pub name: String,
     pub role: StaffRole,
 }
@@ -192,7 +193,7 @@ pub struct Colleague {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApplicationForStaff {
     pub detail: ApplicationDetail,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub resident_name: String,
     pub resident_id_number: String,
     pub resident_mobile: Option<String>,
@@ -227,7 +228,7 @@ pub struct TagView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordMember {
-    pub id: i64,
+    pub id: ResidentId,
     pub name: String,
     pub relation: Option<String>,
     pub age: u32,
@@ -235,7 +236,7 @@ pub struct RecordMember {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordApplication {
-    pub number: String,
+    pub number: ApplicationNumber,
     pub title: LocalizedText,
     pub status: ApplicationStatus,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -272,7 +273,7 @@ pub struct RecordRecommendation {
 /// 客户管理: one page per resident, personal data masked unless revealed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentRecord {
-    pub id: i64,
+    pub id: ResidentId,
     pub name: String,
     pub gender: String,
     pub age: u32,
@@ -301,7 +302,7 @@ pub struct ResidentRecord {
 /// A resident found by the console's search (masked).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentHit {
-    pub id: i64,
+    pub id: ResidentId,
     pub name: String,
     pub id_number: String,
     pub mobile: Option<String>,
@@ -320,7 +321,7 @@ pub struct AuditEntry {
     pub action: String,
     pub target_kind: String,
     pub target_id: Option<i64>,
-    pub resident_id: Option<i64>,
+    pub resident_id: Option<ResidentId>,
     pub reason: Option<String>,
     pub ip: Option<String>,
 }
@@ -332,7 +333,7 @@ pub struct AuditQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resident: Option<i64>,
+    pub resident: Option<ResidentId>,
     /// An action, or its prefix (`resident.` finds every action on residents).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action: Option<String>,

@@ -6,6 +6,7 @@
 //!
 //! The counting happens in SQL (`store::figures`); the rules that turn counts into figures,
 //! order the ranking, group problems and suppress small numbers are plain functions here.
+use crate::ids::ResidentId;
 
 use super::console::Choice;
 use super::error::{AppError, ErrorCode};
@@ -430,7 +431,7 @@ impl ProblemCause {
 pub struct BadReview {
     pub rating_id: i64,
     pub service_id: i64,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub tags: Vec<RatingTag>,
     pub indicators: IndicatorScores,
 }
@@ -480,7 +481,7 @@ pub struct ProblemGroups {
 /// `COMMON_PROBLEM_RESIDENTS` different residents is a common problem. A review counts as
 /// an individual case when none of its causes is common.
 pub fn group_bad_reviews(reviews: &[BadReview]) -> ProblemGroups {
-    let mut groups: HashMap<(i64, ProblemCause), (u64, HashSet<i64>)> = HashMap::new();
+    let mut groups: HashMap<(i64, ProblemCause), (u64, HashSet<ResidentId>)> = HashMap::new();
     for review in reviews {
         for cause in review.causes() {
             let group = groups.entry((review.service_id, cause)).or_default();
@@ -548,7 +549,7 @@ pub struct LowAnswer {
     pub survey_id: i64,
     /// The question's key in its survey.
     pub question: String,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
 }
 
 /// Low answers to one question of one survey about one service.
@@ -599,7 +600,7 @@ pub fn low_points(keys: &[(String, String)], answers: &serde_json::Value) -> Vec
 /// Groups low survey answers by (service, survey, question); like bad reviews, a group
 /// answered low by at least `COMMON_PROBLEM_RESIDENTS` different residents is common.
 pub fn group_low_answers(answers: &[LowAnswer]) -> Vec<SurveyGroup> {
-    let mut groups: HashMap<(i64, i64, &str), HashSet<i64>> = HashMap::new();
+    let mut groups: HashMap<(i64, i64, &str), HashSet<ResidentId>> = HashMap::new();
     let mut counts: HashMap<(i64, i64, &str), u64> = HashMap::new();
     for a in answers {
         let key = (a.service_id, a.survey_id, a.question.as_str());
@@ -924,7 +925,7 @@ mod tests {
         BadReview {
             rating_id: id,
             service_id: service,
-            resident_id: resident,
+            resident_id: ResidentId(resident),
             tags: tags.to_vec(),
             indicators: IndicatorScores::default(),
         }
@@ -998,7 +999,7 @@ mod tests {
             service_id: 1,
             survey_id: 2,
             question: "overall".into(),
-            resident_id: resident,
+            resident_id: ResidentId(resident),
         };
         assert!(group_low_answers(&[answer(1), answer(2), answer(2)]).is_empty());
         let groups = group_low_answers(&[answer(1), answer(2), answer(3)]);

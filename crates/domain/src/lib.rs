@@ -15,6 +15,7 @@ pub mod error;
 pub mod figures;
 pub mod form;
 pub mod id_number;
+pub mod ids;
 pub mod link;
 pub mod mode;
 pub mod notification;

@@ -3,6 +3,7 @@
 //! Every state change of an application leaves a [`Notification`]; the same moment a
 //! [`PushEvent`] goes to every open page of that resident over Server-Sent Events. The stream
 //! carries several kinds of events (recommendations will join it), each a named SSE event.
+use crate::ids::{ApplicationNumber, ResidentId};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -39,7 +40,7 @@ pub enum PushEvent {
         unread: i64,
     },
     /// An application changed: pages showing it reload its timeline.
-    ApplicationUpdated { number: String },
+    ApplicationUpdated { number: ApplicationNumber },
     /// A batch of a campaign was sent (事项找人): to the residents whose ids lie in
     /// `after < id <= through`. Published once for everyone (`resident_id` 0); each instance
     /// looks up the new messages of the residents in the batch with a page open on it and
@@ -65,9 +66,9 @@ impl PushEvent {
 /// as it crosses instances (PostgreSQL NOTIFY payload).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Push {
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub event: PushEvent,
 }
 
 /// The `resident_id` of a push every stream receives.
-pub const EVERYONE: i64 = 0;
+pub const EVERYONE: ResidentId = ResidentId(0);

@@ -1,5 +1,6 @@
 //! The resident's profile ("fill once"): contact details, address, household and preferences.
 //! Forms are prefilled from it, so nothing here is typed twice.
+use crate::ids::ResidentId;
 
 use super::validation::{FieldError, Problem, is_email, normalize_mobile, too_long};
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,7 @@ pub struct HouseholdMember {
     /// The resident lets this member apply on their behalf.
     pub i_consent: bool,
     /// Opaque handle for consent changes (the member's resident id).
-    pub member_id: i64,
+    pub member_id: ResidentId,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
 //! 好差评: a resident's rating of one handled task (一事一评) on five levels, with the national
 //! online indicator set, optional tags and a comment; the window in which it may be given.
+use crate::ids::TaskId;
 
 use super::error::AppError;
 use super::text::LocalizedText;
@@ -244,7 +245,7 @@ impl RatingTag {
 pub struct RatingDraft {
     /// The department's task rated; may be left out when the application has one task.
     #[serde(default)]
-    pub task_id: Option<i64>,
+    pub task_id: Option<TaskId>,
     /// 1 to 5 (overall satisfaction).
     pub score: Option<u8>,
     #[serde(default)]
@@ -348,7 +349,7 @@ pub enum RatingState {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RatingPrompt {
-    pub task_id: i64,
+    pub task_id: TaskId,
     pub department: LocalizedText,
     pub service: LocalizedText,
     #[serde(flatten)]

@@ -14,6 +14,7 @@
 //!
 //! Every bad review reaches `closed`. The department's part is its response (answer or appeal);
 //! it is on time when that came by `due_at`.
+use crate::ids::ApplicationNumber;
 
 use super::rating::{IndicatorScores, RatingTag, Score};
 use super::text::LocalizedText;
@@ -282,7 +283,7 @@ pub struct RectificationForResident {
 pub struct RectificationRow {
     pub id: i64,
     pub status: RectificationStatus,
-    pub application_number: String,
+    pub application_number: ApplicationNumber,
     pub department: LocalizedText,
     pub service: LocalizedText,
     pub score: Score,
@@ -307,7 +308,7 @@ pub struct RectificationList {
 pub struct RectificationCase {
     pub id: i64,
     pub status: RectificationStatus,
-    pub application_number: String,
+    pub application_number: ApplicationNumber,
     pub department: LocalizedText,
     pub service: LocalizedText,
     /// The staff member who handled the application.

@@ -14,6 +14,7 @@
 //!
 //! Every time-dependent condition is evaluated against one moment, `now`, passed in: ages
 //! are whole years on the China calendar date of `now` ([`age_cutoff`]).
+use crate::ids::ResidentId;
 
 use crate::application::ApplicationStatus;
 use crate::id_number::Gender;
@@ -338,7 +339,7 @@ impl Condition {
 /// What the rules can ask about one resident, loaded by `store::rules::facts`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResidentFacts {
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub birth_date: NaiveDate,
     pub gender: Gender,
     /// The region's materialized path, `/1/4/17/`.
@@ -793,7 +794,7 @@ mod tests {
 
     fn resident(birth: NaiveDate) -> ResidentFacts {
         ResidentFacts {
-            resident_id: 1,
+            resident_id: crate::ids::ResidentId(1),
             birth_date: birth,
             gender: Gender::Female,
             region_path: "/1/2/5/".into(),

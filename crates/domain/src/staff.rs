@@ -1,5 +1,6 @@
 //! Staff roles, what each may do, and how far each one sees: clerks, reviewers and heads
 //! inside their own department, supervisors and administrators across all of them.
+use crate::ids::StaffId;
 
 use super::error::{AppError, ErrorCode};
 use super::text::LocalizedText;
@@ -220,7 +221,7 @@ impl StaffRole {
 /// A signed-in member of staff, as every console query sees them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffMember {
-    pub id: i64,
+    pub id: StaffId,
     pub username: String,
     pub name: String,
     pub role: StaffRole,
@@ -283,7 +284,7 @@ mod tests {
 
     fn member(role: StaffRole, department_id: Option<i64>) -> StaffMember {
         StaffMember {
-            id: 1,
+            id: StaffId(1),
             username: "x".into(),
             name: "x".into(),
             role,

@@ -1,4 +1,5 @@
 //! The resident's applications for the pages.
+use domain::ids::{ApplicationNumber, ResidentId};
 
 use domain::application::{ApplicationDetail, ApplicationForm, ApplicationSummary};
 use domain::error::AppError;
@@ -11,7 +12,7 @@ pub async fn my_applications() -> Result<Vec<ApplicationSummary>, AppError> {
 }
 
 #[server(prefix = "/rpc", endpoint = "me/application", input = GetUrl)]
-pub async fn get_application(number: String) -> Result<ApplicationDetail, AppError> {
+pub async fn get_application(number: ApplicationNumber) -> Result<ApplicationDetail, AppError> {
     store::applications::detail(&super::db()?, super::resident_id()?, &number).await
 }
 
@@ -21,7 +22,7 @@ pub async fn get_application(number: String) -> Result<ApplicationDetail, AppErr
 pub async fn apply_form(
     code: String,
     bundle: bool,
-    for_member: Option<i64>,
+    for_member: Option<ResidentId>,
 ) -> Result<ApplicationForm, AppError> {
     use store::applications::{Subject, open_form};
     let subject = if bundle {
@@ -34,6 +35,9 @@ pub async fn apply_form(
 
 /// The form of a draft or of a supplement request; `check` lists its problems.
 #[server(prefix = "/rpc", endpoint = "me/application-form", input = GetUrl)]
-pub async fn edit_form(number: String, check: bool) -> Result<ApplicationForm, AppError> {
+pub async fn edit_form(
+    number: ApplicationNumber,
+    check: bool,
+) -> Result<ApplicationForm, AppError> {
     store::applications::edit_form(&super::db()?, super::resident_id()?, &number, check).await
 }

@@ -1,5 +1,6 @@
 //! Server functions of the staff console's pages. Each reads the staff session and calls a
 //! store function, which checks role and department scope itself.
+use domain::ids::{ApplicationNumber, ResidentId};
 
 use domain::console::{
     ApplicationForStaff, AuditPage, AuditQuery, ConsoleHome, QueueFilter, QueuePage, ResidentHit,
@@ -51,7 +52,9 @@ pub async fn get_queue(filter: Option<QueueFilter>) -> Result<QueuePage, AppErro
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/case", input = GetUrl)]
-pub async fn get_application_for_staff(number: String) -> Result<ApplicationForStaff, AppError> {
+pub async fn get_application_for_staff(
+    number: ApplicationNumber,
+) -> Result<ApplicationForStaff, AppError> {
     store::applications::for_staff::view(
         &super::db()?,
         &super::staff()?,
@@ -62,7 +65,7 @@ pub async fn get_application_for_staff(number: String) -> Result<ApplicationForS
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/resident", input = GetUrl)]
-pub async fn get_resident_record(id: i64) -> Result<ResidentRecord, AppError> {
+pub async fn get_resident_record(id: ResidentId) -> Result<ResidentRecord, AppError> {
     store::resident_records::view(&super::db()?, &super::staff()?, id, chrono::Utc::now()).await
 }
 

@@ -38,7 +38,7 @@ pub(crate) fn session() -> Option<store::CurrentSession> {
 
 /// The signed-in resident, or "please sign in".
 #[cfg(feature = "ssr")]
-pub(crate) fn resident_id() -> Result<i64, domain::error::AppError> {
+pub(crate) fn resident_id() -> Result<domain::ids::ResidentId, domain::error::AppError> {
     use domain::error::{AppError, ErrorCode};
     session()
         .and_then(|s| s.resident_id)

@@ -1,5 +1,6 @@
 //! Server functions of rating: the resident's prompts on the application page, and the
 //! console's rectification pages.
+use domain::ids::ApplicationNumber;
 
 use domain::error::AppError;
 use domain::rating::RatingPrompt;
@@ -9,7 +10,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 #[server(prefix = "/rpc", endpoint = "me/ratings", input = GetUrl)]
-pub async fn get_rating_prompts(number: String) -> Result<Vec<RatingPrompt>, AppError> {
+pub async fn get_rating_prompts(number: ApplicationNumber) -> Result<Vec<RatingPrompt>, AppError> {
     let db = super::db()?;
     let calendar = store::calendar::load(&db).await?;
     store::ratings::prompts(

@@ -1,6 +1,7 @@
 //! Resident accounts in the database: registering (claiming one's record in the population
 //! register, or a new record), finding an account to sign in, the signed-in viewer, and the
 //! account's choice of elderly mode (长辈版).
+use domain::ids::ResidentId;
 
 use super::entities::{region, resident};
 use super::notifications::unread_count;
@@ -21,7 +22,7 @@ pub async fn register(
     valid: &ValidRegistration,
     password_hash: String,
     now: DateTime<Utc>,
-) -> Result<i64, AppError> {
+) -> Result<ResidentId, AppError> {
     let txn = db.begin().await?;
     let mobile_taken = resident::Entity::find()
         .filter(resident::Column::Mobile.eq(&valid.mobile))
@@ -99,7 +100,7 @@ pub async fn register(
 pub async fn find_account(
     db: &impl ConnectionTrait,
     name: &AccountName,
-) -> Result<Option<(i64, String)>, AppError> {
+) -> Result<Option<(ResidentId, String)>, AppError> {
     let query = resident::Entity::find().filter(resident::Column::PasswordHash.is_not_null());
     let query = match name {
         AccountName::Mobile(mobile) => query.filter(resident::Column::Mobile.eq(mobile.as_str())),
@@ -113,7 +114,7 @@ pub async fn find_account(
 
 pub async fn password_hash(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
 ) -> Result<Option<String>, AppError> {
     Ok(resident::Entity::find_by_id(resident_id)
         .one(db)
@@ -121,7 +122,10 @@ pub async fn password_hash(
         .and_then(|r| r.password_hash))
 }
 
-pub async fn viewer(db: &impl ConnectionTrait, resident_id: i64) -> Result<Viewer, AppError> {
+pub async fn viewer(
+    db: &impl ConnectionTrait,
+    resident_id: ResidentId,
+) -> Result<Viewer, AppError> {
     let record = resident::Entity::find_by_id(resident_id)
         .one(db)
         .await?
@@ -146,7 +150,7 @@ fn offer_elderly_mode(record: &resident::Model, now: DateTime<Utc>) -> bool {
 /// it, and that they were asked.
 pub async fn choose_elderly_mode(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     elderly: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -166,7 +170,7 @@ pub async fn choose_elderly_mode(
 /// Whether the account is in elderly mode (brought to a device when it signs in).
 pub async fn prefers_elderly_mode(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
 ) -> Result<bool, AppError> {
     let elderly: Option<bool> = resident::Entity::find_by_id(resident_id)
         .select_only()

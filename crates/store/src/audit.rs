@@ -2,6 +2,7 @@
 //! application and every staff write adds one line; nothing here updates or deletes one (the
 //! database refuses it too, see migration 9). Supervisors search it and export it as CSV;
 //! residents see from it which department looked at their record.
+use domain::ids::{ApplicationId, ResidentId, StaffId};
 
 use super::StaffActor;
 use super::entities::{audit_log, department, staff};
@@ -22,11 +23,11 @@ use std::collections::HashMap;
 /// What was touched.
 #[derive(Clone, Copy, Debug)]
 pub enum Target {
-    Resident(i64),
+    Resident(ResidentId),
     /// An application, with the resident it belongs to.
     Application {
-        id: i64,
-        resident_id: i64,
+        id: ApplicationId,
+        resident_id: ResidentId,
     },
     Service(i64),
     Bundle(i64),
@@ -38,10 +39,12 @@ pub enum Target {
 }
 
 impl Target {
-    fn parts(self) -> (&'static str, Option<i64>, Option<i64>) {
+    fn parts(self) -> (&'static str, Option<i64>, Option<ResidentId>) {
         match self {
-            Target::Resident(id) => ("resident", Some(id), Some(id)),
-            Target::Application { id, resident_id } => ("application", Some(id), Some(resident_id)),
+            Target::Resident(id) => ("resident", Some(id.0), Some(id)),
+            Target::Application { id, resident_id } => {
+                ("application", Some(id.0), Some(resident_id))
+            }
             Target::Service(id) => ("service", Some(id), None),
             Target::Bundle(id) => ("bundle", Some(id), None),
             Target::Segment(id) => ("segment", Some(id), None),
@@ -81,11 +84,11 @@ pub async fn record(
     Ok(())
 }
 
-fn condition(query: &AuditQuery, actor_id: Option<Option<i64>>) -> Condition {
+fn condition(query: &AuditQuery, actor_id: Option<Option<StaffId>>) -> Condition {
     let mut condition = Condition::all();
     if let Some(id) = actor_id {
         // An unknown username matches nothing rather than everything.
-        condition = condition.add(audit_log::Column::ActorStaffId.eq(id.unwrap_or(-1)));
+        condition = condition.add(audit_log::Column::ActorStaffId.eq(id.unwrap_or(StaffId(-1))));
     }
     if let Some(resident) = query.resident {
         condition = condition.add(audit_log::Column::ResidentId.eq(resident));
@@ -115,7 +118,7 @@ fn condition(query: &AuditQuery, actor_id: Option<Option<i64>>) -> Condition {
 async fn actor_id(
     db: &impl ConnectionTrait,
     query: &AuditQuery,
-) -> Result<Option<Option<i64>>, AppError> {
+) -> Result<Option<Option<StaffId>>, AppError> {
     let Some(username) = query
         .actor
         .as_deref()
@@ -154,8 +157,8 @@ async fn entries(
         .limit(limit)
         .all(db)
         .await?;
-    let staff_ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_staff_id).collect();
-    let staff: HashMap<i64, staff::Model> = staff::Entity::find()
+    let staff_ids: Vec<StaffId> = rows.iter().filter_map(|r| r.actor_staff_id).collect();
+    let staff: HashMap<StaffId, staff::Model> = staff::Entity::find()
         .filter(staff::Column::Id.is_in(staff_ids))
         .all(db)
         .await?
@@ -278,7 +281,7 @@ pub fn csv_field(value: &str) -> String {
 /// first (the last 100).
 pub async fn accesses_of(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
 ) -> Result<Vec<RecordAccess>, AppError> {
     let rows = audit_log::Entity::find()
         .filter(audit_log::Column::ResidentId.eq(resident_id))

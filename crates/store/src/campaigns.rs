@@ -5,6 +5,7 @@
 //! evaluates the audience once, an INSERT … SELECT into `campaign_recipient`), then each batch
 //! of recipients is two set-based statements: INSERT … SELECT of the recommendations, then
 //! of their inbox messages.
+use domain::ids::{ResidentId, StaffId};
 
 use super::StaffActor;
 use super::audit::{self, Target};
@@ -260,7 +261,7 @@ async fn transition(
     id: i64,
     from: CampaignStatus,
     to: CampaignStatus,
-    approved_by: Option<i64>,
+    approved_by: Option<StaffId>,
 ) -> Result<(), AppError> {
     let mut update = campaign::Entity::update_many()
         .col_expr(campaign::Column::Status, Expr::value(to))
@@ -623,7 +624,7 @@ async fn send_batch<C: ConnectionTrait + TransactionTrait>(
 pub async fn messages_for(
     db: &impl ConnectionTrait,
     campaign_id: i64,
-    resident_ids: &[i64],
+    resident_ids: &[ResidentId],
 ) -> Result<Vec<domain::notification::Push>, AppError> {
     use domain::notification::{Push, PushEvent};
     let Some(sent_at) = find(db, campaign_id).await?.sent_at else {
@@ -631,7 +632,7 @@ pub async fn messages_for(
     };
     let mut pushes = Vec::new();
     for chunk in resident_ids.chunks(5000) {
-        let reached: Vec<i64> = recommendation::Entity::find()
+        let reached: Vec<ResidentId> = recommendation::Entity::find()
             .select_only()
             .column(recommendation::Column::ResidentId)
             .filter(recommendation::Column::CampaignId.eq(campaign_id))

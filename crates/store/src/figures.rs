@@ -6,6 +6,7 @@
 //! (department or service, created_at); excluded ratings (an upheld appeal) and their
 //! rectifications never count. The one place the back ends differ, the length of a
 //! rectification, is an expression chosen by `db.get_database_backend()`.
+use domain::ids::ResidentId;
 
 use super::StaffActor;
 use super::entities::{department, rating, rectification, service, survey, survey_response};
@@ -311,7 +312,7 @@ async fn problems(
     condition: Condition,
     departments: &[department::Model],
 ) -> Result<ProblemReport, AppError> {
-    let rows: Vec<(i64, i64, i64, RatingTags, IndicatorScores)> = rating::Entity::find()
+    let rows: Vec<(i64, i64, ResidentId, RatingTags, IndicatorScores)> = rating::Entity::find()
         .select_only()
         .columns([
             rating::Column::Id,
@@ -409,7 +410,7 @@ async fn survey_problems(
         .map(|s| (s.id, five_point_keys(&s.questions)))
         .filter(|(_, keys)| !keys.is_empty())
         .collect();
-    let responses: Vec<(i64, i64, serde_json::Value)> = survey_response::Entity::find()
+    let responses: Vec<(i64, ResidentId, serde_json::Value)> = survey_response::Entity::find()
         .select_only()
         .columns([
             survey_response::Column::SurveyId,

@@ -1,5 +1,6 @@
 //! Minsheng's persistence, server only: SeaORM entities (one file per table) and the queries
 //! each concept needs. The browser build never links this crate.
+use domain::ids::ResidentId;
 
 pub mod accounts;
 pub mod applications;
@@ -35,7 +36,7 @@ pub struct CurrentSession {
     /// The session row's id (SHA-256 of the cookie token).
     pub id: String,
     /// The signed-in resident; None for a session that only carries a flash.
-    pub resident_id: Option<i64>,
+    pub resident_id: Option<ResidentId>,
     pub flash: Option<Flash>,
 }
 

@@ -2,6 +2,7 @@
 //!
 //! Writers return the [`Push`] to send once their transaction commits; the server's push hub
 //! delivers it to open pages (and across instances).
+use domain::ids::ResidentId;
 
 use super::entities::notification;
 use chrono::{DateTime, Utc};
@@ -15,7 +16,7 @@ use sea_orm::{
 
 /// A message about to be written.
 pub struct NewNotification {
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub kind: &'static str,
     pub title: String,
     pub body: String,
@@ -89,7 +90,10 @@ pub(crate) async fn create_many(
     Ok(db.execute(&insert).await?.rows_affected())
 }
 
-pub async fn unread_count(db: &impl ConnectionTrait, resident_id: i64) -> Result<i64, AppError> {
+pub async fn unread_count(
+    db: &impl ConnectionTrait,
+    resident_id: ResidentId,
+) -> Result<i64, AppError> {
     Ok(notification::Entity::find()
         .filter(notification::Column::ResidentId.eq(resident_id))
         .filter(notification::Column::ReadAt.is_null())
@@ -100,7 +104,7 @@ pub async fn unread_count(db: &impl ConnectionTrait, resident_id: i64) -> Result
 /// The newest messages first.
 pub async fn list(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     limit: u64,
 ) -> Result<NotificationPage, AppError> {
     let items = notification::Entity::find()
@@ -123,7 +127,7 @@ pub async fn list(
 /// "not found".
 pub async fn mark_read(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     id: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
@@ -149,10 +153,10 @@ pub async fn mark_read(
 /// The messages of `kind` written at `at` (one fan-out) to each of `residents`.
 pub async fn sent_at(
     db: &impl ConnectionTrait,
-    residents: &[i64],
+    residents: &[ResidentId],
     kind: &str,
     at: DateTime<Utc>,
-) -> Result<Vec<(i64, Notification)>, AppError> {
+) -> Result<Vec<(ResidentId, Notification)>, AppError> {
     Ok(notification::Entity::find()
         .filter(notification::Column::ResidentId.is_in(residents.to_vec()))
         .filter(notification::Column::Kind.eq(kind))
@@ -167,8 +171,8 @@ pub async fn sent_at(
 /// Unread messages of each of `residents` (those with none left out).
 pub async fn unread_counts(
     db: &impl ConnectionTrait,
-    residents: &[i64],
-) -> Result<std::collections::HashMap<i64, i64>, AppError> {
+    residents: &[ResidentId],
+) -> Result<std::collections::HashMap<ResidentId, i64>, AppError> {
     Ok(notification::Entity::find()
         .select_only()
         .column(notification::Column::ResidentId)
@@ -176,7 +180,7 @@ pub async fn unread_counts(
         .filter(notification::Column::ResidentId.is_in(residents.to_vec()))
         .filter(notification::Column::ReadAt.is_null())
         .group_by(notification::Column::ResidentId)
-        .into_tuple::<(i64, i64)>()
+        .into_tuple::<(ResidentId, i64)>()
         .all(db)
         .await?
         .into_iter()

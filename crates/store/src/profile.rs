@@ -1,5 +1,6 @@
 //! The resident's profile: reading it with the household and consents, updating contact
 //! details and preferences, granting and revoking a household member's proxy consent (代办).
+use domain::ids::ResidentId;
 
 use super::entities::{proxy_consent, region, resident};
 use chrono::{DateTime, Datelike, Utc};
@@ -20,7 +21,7 @@ pub(crate) fn age_on(birth: chrono::NaiveDate, today: chrono::NaiveDate) -> u32 
 
 pub async fn profile(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     now: DateTime<Utc>,
 ) -> Result<Profile, AppError> {
     let me = resident::Entity::find_by_id(resident_id)
@@ -80,7 +81,7 @@ pub async fn profile(
 
 pub async fn update(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     update: ValidProfileUpdate,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -104,8 +105,8 @@ pub async fn update(
 /// outside the household is "not found".
 pub async fn set_proxy_consent(
     db: &impl ConnectionTrait,
-    resident_id: i64,
-    member_id: i64,
+    resident_id: ResidentId,
+    member_id: ResidentId,
     granted: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {

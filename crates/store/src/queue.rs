@@ -3,6 +3,7 @@
 //! page at a time; and the console home's counts. Filtering, sorting and counting happen in
 //! SQL over the `task` indexes (department, status, due), so a page costs the same at 100 000
 //! tasks as at 100.
+use domain::ids::{ApplicationId, ResidentId, StaffId};
 
 use super::StaffActor;
 use super::entities::{application, department, resident, service, staff, task};
@@ -189,21 +190,21 @@ async fn rows_of(
     tasks: Vec<task::Model>,
     now: DateTime<Utc>,
 ) -> Result<Vec<QueueRow>, AppError> {
-    let app_ids: Vec<i64> = tasks.iter().map(|t| t.application_id).collect();
-    let apps: HashMap<i64, application::Model> = application::Entity::find()
+    let app_ids: Vec<ApplicationId> = tasks.iter().map(|t| t.application_id).collect();
+    let apps: HashMap<ApplicationId, application::Model> = application::Entity::find()
         .filter(application::Column::Id.is_in(app_ids))
         .all(db)
         .await?
         .into_iter()
         .map(|a| (a.id, a))
         .collect();
-    let resident_ids: Vec<i64> = apps.values().map(|a| a.resident_id).collect();
-    let names: HashMap<i64, String> = resident::Entity::find()
+    let resident_ids: Vec<ResidentId> = apps.values().map(|a| a.resident_id).collect();
+    let names: HashMap<ResidentId, String> = resident::Entity::find()
         .select_only()
         .column(resident::Column::Id)
         .column(resident::Column::Name)
         .filter(resident::Column::Id.is_in(resident_ids))
-        .into_tuple::<(i64, String)>()
+        .into_tuple::<(ResidentId, String)>()
         .all(db)
         .await?
         .into_iter()
@@ -222,13 +223,13 @@ async fn rows_of(
         .into_iter()
         .map(|d| (d.id, LocalizedText::new(d.name, d.name_en)))
         .collect();
-    let staff_ids: Vec<i64> = tasks.iter().filter_map(|t| t.assigned_staff_id).collect();
-    let staff_names: HashMap<i64, String> = staff::Entity::find()
+    let staff_ids: Vec<StaffId> = tasks.iter().filter_map(|t| t.assigned_staff_id).collect();
+    let staff_names: HashMap<StaffId, String> = staff::Entity::find()
         .select_only()
         .column(staff::Column::Id)
         .column(staff::Column::Name)
         .filter(staff::Column::Id.is_in(staff_ids))
-        .into_tuple::<(i64, String)>()
+        .into_tuple::<(StaffId, String)>()
         .all(db)
         .await?
         .into_iter()

@@ -1,6 +1,7 @@
 //! Where a rating is stored: the invitation when a task is decided, the resident's one rating
 //! of each decided task (一事一评) inside its window, the rectification a bad review opens, and
 //! the resident's re-rating of the department's answer.
+use domain::ids::{ApplicationNumber, ResidentId, TaskId};
 
 use super::applications::{locale_of, visible_application};
 use super::entities::{application, department, rating, rectification, resident, service, task};
@@ -78,7 +79,7 @@ pub(crate) async fn invite(
             title: td_string!(locale, ratings.invitation_title).to_owned(),
             body: td_string!(locale, ratings.invitation_body)
                 .replace("$service", service_name.pick(locale == Locale::en))
-                .replace("$number", &app.number),
+                .replace("$number", app.number.as_str()),
             link: Some(format!("/me/applications/{}#rating", app.number)),
         },
         now,
@@ -128,8 +129,8 @@ pub async fn prompts(
     db: &impl ConnectionTrait,
     calendar: &WorkingCalendar,
     policy: &RatingPolicy,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     now: DateTime<Utc>,
 ) -> Result<Vec<RatingPrompt>, AppError> {
     let app = visible_application(db, resident_id, number).await?;
@@ -144,7 +145,7 @@ pub async fn prompts(
     if tasks.is_empty() {
         return Ok(Vec::new());
     }
-    let ratings: HashMap<i64, rating::Model> = rating::Entity::find()
+    let ratings: HashMap<TaskId, rating::Model> = rating::Entity::find()
         .filter(rating::Column::ApplicationId.eq(app.id))
         .all(db)
         .await?
@@ -191,7 +192,7 @@ pub async fn prompts(
 async fn names(
     db: &impl ConnectionTrait,
     tasks: &[task::Model],
-) -> Result<HashMap<i64, (LocalizedText, LocalizedText)>, AppError> {
+) -> Result<HashMap<TaskId, (LocalizedText, LocalizedText)>, AppError> {
     let departments: HashMap<i64, LocalizedText> = department::Entity::find()
         .filter(department::Column::Id.is_in(tasks.iter().map(|t| t.department_id)))
         .all(db)
@@ -236,8 +237,8 @@ pub async fn rate(
     db: &sea_orm::DatabaseConnection,
     calendar: &WorkingCalendar,
     policy: &RatingPolicy,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     draft: RatingDraft,
     now: DateTime<Utc>,
 ) -> Result<Rated, AppError> {
@@ -317,7 +318,7 @@ pub async fn rate(
     txn.commit().await?;
     tracing::info!(
         application = %app.number,
-        task = the_task.id,
+        task = %the_task.id,
         score = valid.score.value(),
         bad = valid.score.is_bad(),
         "rated"
@@ -349,8 +350,8 @@ fn updated(app: &application::Model) -> Vec<Push> {
 /// feedback window. 不满意 escalates the rectification to a supervisor; the others close it.
 pub async fn give_feedback(
     db: &sea_orm::DatabaseConnection,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     feedback: Option<&str>,
     comment: Option<&str>,
     now: DateTime<Utc>,

@@ -1,6 +1,7 @@
 //! Where a resident's recommendations are read and answered: the "for you" list (with each
 //! reason explained for this resident), "not interested", per-category opt-out, the click
 //! that starts an application, and the application that converts it.
+use domain::ids::ResidentId;
 
 use super::entities::{
     application, recommendation, recommendation_opt_out, resident, service, service_category, task,
@@ -71,7 +72,7 @@ pub(crate) fn may_be_offered(service_id: i64, category_id: i64, now: DateTime<Ut
 /// Listing them marks them read.
 pub async fn for_you(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     now: DateTime<Utc>,
 ) -> Result<Vec<ForYouItem>, AppError> {
     let consent = resident::Entity::find_by_id(resident_id)
@@ -212,7 +213,7 @@ async fn explained(
 /// The resident's own recommendation; 404 for anyone else's.
 async fn own(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     id: i64,
 ) -> Result<recommendation::Model, AppError> {
     recommendation::Entity::find_by_id(id)
@@ -225,7 +226,7 @@ async fn own(
 /// "Not interested": never shown again.
 pub async fn dismiss(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -243,7 +244,7 @@ pub async fn dismiss(
 /// The resident opens the recommendation to apply: recorded once; returns the service code.
 pub async fn click(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<String, AppError> {
@@ -271,7 +272,7 @@ pub async fn click(
 /// No more recommendations of the category (by its code); idempotent.
 pub async fn opt_out(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     category_code: &str,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -297,7 +298,7 @@ pub async fn opt_out(
 /// A submitted application converts the resident's open recommendations of its services.
 pub async fn mark_applied(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     service_ids: Vec<i64>,
     now: DateTime<Utc>,
 ) -> Result<u64, AppError> {
@@ -318,7 +319,7 @@ pub async fn mark_applied(
 /// found; a service that is not auto-grant is 409 `invalid_state_change`.
 pub async fn auto_grant_offer(
     db: &sea_orm::DatabaseConnection,
-    resident_id: i64,
+    resident_id: ResidentId,
     id: i64,
 ) -> Result<String, AppError> {
     let rec = own(db, resident_id, id).await?;

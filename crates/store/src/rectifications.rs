@@ -3,6 +3,7 @@
 //! a supervisor's decision on appeals and escalations. Every step is checked against role,
 //! department and the rectification's state, written with a conditional UPDATE (a colleague's
 //! step in between is a conflict), audited, and told to the resident.
+use domain::ids::{ApplicationId, ApplicationNumber, StaffId};
 
 use super::StaffActor;
 use super::applications::locale_of;
@@ -118,7 +119,7 @@ pub async fn list(
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let numbers: HashMap<i64, String> = application::Entity::find()
+    let numbers: HashMap<ApplicationId, ApplicationNumber> = application::Entity::find()
         .filter(application::Column::Id.is_in(ratings.values().map(|r| r.application_id)))
         .all(db)
         .await?
@@ -139,7 +140,10 @@ pub async fn list(
             Some(RectificationRow {
                 id: c.id,
                 status,
-                application_number: numbers.get(&r.application_id).cloned().unwrap_or_default(),
+                application_number: numbers
+                    .get(&r.application_id)
+                    .cloned()
+                    .unwrap_or_else(|| ApplicationNumber(String::new())),
                 department: names.department(c.department_id),
                 service: names.service(r.service_id),
                 score: Score::from_stored(r.score),
@@ -239,7 +243,7 @@ pub async fn view(
     } else {
         None
     };
-    let staff_names: HashMap<i64, String> = staff::Entity::find()
+    let staff_names: HashMap<StaffId, String> = staff::Entity::find()
         .filter(
             staff::Column::Id.is_in(
                 [r.staff_id, case.answered_by_staff_id]
@@ -502,7 +506,7 @@ async fn tell_resident(
             resident_id: app.resident_id,
             kind: "rectification",
             title: title.to_owned(),
-            body: body.replace("$number", &app.number),
+            body: body.replace("$number", app.number.as_str()),
             link: Some(format!("/me/applications/{}#rating", app.number)),
         },
         now,

@@ -2,6 +2,7 @@
 //! numbers masked for every role; revealing one in full takes a stated reason and is recorded,
 //! as is every view and every tag added or removed. A department sees only residents who
 //! have a case with it; supervisors and administrators see everyone.
+use domain::ids::{ApplicationId, ResidentId};
 
 use super::StaffActor;
 use super::audit::{self, Target};
@@ -61,7 +62,7 @@ fn scoped(scope: Scope) -> Condition {
 async fn find_in_scope(
     db: &impl ConnectionTrait,
     scope: Scope,
-    resident_id: i64,
+    resident_id: ResidentId,
 ) -> Result<resident::Model, AppError> {
     resident::Entity::find_by_id(resident_id)
         .filter(scoped(scope))
@@ -130,7 +131,7 @@ pub async fn search(
 pub async fn view(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
-    resident_id: i64,
+    resident_id: ResidentId,
     now: DateTime<Utc>,
 ) -> Result<ResidentRecord, AppError> {
     let scope = actor.member.require(Permission::ViewResident)?;
@@ -290,7 +291,7 @@ async fn service_names(db: &impl ConnectionTrait) -> Result<HashMap<i64, Localiz
 async fn applications_of(
     db: &impl ConnectionTrait,
     scope: Scope,
-    resident_id: i64,
+    resident_id: ResidentId,
 ) -> Result<Vec<RecordApplication>, AppError> {
     let apps = application::Entity::find()
         .filter(application::Column::ResidentId.eq(resident_id))
@@ -298,7 +299,7 @@ async fn applications_of(
         .order_by_desc(application::Column::CreatedAt)
         .all(db)
         .await?;
-    let tasks: Vec<(i64, i64)> = task::Entity::find()
+    let tasks: Vec<(ApplicationId, i64)> = task::Entity::find()
         .select_only()
         .column(task::Column::ApplicationId)
         .column(task::Column::DepartmentId)
@@ -339,7 +340,7 @@ async fn applications_of(
 pub async fn reveal(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
-    resident_id: i64,
+    resident_id: ResidentId,
     field: PersonalField,
     reason: &str,
     now: DateTime<Utc>,
@@ -361,8 +362,8 @@ pub async fn reveal(
     )
     .await?;
     tracing::info!(
-        staff_id = actor.member.id,
-        resident_id,
+        staff_id = %actor.member.id,
+        %resident_id,
         field = field.as_str(),
         "personal data revealed"
     );
@@ -373,7 +374,7 @@ pub async fn reveal(
 async fn tag_change(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
-    resident_id: i64,
+    resident_id: ResidentId,
     tag_code: &str,
     reason: &str,
 ) -> Result<(resident::Model, tag::Model, String), AppError> {
@@ -392,7 +393,7 @@ async fn tag_change(
 pub async fn add_tag(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
-    resident_id: i64,
+    resident_id: ResidentId,
     tag_code: &str,
     reason: &str,
     now: DateTime<Utc>,
@@ -427,7 +428,7 @@ pub async fn add_tag(
 pub async fn remove_tag(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
-    resident_id: i64,
+    resident_id: ResidentId,
     tag_code: &str,
     reason: &str,
     now: DateTime<Utc>,

@@ -3,6 +3,7 @@
 //! the [`ResidentFacts`] of a few residents loaded for the in-memory evaluator that explains a
 //! match. The two must agree; `server/tests/rules.rs` checks it on random rules, on SQLite and
 //! PostgreSQL.
+use domain::ids::{ApplicationId, ResidentId};
 
 use super::entities::{application, rating, region, resident, resident_tag, service, tag, task};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -239,12 +240,12 @@ fn compile_condition(condition: &Condition, now: DateTime<Utc>, today: NaiveDate
 pub async fn matching_among(
     db: &impl ConnectionTrait,
     rule: &Rule,
-    ids: &[i64],
+    ids: &[ResidentId],
     now: DateTime<Utc>,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<ResidentId>, AppError> {
     let mut found = Vec::new();
     for chunk in ids.chunks(500) {
-        let mut part: Vec<i64> = resident::Entity::find()
+        let mut part: Vec<ResidentId> = resident::Entity::find()
             .select_only()
             .column(resident::Column::Id)
             .filter(resident::Column::Id.is_in(chunk.to_vec()))
@@ -265,7 +266,10 @@ fn unreadable(what: &str, detail: impl std::fmt::Display) -> AppError {
 
 /// What the rules can ask about each of `ids`, in the order of `ids` (unknown ids left out).
 /// Five queries per 500 residents, whatever the rule.
-pub async fn facts(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<ResidentFacts>, AppError> {
+pub async fn facts(
+    db: &impl ConnectionTrait,
+    ids: &[ResidentId],
+) -> Result<Vec<ResidentFacts>, AppError> {
     let mut all = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         all.extend(facts_of_chunk(db, chunk).await?);
@@ -275,9 +279,16 @@ pub async fn facts(db: &impl ConnectionTrait, ids: &[i64]) -> Result<Vec<Residen
 
 async fn facts_of_chunk(
     db: &impl ConnectionTrait,
-    ids: &[i64],
+    ids: &[ResidentId],
 ) -> Result<Vec<ResidentFacts>, AppError> {
-    type Row = (i64, NaiveDate, String, i64, Option<NaiveDate>, Option<i64>);
+    type Row = (
+        ResidentId,
+        NaiveDate,
+        String,
+        i64,
+        Option<NaiveDate>,
+        Option<i64>,
+    );
     let rows: Vec<Row> = resident::Entity::find()
         .select_only()
         .column(resident::Column::Id)
@@ -304,20 +315,20 @@ async fn facts_of_chunk(
         .collect();
 
     let households: Vec<i64> = rows.iter().filter_map(|r| r.5).collect();
-    let members: Vec<(i64, i64, NaiveDate)> = resident::Entity::find()
+    let members: Vec<(ResidentId, i64, NaiveDate)> = resident::Entity::find()
         .select_only()
         .column(resident::Column::Id)
         .column(resident::Column::HouseholdId)
         .column(resident::Column::BirthDate)
         .filter(resident::Column::HouseholdId.is_in(households))
-        .into_tuple::<(i64, Option<i64>, NaiveDate)>()
+        .into_tuple::<(ResidentId, Option<i64>, NaiveDate)>()
         .all(db)
         .await?
         .into_iter()
         .filter_map(|(id, household, birth)| household.map(|h| (id, h, birth)))
         .collect();
 
-    let tag_rows: Vec<(i64, i64)> = resident_tag::Entity::find()
+    let tag_rows: Vec<(ResidentId, i64)> = resident_tag::Entity::find()
         .select_only()
         .column(resident_tag::Column::ResidentId)
         .column(resident_tag::Column::TagId)
@@ -336,20 +347,21 @@ async fn facts_of_chunk(
         .into_iter()
         .collect();
 
-    let submitted: HashMap<i64, (i64, DateTime<Utc>)> = application::Entity::find()
-        .select_only()
-        .column(application::Column::Id)
-        .column(application::Column::ResidentId)
-        .column(application::Column::SubmittedAt)
-        .filter(application::Column::ResidentId.is_in(ids.to_vec()))
-        .filter(application::Column::SubmittedAt.is_not_null())
-        .into_tuple::<(i64, i64, Option<DateTime<Utc>>)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|(id, resident_id, at)| at.map(|at| (id, (resident_id, at))))
-        .collect();
-    let tasks: Vec<(i64, i64, String)> = task::Entity::find()
+    let submitted: HashMap<ApplicationId, (ResidentId, DateTime<Utc>)> =
+        application::Entity::find()
+            .select_only()
+            .column(application::Column::Id)
+            .column(application::Column::ResidentId)
+            .column(application::Column::SubmittedAt)
+            .filter(application::Column::ResidentId.is_in(ids.to_vec()))
+            .filter(application::Column::SubmittedAt.is_not_null())
+            .into_tuple::<(ApplicationId, ResidentId, Option<DateTime<Utc>>)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .filter_map(|(id, resident_id, at)| at.map(|at| (id, (resident_id, at))))
+            .collect();
+    let tasks: Vec<(ApplicationId, i64, ApplicationStatus)> = task::Entity::find()
         .select_only()
         .column(task::Column::ApplicationId)
         .column(task::Column::ServiceId)
@@ -359,7 +371,7 @@ async fn facts_of_chunk(
         .all(db)
         .await?;
 
-    let rated: Vec<(i64, i64, i16, DateTime<Utc>)> = rating::Entity::find()
+    let rated: Vec<(ResidentId, i64, i16, DateTime<Utc>)> = rating::Entity::find()
         .select_only()
         .column(rating::Column::ResidentId)
         .column(rating::Column::ServiceId)
@@ -371,7 +383,7 @@ async fn facts_of_chunk(
         .all(db)
         .await?;
 
-    let mut by_id: HashMap<i64, ResidentFacts> = HashMap::with_capacity(rows.len());
+    let mut by_id: HashMap<ResidentId, ResidentFacts> = HashMap::with_capacity(rows.len());
     for (id, birth_date, gender, region_id, moved_in_on, household) in rows {
         let gender = Gender::parse(&gender).ok_or_else(|| unreadable("gender", &gender))?;
         let region_path = paths.get(&region_id).cloned().unwrap_or_default();
@@ -405,8 +417,6 @@ async fn facts_of_chunk(
         }
     }
     for (application_id, service_id, status) in tasks {
-        let status =
-            ApplicationStatus::parse(&status).ok_or_else(|| unreadable("task status", &status))?;
         let Some(&(id, submitted_at)) = submitted.get(&application_id) else {
             continue;
         };

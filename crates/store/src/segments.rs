@@ -1,6 +1,7 @@
 //! Where segments are stored and sized: saving a named rule, and the preview the console
 //! shows while it is edited (count, districts, age bands, a masked sample), each one SQL
 //! statement over `resident` with the rule compiled by [`super::rules`].
+use domain::ids::StaffId;
 
 use super::StaffActor;
 use super::audit::{self, Target};
@@ -268,13 +269,13 @@ async fn summaries(
     db: &impl ConnectionTrait,
     models: Vec<segment::Model>,
 ) -> Result<Vec<SegmentSummary>, AppError> {
-    let staff_ids: Vec<i64> = models.iter().map(|m| m.created_by_staff_id).collect();
-    let names: HashMap<i64, String> = staff::Entity::find()
+    let staff_ids: Vec<StaffId> = models.iter().map(|m| m.created_by_staff_id).collect();
+    let names: HashMap<StaffId, String> = staff::Entity::find()
         .select_only()
         .column(staff::Column::Id)
         .column(staff::Column::Name)
         .filter(staff::Column::Id.is_in(staff_ids))
-        .into_tuple::<(i64, String)>()
+        .into_tuple::<(StaffId, String)>()
         .all(db)
         .await?
         .into_iter()

@@ -1,6 +1,7 @@
 //! Staff accounts and their sessions: the account a staff sign-in checks, the member a
 //! session stands for, and the administrators' list of open staff sessions (to end one).
 //! There are no built-in accounts: the first administrator is made with `server staff add`.
+use domain::ids::StaffId;
 
 use super::StaffActor;
 use super::audit::{self, Target};
@@ -19,7 +20,7 @@ use std::collections::HashMap;
 pub async fn find_for_sign_in(
     db: &impl ConnectionTrait,
     username: &str,
-) -> Result<Option<(i64, String)>, AppError> {
+) -> Result<Option<(StaffId, String)>, AppError> {
     Ok(staff::Entity::find()
         .filter(staff::Column::Username.eq(username.trim()))
         .filter(staff::Column::Active.eq(true))
@@ -31,7 +32,7 @@ pub async fn find_for_sign_in(
 /// The active member behind a staff session.
 pub async fn member(
     db: &impl ConnectionTrait,
-    staff_id: i64,
+    staff_id: StaffId,
 ) -> Result<Option<StaffMember>, AppError> {
     let Some((member, department)) = staff::Entity::find_by_id(staff_id)
         .filter(staff::Column::Active.eq(true))
@@ -69,8 +70,8 @@ pub async fn sessions(
         .order_by_desc(session::Column::LastSeenAt)
         .all(db)
         .await?;
-    let ids: Vec<i64> = rows.iter().filter_map(|r| r.staff_id).collect();
-    let members: HashMap<i64, StaffMember> = staff::Entity::find()
+    let ids: Vec<StaffId> = rows.iter().filter_map(|r| r.staff_id).collect();
+    let members: HashMap<StaffId, StaffMember> = staff::Entity::find()
         .filter(staff::Column::Id.is_in(ids))
         .find_also_related(department::Entity)
         .all(db)
@@ -129,7 +130,7 @@ pub async fn end_session(
         now,
     )
     .await?;
-    tracing::info!(by = actor.member.id, staff_id = ?row.staff_id, "staff session ended");
+    tracing::info!(by = %actor.member.id, staff_id = ?row.staff_id, "staff session ended");
     Ok(())
 }
 
@@ -143,7 +144,7 @@ pub async fn create(
     department_code: Option<&str>,
     password_hash: String,
     now: DateTime<Utc>,
-) -> Result<i64, AppError> {
+) -> Result<StaffId, AppError> {
     let department_id = match department_code {
         Some(code) => Some(
             department::Entity::find()

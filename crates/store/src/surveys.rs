@@ -9,6 +9,7 @@
 //!
 //! The audience is a condition on `resident`: everyone, or residents with an application
 //! (its task) for the service submitted within the period. Its size is a COUNT over it.
+use domain::ids::ResidentId;
 
 use super::StaffActor;
 use super::entities::{
@@ -106,7 +107,7 @@ async fn audience_size(db: &impl ConnectionTrait, model: &survey::Model) -> Resu
 async fn is_in_audience(
     db: &impl ConnectionTrait,
     model: &survey::Model,
-    resident_id: i64,
+    resident_id: ResidentId,
 ) -> Result<bool, AppError> {
     let count = resident::Entity::find()
         .filter(resident::Column::Id.eq(resident_id))
@@ -644,7 +645,7 @@ fn open_now(now: DateTime<Utc>) -> Condition {
 /// periods are matched here, as [`audience_condition`] does in SQL).
 pub async fn open_for_resident(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     now: DateTime<Utc>,
 ) -> Result<Vec<ResidentSurveyItem>, AppError> {
     let answered = Query::select()
@@ -712,7 +713,7 @@ pub async fn open_for_resident(
 /// An open survey the resident is in the audience of; "not found" otherwise.
 async fn answerable(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<survey::Model, AppError> {
@@ -730,7 +731,7 @@ async fn answerable(
 
 async fn has_answered(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     id: i64,
 ) -> Result<bool, AppError> {
     let count = survey_response::Entity::find()
@@ -744,7 +745,7 @@ async fn has_answered(
 /// One open survey for the resident to answer (or to see they answered it).
 pub async fn for_resident(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<ResidentSurvey, AppError> {
@@ -782,7 +783,7 @@ fn duplicate_as_answered(err: DbErr) -> AppError {
 /// decides between two at once); nothing changes on any error.
 pub async fn respond(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     id: i64,
     answers: &Answers,
     now: DateTime<Utc>,

@@ -5,6 +5,7 @@
 //! combined status), starts or stops the clock, leaves an event on the timeline (internal
 //! notes only for staff) with a message and a live push for the resident, and a line in the
 //! audit log.
+use domain::ids::{ApplicationNumber, StaffId, TaskId};
 
 use super::StaffActor;
 use super::applications::{
@@ -46,7 +47,7 @@ pub enum StaffAction {
     Complete,
     /// Hands the task to a colleague of the same department.
     Assign {
-        to: i64,
+        to: StaffId,
     },
     /// A note on the timeline; `internal` ones are never shown to the resident.
     Comment {
@@ -144,8 +145,8 @@ pub async fn act(
     db: &sea_orm::DatabaseConnection,
     calendar: &WorkingCalendar,
     actor: &StaffActor,
-    number: &str,
-    task_id: Option<i64>,
+    number: &ApplicationNumber,
+    task_id: Option<TaskId>,
     action: StaffAction,
     expected_version: Option<i32>,
     now: DateTime<Utc>,
@@ -160,11 +161,11 @@ pub async fn act(
             application::Column::Version,
             Expr::col(application::Column::Version),
         )
-        .filter(application::Column::Number.eq(number))
+        .filter(application::Column::Number.eq(number.as_str()))
         .exec(&txn)
         .await?;
     let app = application::Entity::find()
-        .filter(application::Column::Number.eq(number))
+        .filter(application::Column::Number.eq(number.as_str()))
         .one(&txn)
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -327,8 +328,8 @@ async fn assign(
     txn: &impl sea_orm::ConnectionTrait,
     app: &application::Model,
     the_task: &task::Model,
-    to: i64,
-    staff_id: i64,
+    to: StaffId,
+    staff_id: StaffId,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
     let colleague = staff::Entity::find_by_id(to)

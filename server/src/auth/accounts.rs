@@ -1,4 +1,5 @@
 //! Registering and signing in, shared by the page forms and the JSON API.
+use domain::ids::ResidentId;
 
 use super::{password, session, throttle};
 use crate::http::request::ip_of;
@@ -14,7 +15,7 @@ use store::accounts;
 /// A new session for a resident: the cookie's token and the resident.
 pub struct Started {
     pub token: String,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
 }
 
 /// The request's headers, peer address and current session, as starting a session needs.
@@ -40,7 +41,7 @@ pub async fn register(
     let hash = password::hash(valid.password.clone()).await?;
     let now = Utc::now();
     let resident_id = accounts::register(&state.db, &valid, hash, now).await?;
-    tracing::info!(resident_id, "resident registered");
+    tracing::info!(%resident_id, "resident registered");
     if let Some(previous) = previous_session {
         session::destroy(&state.db, previous).await?;
     }
@@ -88,6 +89,6 @@ pub async fn sign_in(state: &AppState, form: &SignIn, parts: &Parts) -> Result<S
         session::destroy(&state.db, previous).await?;
     }
     let (token, _) = session::start(&state.db, Some(resident_id), None, headers, ip, now).await?;
-    tracing::info!(resident_id, "resident signed in");
+    tracing::info!(%resident_id, "resident signed in");
     Ok(Started { token, resident_id })
 }

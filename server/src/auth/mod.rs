@@ -1,5 +1,6 @@
 //! Who is asking: resident sessions stored in the database (any instance can serve any
 //! request), Argon2id passwords checked off the async runtime, and sign-in throttling.
+use domain::ids::ResidentId;
 
 pub mod accounts;
 pub mod password;
@@ -15,7 +16,7 @@ use store::{CurrentSession, CurrentStaff, StaffActor};
 
 /// The signed-in resident of an API request; without one the request gets 401.
 #[derive(Clone, Copy, Debug)]
-pub struct Resident(pub i64);
+pub struct Resident(pub ResidentId);
 
 impl<S: Send + Sync> FromRequestParts<S> for Resident {
     type Rejection = ApiError;
@@ -33,7 +34,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Resident {
 /// The signed-in resident of a page form; without one the browser goes to sign in.
 #[derive(Clone, Debug)]
 pub struct FormResident {
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub session_id: String,
 }
 

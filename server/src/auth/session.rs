@@ -2,6 +2,7 @@
 //! (Secure behind HTTPS); the database holds only the token's SHA-256, with the idle (30
 //! minutes) and absolute (12 hours) expiry. Signing in always makes a new session; signing
 //! out deletes it on the server.
+use domain::ids::{ResidentId, StaffId};
 
 use crate::http::cookies::{self, Kind};
 use crate::state::AppState;
@@ -96,7 +97,7 @@ fn cookie(
 /// returns the token for the cookie.
 pub async fn start(
     db: &impl ConnectionTrait,
-    resident_id: Option<i64>,
+    resident_id: Option<ResidentId>,
     flash: Option<&Flash>,
     headers: &HeaderMap,
     ip: Option<String>,
@@ -108,7 +109,7 @@ pub async fn start(
 /// Starts a staff session and returns the token for the staff cookie.
 pub async fn start_for_staff(
     db: &impl ConnectionTrait,
-    staff_id: i64,
+    staff_id: StaffId,
     headers: &HeaderMap,
     ip: Option<String>,
     now: DateTime<Utc>,
@@ -119,8 +120,8 @@ pub async fn start_for_staff(
 
 async fn insert(
     db: &impl ConnectionTrait,
-    resident_id: Option<i64>,
-    staff_id: Option<i64>,
+    resident_id: Option<ResidentId>,
+    staff_id: Option<StaffId>,
     flash: Option<&Flash>,
     headers: &HeaderMap,
     ip: Option<String>,
@@ -156,7 +157,10 @@ pub async fn destroy(db: &impl ConnectionTrait, id: &str) -> Result<(), AppError
 }
 
 /// Ends every session of a resident (after a password change, or sign-out everywhere).
-pub async fn destroy_all_of(db: &impl ConnectionTrait, resident_id: i64) -> Result<(), AppError> {
+pub async fn destroy_all_of(
+    db: &impl ConnectionTrait,
+    resident_id: ResidentId,
+) -> Result<(), AppError> {
     session::Entity::delete_many()
         .filter(session::Column::ResidentId.eq(resident_id))
         .exec(db)

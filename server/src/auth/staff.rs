@@ -2,6 +2,7 @@
 //! runtime, a dummy hash for unknown names, the same throttling per account and per IP), a
 //! new session in the separate staff cookie. There are no default accounts: demo data brings
 //! its own, production starts with `server staff add`.
+use domain::ids::StaffId;
 
 use super::{password, session, throttle};
 use crate::http::request::ip_of;
@@ -23,7 +24,7 @@ pub struct StaffSignIn {
 /// A new staff session: the cookie's token and who signed in.
 pub struct Started {
     pub token: String,
-    pub staff_id: i64,
+    pub staff_id: StaffId,
 }
 
 /// Checks the password and starts a staff session.
@@ -64,6 +65,6 @@ pub async fn sign_in(
         session::destroy(&state.db, &previous.session_id).await?;
     }
     let token = session::start_for_staff(&state.db, staff_id, &parts.headers, ip, now).await?;
-    tracing::info!(staff_id, "staff signed in");
+    tracing::info!(%staff_id, "staff signed in");
     Ok(Started { token, staff_id })
 }

@@ -2,6 +2,7 @@
 //! plain HTML form: it does the work, then redirects (303) to the page that shows the
 //! result, with a problem (or a revealed value) kept in the staff session's flash for that
 //! page.
+use domain::ids::{ApplicationNumber, ResidentId};
 
 pub mod campaigns;
 pub mod catalog;
@@ -176,7 +177,7 @@ async fn sign_out(State(state): State<AppState>, parts: Parts) -> Response {
 async fn act(
     State(state): State<AppState>,
     staff: FormStaff,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
     form: Result<Form<TaskActionRequest>, FormRejection>,
 ) -> Response {
     let to = format!("/admin/cases/{number}");
@@ -206,7 +207,7 @@ pub(crate) fn form_of<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppE
 async fn reveal(
     State(state): State<AppState>,
     staff: FormStaff,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     form: Result<Form<RevealRequest>, FormRejection>,
 ) -> Response {
     let to = format!("/admin/residents/{id}");
@@ -240,7 +241,7 @@ async fn reveal(
 async fn add_tag(
     State(state): State<AppState>,
     staff: FormStaff,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     form: Result<Form<TagRequest>, FormRejection>,
 ) -> Response {
     let result = match form_of(form) {
@@ -262,7 +263,7 @@ async fn add_tag(
 async fn remove_tag(
     State(state): State<AppState>,
     staff: FormStaff,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(ResidentId, String)>,
     form: Result<Form<Reason>, FormRejection>,
 ) -> Response {
     let result = match form_of(form) {

@@ -33,7 +33,7 @@ pub async fn switch_mode(
         .and_then(|session| session.resident_id)
     {
         accounts::choose_elderly_mode(&state.db, resident_id, elderly, Utc::now()).await?;
-        tracing::info!(resident_id, elderly, "elderly mode chosen");
+        tracing::info!(%resident_id, elderly, "elderly mode chosen");
     }
     let mut response = StatusCode::SEE_OTHER.into_response();
     let headers = response.headers_mut();

@@ -1,5 +1,6 @@
 //! Reading an application form post (multipart: answers and files), shared by the page form
 //! and the API. Storing the files is the use case's (`usecases::attachments`).
+use domain::ids::ResidentId;
 
 use axum::extract::Multipart;
 use domain::error::{AppError, ErrorCode};
@@ -21,7 +22,7 @@ pub struct Posted {
     /// `_key`: the idempotency key the form was rendered with.
     pub key: Option<String>,
     /// `_for`: the household member applied for (代办), if not the resident.
-    pub on_behalf_of: Option<i64>,
+    pub on_behalf_of: Option<ResidentId>,
     /// `_next`: where to go after saving (the next step of elderly mode's form), with
     /// `{number}` standing for the application's number.
     pub next: Option<String>,

@@ -1,5 +1,6 @@
 //! Applying (new form, draft, supplement), taking back to correct, withdrawing, removing a
 //! file.
+use domain::ids::{ApplicationNumber, ResidentId};
 
 use super::back_with_problems;
 use crate::auth::FormResident;
@@ -85,7 +86,7 @@ async fn start(
 pub async fn edit(
     State(state): State<AppState>,
     resident: FormResident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
     parts: Parts,
     multipart: Multipart,
 ) -> Response {
@@ -111,8 +112,8 @@ pub async fn edit(
 async fn finish(
     state: &AppState,
     parts: &Parts,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     posted: Posted,
 ) -> Response {
     let edit_page = format!("/me/applications/{number}/edit");
@@ -137,7 +138,7 @@ async fn finish(
     if intent != "submit" {
         // The next step of elderly mode's form (a path on this site), or the form again.
         let next = next
-            .map(|next| next.replace("{number}", number))
+            .map(|next| next.replace("{number}", number.as_str()))
             .filter(|next| local_path(Some(next)).is_some());
         return Redirect::to(&next.unwrap_or_else(|| format!("{edit_page}?saved=1")))
             .into_response();
@@ -162,7 +163,7 @@ async fn error_page(state: &AppState, parts: &Parts, to: &str, error: AppError) 
 pub async fn withdraw(
     State(state): State<AppState>,
     resident: FormResident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
     parts: Parts,
 ) -> Response {
     let page = format!("/me/applications/{number}");
@@ -177,7 +178,7 @@ pub async fn withdraw(
 pub async fn take_back(
     State(state): State<AppState>,
     resident: FormResident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
     parts: Parts,
 ) -> Response {
     let page = format!("/me/applications/{number}");
@@ -190,7 +191,7 @@ pub async fn take_back(
 pub async fn delete_attachment(
     State(state): State<AppState>,
     resident: FormResident,
-    Path((number, id)): Path<(String, i64)>,
+    Path((number, id)): Path<(ApplicationNumber, i64)>,
     parts: Parts,
 ) -> Response {
     let page = format!("/me/applications/{number}/edit");

@@ -1,4 +1,5 @@
 //! Updating the profile (the password again for a new mobile number) and proxy consents.
+use domain::ids::ResidentId;
 
 use super::back_with_problems;
 use crate::auth::FormResident;
@@ -42,7 +43,7 @@ pub async fn update(
 
 #[derive(Deserialize)]
 pub struct Consent {
-    member: i64,
+    member: ResidentId,
     /// "grant" or "revoke"
     action: String,
 }

@@ -1,5 +1,6 @@
 //! The resident's rating form and re-rating of the department's answer, as plain HTML form
 //! posts (they work without JavaScript). Problems go back to the application page.
+use domain::ids::ApplicationNumber;
 
 use super::back_with_problems;
 use crate::auth::FormResident;
@@ -87,14 +88,14 @@ impl RatingForm {
     }
 }
 
-fn page(number: &str) -> String {
+fn page(number: &ApplicationNumber) -> String {
     format!("/me/applications/{number}")
 }
 
 async fn done(
     state: &AppState,
     parts: &Parts,
-    number: &str,
+    number: &ApplicationNumber,
     form: &str,
     typed: BTreeMap<String, String>,
     result: Result<(), AppError>,
@@ -111,7 +112,7 @@ async fn done(
 pub async fn rate(
     State(state): State<AppState>,
     resident: FormResident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
     parts: Parts,
     Form(form): Form<RatingForm>,
 ) -> Response {
@@ -124,7 +125,7 @@ pub async fn rate(
 pub async fn feedback(
     State(state): State<AppState>,
     resident: FormResident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
     parts: Parts,
     Form(draft): Form<FeedbackDraft>,
 ) -> Response {

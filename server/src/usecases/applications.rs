@@ -1,6 +1,7 @@
 //! What a resident does with an application (办件): start one for a service or a life-event
 //! package, save its answers, submit it, take it back to correct, withdraw it, remove a file.
 //! Handing in files is `attachments`.
+use domain::ids::{ApplicationNumber, ResidentId};
 
 use crate::state::AppState;
 use chrono::Utc;
@@ -15,15 +16,15 @@ pub struct NewDraft<'a> {
     pub subject: Subject<'a>,
     pub answers: &'a Answers,
     pub key: Option<&'a str>,
-    pub on_behalf_of: Option<i64>,
+    pub on_behalf_of: Option<ResidentId>,
 }
 
 /// Starts a draft; its number.
 pub async fn start(
     state: &AppState,
-    resident_id: i64,
+    resident_id: ResidentId,
     draft: NewDraft<'_>,
-) -> Result<String, AppError> {
+) -> Result<ApplicationNumber, AppError> {
     applications::save_draft(
         &state.db,
         resident_id,
@@ -41,8 +42,8 @@ pub async fn start(
 /// editable is 409 `invalid_state_change`.
 pub async fn save_answers(
     state: &AppState,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     answers: &Answers,
 ) -> Result<(), AppError> {
     applications::save_draft(
@@ -60,7 +61,11 @@ pub async fn save_answers(
 }
 
 /// Submits a draft, or resubmits after a supplement request, on the working calendar.
-pub async fn submit(state: &AppState, resident_id: i64, number: &str) -> Result<(), AppError> {
+pub async fn submit(
+    state: &AppState,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
+) -> Result<(), AppError> {
     let calendar = calendar::load(&state.db).await?;
     let outcome =
         applications::submit(&state.db, &calendar, resident_id, number, Utc::now()).await?;
@@ -69,14 +74,22 @@ pub async fn submit(state: &AppState, resident_id: i64, number: &str) -> Result<
 }
 
 /// Withdraws an application before a decision.
-pub async fn withdraw(state: &AppState, resident_id: i64, number: &str) -> Result<(), AppError> {
+pub async fn withdraw(
+    state: &AppState,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
+) -> Result<(), AppError> {
     let outcome = applications::withdraw(&state.db, resident_id, number, Utc::now()).await?;
     state.push.publish(outcome.pushes).await;
     Ok(())
 }
 
 /// Takes a just-submitted application back as a draft to correct it.
-pub async fn take_back(state: &AppState, resident_id: i64, number: &str) -> Result<(), AppError> {
+pub async fn take_back(
+    state: &AppState,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
+) -> Result<(), AppError> {
     let outcome = applications::take_back(&state.db, resident_id, number, Utc::now()).await?;
     state.push.publish(outcome.pushes).await;
     Ok(())
@@ -85,8 +98,8 @@ pub async fn take_back(state: &AppState, resident_id: i64, number: &str) -> Resu
 /// Removes a file from a draft or a supplement being prepared.
 pub async fn remove_attachment(
     state: &AppState,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     attachment: i64,
 ) -> Result<(), AppError> {
     applications::remove_attachment(&state.db, resident_id, number, attachment).await

@@ -1,5 +1,6 @@
 //! Handing in files with an application: each is checked by its content, stored by hash,
 //! and attached to the resident's application.
+use domain::ids::{ApplicationNumber, ResidentId};
 
 use crate::files::{self, FileKind};
 use crate::http::upload::PostedFile;
@@ -14,8 +15,8 @@ use store::applications::{self, NewAttachment};
 /// problems of refused files.
 pub async fn attach(
     state: &AppState,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     files: Vec<PostedFile>,
 ) -> Result<Vec<FieldError>, AppError> {
     let mut problems = Vec::new();

@@ -1,5 +1,6 @@
 //! A resident's own profile: contact details and elderly mode (the password again for a new
 //! mobile number), and consent to a household member applying on their behalf (代办).
+use domain::ids::ResidentId;
 
 use crate::auth::password;
 use crate::state::AppState;
@@ -12,7 +13,7 @@ use store::{accounts, profile};
 /// Checks and applies a profile update.
 pub async fn update(
     state: &AppState,
-    resident_id: i64,
+    resident_id: ResidentId,
     form: &ProfileUpdate,
 ) -> Result<(), AppError> {
     let valid = form.validate().map_err(AppError::invalid)?;
@@ -33,8 +34,8 @@ pub async fn update(
 /// Grants (or revokes) household member `member` the right to apply for the resident.
 pub async fn set_proxy_consent(
     state: &AppState,
-    resident_id: i64,
-    member: i64,
+    resident_id: ResidentId,
+    member: ResidentId,
     grant: bool,
 ) -> Result<(), AppError> {
     profile::set_proxy_consent(&state.db, resident_id, member, grant, Utc::now()).await

@@ -1,5 +1,6 @@
 //! The resident rates a decided task (好差评) and re-rates the department's answer to a bad
 //! review.
+use domain::ids::{ApplicationNumber, ResidentId};
 
 use crate::state::AppState;
 use chrono::Utc;
@@ -12,8 +13,8 @@ use store::{calendar, ratings};
 /// score of 1 or 2 opens a rectification for the department.
 pub async fn rate(
     state: &AppState,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     draft: RatingDraft,
 ) -> Result<RatingView, AppError> {
     let calendar = calendar::load(&state.db).await?;
@@ -44,8 +45,8 @@ pub struct FeedbackDraft {
 /// Re-rate the department's answer to a bad review.
 pub async fn give_feedback(
     state: &AppState,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     draft: &FeedbackDraft,
 ) -> Result<(), AppError> {
     let pushes = ratings::give_feedback(

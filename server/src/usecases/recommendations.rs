@@ -1,6 +1,7 @@
 //! What a resident does with a recommendation (事项找人): follow it to the prefilled form,
 //! confirm a benefit granted without applying (免申即享), say "not interested", or opt out of
 //! a category.
+use domain::ids::{ApplicationNumber, ResidentId};
 
 use crate::state::AppState;
 use chrono::Utc;
@@ -10,7 +11,11 @@ use store::applications::{self, Subject};
 use store::{calendar, recommendations};
 
 /// Where following a recommendation leads: the code of the service to apply for.
-pub async fn follow(state: &AppState, resident_id: i64, id: i64) -> Result<String, AppError> {
+pub async fn follow(
+    state: &AppState,
+    resident_id: ResidentId,
+    id: i64,
+) -> Result<String, AppError> {
     recommendations::click(&state.db, resident_id, id, Utc::now()).await
 }
 
@@ -18,7 +23,11 @@ pub async fn follow(state: &AppState, resident_id: i64, id: i64) -> Result<Strin
 /// prefilled form) and submits it; the number of the submitted application. A form the
 /// record cannot complete is 422 with its problems, the draft kept for the resident to
 /// finish; tapping twice submits once (the draft's idempotency key is the recommendation).
-pub async fn confirm(state: &AppState, resident_id: i64, id: i64) -> Result<String, AppError> {
+pub async fn confirm(
+    state: &AppState,
+    resident_id: ResidentId,
+    id: i64,
+) -> Result<ApplicationNumber, AppError> {
     let now = Utc::now();
     let code = recommendations::auto_grant_offer(&state.db, resident_id, id).await?;
     let calendar = calendar::load(&state.db).await?;
@@ -30,7 +39,7 @@ pub async fn confirm(state: &AppState, resident_id: i64, id: i64) -> Result<Stri
         &state.db,
         resident_id,
         subject,
-        form.number.as_deref(),
+        form.number.as_ref(),
         &form.answers,
         Some(&key),
         None,
@@ -42,7 +51,7 @@ pub async fn confirm(state: &AppState, resident_id: i64, id: i64) -> Result<Stri
     Ok(number)
 }
 
-pub async fn dismiss(state: &AppState, resident_id: i64, id: i64) -> Result<(), AppError> {
+pub async fn dismiss(state: &AppState, resident_id: ResidentId, id: i64) -> Result<(), AppError> {
     recommendations::dismiss(&state.db, resident_id, id, Utc::now()).await
 }
 
@@ -55,6 +64,10 @@ pub struct OptOut {
     pub category: String,
 }
 
-pub async fn opt_out(state: &AppState, resident_id: i64, request: &OptOut) -> Result<(), AppError> {
+pub async fn opt_out(
+    state: &AppState,
+    resident_id: ResidentId,
+    request: &OptOut,
+) -> Result<(), AppError> {
     recommendations::opt_out(&state.db, resident_id, &request.category, Utc::now()).await
 }

@@ -1,5 +1,6 @@
 //! What staff do to a resident's record (居民档案): show a masked value in full, add or remove
 //! a tag. Each needs a reason, recorded in the audit log; scope is checked by the store.
+use domain::ids::ResidentId;
 
 use crate::state::AppState;
 use chrono::Utc;
@@ -37,7 +38,7 @@ pub struct Reason {
 pub async fn reveal(
     state: &AppState,
     actor: &StaffActor,
-    resident_id: i64,
+    resident_id: ResidentId,
     request: &RevealRequest,
 ) -> Result<String, AppError> {
     resident_records::reveal(
@@ -54,7 +55,7 @@ pub async fn reveal(
 pub async fn add_tag(
     state: &AppState,
     actor: &StaffActor,
-    resident_id: i64,
+    resident_id: ResidentId,
     request: &TagRequest,
 ) -> Result<(), AppError> {
     resident_records::add_tag(
@@ -71,7 +72,7 @@ pub async fn add_tag(
 pub async fn remove_tag(
     state: &AppState,
     actor: &StaffActor,
-    resident_id: i64,
+    resident_id: ResidentId,
     code: &str,
     reason: &Reason,
 ) -> Result<(), AppError> {

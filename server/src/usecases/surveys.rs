@@ -1,4 +1,5 @@
 //! Surveys (满意度调查): staff write, schedule and close them; a resident answers once.
+use domain::ids::ResidentId;
 
 use crate::state::AppState;
 use chrono::Utc;
@@ -46,7 +47,7 @@ pub async fn close(
 /// The resident's response, once; a second is `surveys::already_answered()`.
 pub async fn respond(
     state: &AppState,
-    resident_id: i64,
+    resident_id: ResidentId,
     id: i64,
     answers: &Answers,
 ) -> Result<(), AppError> {

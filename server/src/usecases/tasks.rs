@@ -1,5 +1,6 @@
 //! Working a task (办件环节): what staff do to their department's part of an application —
 //! accept, ask for a supplement, approve, reject, complete, hand over, note.
+use domain::ids::{ApplicationNumber, StaffId, TaskId};
 
 use crate::http::form;
 use crate::state::AppState;
@@ -24,7 +25,7 @@ pub struct TaskActionRequest {
     pub action: String,
     /// The task of a bundle's application this action is for (the caller's own by default).
     #[serde(default)]
-    pub task_id: Option<i64>,
+    pub task_id: Option<TaskId>,
     /// The task version the caller saw; a stale one is a conflict.
     #[serde(default)]
     pub version: Option<i32>,
@@ -42,7 +43,7 @@ pub struct TaskActionRequest {
     pub reason: Option<String>,
     /// For assign: the colleague's staff id.
     #[serde(default)]
-    pub to: Option<i64>,
+    pub to: Option<StaffId>,
     /// For comment.
     #[serde(default)]
     pub text: Option<String>,
@@ -94,7 +95,7 @@ impl TaskActionRequest {
 pub async fn act(
     state: &AppState,
     actor: &StaffActor,
-    number: &str,
+    number: &ApplicationNumber,
     request: TaskActionRequest,
 ) -> Result<Outcome, AppError> {
     let (task_id, version) = (request.task_id, request.version);
@@ -113,12 +114,12 @@ pub async fn act(
     )
     .await
     .inspect_err(|err| {
-        tracing::info!(number, action = kind.as_str(), staff_id = actor.member.id, error = %err, "staff action refused");
+        tracing::info!(%number, action = kind.as_str(), staff_id = %actor.member.id, error = %err, "staff action refused");
     })?;
     tracing::info!(
-        number,
+        %number,
         action = kind.as_str(),
-        staff_id = actor.member.id,
+        staff_id = %actor.member.id,
         "staff action"
     );
     state.push.publish(outcome.pushes.clone()).await;
@@ -143,7 +144,10 @@ mod tests {
         )
         .expect("json");
         assert_eq!(from_form, from_json);
-        assert_eq!((from_form.task_id, from_form.version), (Some(7), Some(3)));
+        assert_eq!(
+            (from_form.task_id, from_form.version),
+            (Some(TaskId(7)), Some(3))
+        );
         assert_eq!(
             from_form.action().expect("valid"),
             StaffAction::RequestSupplement {

@@ -1,6 +1,7 @@
 //! Applying and following applications over HTTP: the prefilled form, drafts, attachments,
 //! idempotent submission, taking back to correct, withdrawal, supplements with the paused clock, the live stream,
 //! the plain-form flow, and that no resident reaches another's data.
+use domain::ids::{ApplicationNumber, StaffId};
 
 use crate::helpers::{Session, TestApp};
 use futures_util::StreamExt;
@@ -135,7 +136,7 @@ async fn staff_act(
              ORDER BY t.id LIMIT 1"
         ))
         .await;
-    let member = store::staff_accounts::member(&app.db, head)
+    let member = store::staff_accounts::member(&app.db, StaffId(head))
         .await
         .unwrap()
         .expect("an active head");
@@ -145,7 +146,7 @@ async fn staff_act(
         &app.db,
         &calendar,
         &actor,
-        number,
+        &ApplicationNumber::from(number),
         None,
         action,
         None,

@@ -5,6 +5,7 @@
 //!
 //! Each test starts from the demo data with every rating and rectification removed, then
 //! writes its own rows straight into the tables (the demo's tasks carry them).
+use domain::ids::{ApplicationId, ResidentId, StaffId, TaskId};
 
 use crate::helpers::TestApp;
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -51,8 +52,8 @@ struct Department {
 struct Seed<'a> {
     app: &'a TestApp,
     /// (application_id, task_id) of demo tasks, used one per rating.
-    tasks: Vec<(i64, i64)>,
-    residents: Vec<i64>,
+    tasks: Vec<(ApplicationId, TaskId)>,
+    residents: Vec<ResidentId>,
 }
 
 struct NewRating {
@@ -98,7 +99,7 @@ impl<'a> Seed<'a> {
             ))
             .await
             .expect("tasks");
-        let tasks: Vec<(i64, i64)> = rows
+        let tasks: Vec<(ApplicationId, TaskId)> = rows
             .iter()
             .map(|r| {
                 (
@@ -115,7 +116,7 @@ impl<'a> Seed<'a> {
             ))
             .await
             .expect("residents");
-        let residents: Vec<i64> = rows
+        let residents: Vec<ResidentId> = rows
             .iter()
             .map(|r| r.try_get_by_index(0).unwrap())
             .collect();
@@ -448,7 +449,7 @@ on_both_backends! {
             department_id: Set(Some(mz.id)),
             status: Set(SurveyStatus::Closed),
             audience: Set("service_users".to_owned()),
-            created_by_staff_id: Set(staff),
+            created_by_staff_id: Set(StaffId(staff)),
             created_at: Set(in_month(1)),
             ..Default::default()
         }

@@ -3,6 +3,7 @@
 //! SQLite and on PostgreSQL, over the demo population (households, tags, applications in
 //! every state, ratings). The moments are drawn around residents' birthdays so that age
 //! boundaries are crossed, and every explanation of a match names conditions that hold.
+use domain::ids::ResidentId;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
 use domain::rule::{Condition, Outcome, Rule};
@@ -141,7 +142,7 @@ fn moment(v: &Vocabulary) -> impl Strategy<Value = DateTime<Utc>> + use<> {
 async fn agree(app: &crate::helpers::TestApp, cases: u32) {
     let v = vocabulary(&app.db).await;
     assert!(!v.tags.is_empty() && !v.services.is_empty() && v.birthdays.len() > 100);
-    let ids: Vec<i64> = resident::Entity::find()
+    let ids: Vec<ResidentId> = resident::Entity::find()
         .select_only()
         .column(resident::Column::Id)
         .order_by_asc(resident::Column::Id)
@@ -163,7 +164,7 @@ async fn agree(app: &crate::helpers::TestApp, cases: u32) {
         let by_sql = rules::matching_among(&app.db, &rule, &ids, now)
             .await
             .expect("sql");
-        let in_memory: Vec<i64> = facts
+        let in_memory: Vec<ResidentId> = facts
             .iter()
             .filter(|f| rule.matches(f, now))
             .map(|f| f.resident_id)
@@ -183,7 +184,7 @@ async fn agree(app: &crate::helpers::TestApp, cases: u32) {
             handle.block_on(rules::matching_among(&db, &rule, &ids, now))
         })
         .map_err(|e| TestCaseError::fail(format!("SQL failed: {e:?}")))?;
-        let in_memory: Vec<i64> = facts
+        let in_memory: Vec<ResidentId> = facts
             .iter()
             .filter(|f| rule.matches(f, now))
             .map(|f| f.resident_id)
@@ -217,7 +218,7 @@ on_both_backends! {
             Rule::Is(Condition::LivesAlone),
         ]);
         let now = Utc::now();
-        let ids: Vec<i64> = resident::Entity::find()
+        let ids: Vec<ResidentId> = resident::Entity::find()
             .select_only()
             .column(resident::Column::Id)
             .into_tuple()

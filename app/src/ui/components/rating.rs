@@ -1,6 +1,7 @@
 //! The rating block of an application page (好差评): the invitation to rate each decided task
 //! once, the rating given, and for a bad review the department's answer with the resident's
 //! re-rating. Plain HTML forms: they work without JavaScript.
+use domain::ids::TaskId;
 
 use crate::ui::components::facts::Localized;
 use crate::ui::components::forms::ErrorSummary;
@@ -73,7 +74,7 @@ pub fn RatingSection(number: String, prompts: Vec<RatingPrompt>, flash: Flash) -
 #[component]
 fn RatingForm(
     number: String,
-    task_id: i64,
+    task_id: TaskId,
     closes_at: chrono::DateTime<chrono::Utc>,
     flash: Flash,
 ) -> impl IntoView {

@@ -33,7 +33,7 @@ pub fn ApplicationPage() -> impl IntoView {
     };
     let detail = Resource::new(
         move || (number(), version()),
-        |(number, _)| get_application(number),
+        |(number, _)| get_application(number.into()),
     );
     let submitted = move || query.with(|q| q.get("submitted").is_some());
     // The rating block reloads after a rating post (`rated`, `retry`) and on live changes.
@@ -44,7 +44,9 @@ pub fn ApplicationPage() -> impl IntoView {
             query.with(|q| (q.get("rated"), q.get("retry"))),
         )
     };
-    let prompts = Resource::new(rating_key, |(number, _, _)| get_rating_prompts(number));
+    let prompts = Resource::new(rating_key, |(number, _, _)| {
+        get_rating_prompts(number.into())
+    });
     let flash = Resource::new(rating_key, |_| take_rating_flash());
     let rated = move || query.with(|q| q.get("rated").is_some());
     let i18n = use_i18n();
@@ -90,7 +92,7 @@ fn Detail(detail: ApplicationDetail, just_submitted: bool) -> impl IntoView {
         .collect();
     view! {
         <Title text=move || title.pick(english()).to_owned() />
-        <article class="application" data-number=number.clone() data-status=status.as_str()>
+        <article class="application" data-number=number.to_string() data-status=status.as_str()>
             <p class="breadcrumb"><a href="/me/applications">{t!(i18n, apps.back)}</a></p>
             <h1><Localized text=summary.title.clone() /></h1>
             {just_submitted.then(|| view! {
@@ -101,7 +103,7 @@ fn Detail(detail: ApplicationDetail, just_submitted: bool) -> impl IntoView {
             <dl class="key-facts">
                 <div>
                     <dt>{t!(i18n, apps.number)}</dt>
-                    <dd class="application__number">{number.clone()}</dd>
+                    <dd class="application__number">{number.to_string()}</dd>
                 </div>
                 <div>
                     <dt>{t!(i18n, apps.status)}</dt>

@@ -2,6 +2,7 @@
 //! with the materials to upload. The same page edits a draft and answers a supplement
 //! request. Saving keeps a draft (resumable on any device); submitting checks everything.
 //! In elderly mode the same form is asked one question per page ([`steps`]).
+use domain::ids::ResidentId;
 
 mod steps;
 
@@ -43,7 +44,7 @@ fn NewApplication(bundle: bool) -> impl IntoView {
     let query = use_query_map();
     let key = move || {
         let code = params.with(|p| p.get("code").unwrap_or_default());
-        let member = query.with(|q| q.get("for").and_then(|m| m.parse::<i64>().ok()));
+        let member = query.with(|q| q.get("for").and_then(|m| m.parse::<ResidentId>().ok()));
         (code, member)
     };
     let form = Resource::new(key, move |(code, member)| apply_form(code, bundle, member));
@@ -75,7 +76,7 @@ pub fn EditApplicationPage() -> impl IntoView {
             )
         })
     };
-    let form = Resource::new(key, |(number, check, _, _)| edit_form(number, check));
+    let form = Resource::new(key, |(number, check, _, _)| edit_form(number.into(), check));
     let flash = Resource::new(key, |_| take_flash("application".into()));
     view! {
         <Suspense fallback=Loading>
@@ -175,7 +176,7 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
             <p class="apply__meta">
                 <Localized text=form.department.clone() /> " · " {t!(i18n, apps.promise_after_acceptance)} " "
                 <PromisedDays days=form.promised_days />
-                {form.number.clone().map(|n| view! { " · " <span class="apply__number">{n}</span> })}
+                {form.number.clone().map(|n| view! { " · " <span class="apply__number">{n.to_string()}</span> })}
             </p>
             {form.is_bundle.then(|| view! { <p class="notice">{t!(i18n, apply.bundle_note)}</p> })}
             {form.on_behalf_of.clone().map(|member| view! {

@@ -51,13 +51,13 @@ fn ApplicationCard(item: ApplicationSummary) -> impl IntoView {
     let i18n = use_i18n();
     let href = format!("/me/applications/{}", item.number);
     view! {
-        <article class="application-card" data-number=item.number.clone()>
+        <article class="application-card" data-number=item.number.to_string()>
             <h2 class="application-card__title">
                 <a href=href><Localized text=item.title /></a>
             </h2>
             <p class="application-card__meta">
                 <StatusChip status=item.status />
-                <span class="application-card__number">{item.number.clone()}</span>
+                <span class="application-card__number">{item.number.to_string()}</span>
             </p>
             <p class="application-card__due">
                 {match (item.due_on, item.submitted_at) {

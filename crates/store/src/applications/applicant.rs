@@ -1,4 +1,5 @@
 //! Whom an application is for: the resident, or a household member who consented (代办).
+use domain::ids::ResidentId;
 
 use super::resident_of;
 use crate::entities::{proxy_consent, resident};
@@ -10,8 +11,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 /// resident applies on their behalf (代办). Anyone else is "not found".
 pub(super) async fn applicant_for(
     db: &impl ConnectionTrait,
-    resident_id: i64,
-    on_behalf_of: Option<i64>,
+    resident_id: ResidentId,
+    on_behalf_of: Option<ResidentId>,
 ) -> Result<resident::Model, AppError> {
     let Some(member) = on_behalf_of.filter(|m| *m != resident_id) else {
         return resident_of(db, resident_id).await;
@@ -34,9 +35,9 @@ pub(super) async fn applicant_for(
 /// Household members who let the resident apply for them.
 pub(super) async fn can_apply_for(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
 ) -> Result<Vec<OnBehalf>, AppError> {
-    let rows: Vec<(i64, String)> = resident::Entity::find()
+    let rows: Vec<(ResidentId, String)> = resident::Entity::find()
         .select_only()
         .column(resident::Column::Id)
         .column(resident::Column::Name)

@@ -1,4 +1,5 @@
 //! The files a resident hands in for a draft or a supplement.
+use domain::ids::{ApplicationId, ApplicationNumber, ResidentId};
 
 use super::definition::definition_of;
 use super::visible_application;
@@ -19,7 +20,7 @@ fn material_index(materials: &[Material], stored: Option<&str>) -> Option<usize>
 
 pub(super) async fn attachments_of(
     db: &impl ConnectionTrait,
-    application_id: i64,
+    application_id: ApplicationId,
     materials: &[Material],
 ) -> Result<Vec<AttachmentView>, AppError> {
     Ok(attachment::Entity::find()
@@ -51,8 +52,8 @@ pub struct NewAttachment<'a> {
 
 pub async fn add_attachment(
     db: &impl ConnectionTrait,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     file: NewAttachment<'_>,
     now: DateTime<Utc>,
 ) -> Result<AttachmentView, AppError> {
@@ -103,8 +104,8 @@ pub async fn add_attachment(
 /// Removes a file from a draft (or from a supplement being prepared).
 pub async fn remove_attachment(
     db: &impl ConnectionTrait,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     attachment_id: i64,
 ) -> Result<(), AppError> {
     let app = visible_application(db, resident_id, number).await?;
@@ -126,7 +127,7 @@ pub async fn remove_attachment(
 /// An attachment the resident may download: on one of their applications.
 pub async fn downloadable_attachment(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     attachment_id: i64,
 ) -> Result<attachment::Model, AppError> {
     let found = attachment::Entity::find_by_id(attachment_id)

@@ -1,4 +1,5 @@
 //! The form and drafts: opening, editing, saving; application numbers.
+use domain::ids::{ApplicationId, ApplicationNumber, ResidentId};
 
 use super::applicant::{applicant_for, can_apply_for};
 use super::attachments::attachments_of;
@@ -25,9 +26,9 @@ use sea_orm::{
 /// to any device), otherwise a new form, prefilled from the applicant's profile and answers.
 pub async fn open_form(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
     subject: Subject<'_>,
-    on_behalf_of: Option<i64>,
+    on_behalf_of: Option<ResidentId>,
 ) -> Result<ApplicationForm, AppError> {
     let definition = published(db, subject).await?;
     let applicant = applicant_for(db, resident_id, on_behalf_of).await?;
@@ -86,8 +87,8 @@ pub async fn open_form(
 /// problems its answers have (`check`: after a failed submission).
 pub async fn edit_form(
     db: &impl ConnectionTrait,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     check: bool,
 ) -> Result<ApplicationForm, AppError> {
     let app = visible_application(db, resident_id, number).await?;
@@ -161,14 +162,14 @@ pub(super) fn problems(
 #[allow(clippy::too_many_arguments)]
 pub async fn save_draft(
     db: &sea_orm::DatabaseConnection,
-    resident_id: i64,
+    resident_id: ResidentId,
     subject: Subject<'_>,
-    number: Option<&str>,
+    number: Option<&ApplicationNumber>,
     sent: &Answers,
     idempotency_key: Option<&str>,
-    on_behalf_of: Option<i64>,
+    on_behalf_of: Option<ResidentId>,
     now: DateTime<Utc>,
-) -> Result<String, AppError> {
+) -> Result<ApplicationNumber, AppError> {
     let txn = db.begin().await?;
     // Write first: one resident's saves queue up here (a row lock on PostgreSQL, the write
     // lock on SQLite), so a twin request sees the draft its twin made instead of racing it.
@@ -221,10 +222,10 @@ pub async fn save_draft(
             answers.extend(clean_answers(&service.fields, sent, &applicant));
             let created = application::ActiveModel {
                 // A placeholder, unique, replaced by the real number below.
-                number: Set(format!(
+                number: Set(ApplicationNumber(format!(
                     "new-{resident_id}-{}",
                     now.timestamp_nanos_opt().unwrap_or_default()
-                )),
+                ))),
                 resident_id: Set(applicant.id),
                 submitted_by_resident_id: Set((applicant.id != resident_id).then_some(resident_id)),
                 service_id: Set(service.service_id),
@@ -273,7 +274,7 @@ pub async fn save_draft(
 
 async fn update_answers(
     txn: &impl ConnectionTrait,
-    application_id: i64,
+    application_id: ApplicationId,
     answers: &Answers,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
@@ -294,8 +295,12 @@ async fn update_answers(
 }
 
 /// `MS-YYYYMMDD-NNNNNN`: the day it was started (China date) and its id.
-pub fn application_number(created: DateTime<Utc>, id: i64) -> String {
-    format!("MS-{}-{id:06}", china_date(created).format("%Y%m%d"))
+pub fn application_number(created: DateTime<Utc>, id: ApplicationId) -> ApplicationNumber {
+    ApplicationNumber(format!(
+        "MS-{}-{:06}",
+        china_date(created).format("%Y%m%d"),
+        id.0
+    ))
 }
 
 #[cfg(test)]
@@ -307,8 +312,14 @@ mod tests {
     fn a_number_carries_the_china_date_it_was_started_and_the_id() {
         // 17:30 UTC on 31 December is already 1 January in China.
         let late = Utc.with_ymd_and_hms(2026, 12, 31, 17, 30, 0).unwrap();
-        assert_eq!(application_number(late, 42), "MS-20270101-000042");
+        assert_eq!(
+            application_number(late, ApplicationId(42)).as_str(),
+            "MS-20270101-000042"
+        );
         let early = Utc.with_ymd_and_hms(2026, 12, 31, 1, 0, 0).unwrap();
-        assert_eq!(application_number(early, 1_234_567), "MS-20261231-1234567");
+        assert_eq!(
+            application_number(early, ApplicationId(1_234_567)).as_str(),
+            "MS-20261231-1234567"
+        );
     }
 }

@@ -1,4 +1,5 @@
 //! The timeline: events, the resident's messages and the live pushes a change causes.
+use domain::ids::{ResidentId, StaffId, TaskId};
 
 use super::lifecycle::Outcome;
 use super::{locale_of, resident_of};
@@ -14,8 +15,8 @@ use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, Set};
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum ActorRef {
-    Resident(i64),
-    Staff(i64),
+    Resident(ResidentId),
+    Staff(StaffId),
 }
 
 pub(crate) struct Change<'a> {
@@ -24,7 +25,7 @@ pub(crate) struct Change<'a> {
     pub to: ApplicationStatus,
     pub actor: ActorRef,
     pub comment: Option<String>,
-    pub task_id: Option<i64>,
+    pub task_id: Option<TaskId>,
 }
 
 /// Records a change on the timeline, writes the resident's message, and returns the pushes.
@@ -129,8 +130,8 @@ pub(super) fn updated_pushes(app: &application::Model) -> Vec<Push> {
 pub(crate) async fn record_note(
     txn: &impl ConnectionTrait,
     app: &application::Model,
-    staff_id: i64,
-    task_id: i64,
+    staff_id: StaffId,
+    task_id: TaskId,
     text: &str,
     internal: bool,
     now: DateTime<Utc>,
@@ -203,5 +204,5 @@ async fn title_of(
     {
         return Ok(LocalizedText::new(b.name, b.name_en));
     }
-    Ok(LocalizedText::new(app.number.clone(), None))
+    Ok(LocalizedText::new(app.number.to_string(), None))
 }

@@ -1,6 +1,7 @@
 //! Where staff read an application: with its internal notes, the resident (masked), and each
 //! department's task with what the viewer may do to it now. A department sees only
 //! applications with a task of its own; every read is recorded in the audit log.
+use domain::ids::{ApplicationNumber, StaffId};
 
 use super::{Reader, detail_of};
 use crate::StaffActor;
@@ -21,12 +22,12 @@ use std::collections::HashMap;
 pub async fn view(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
-    number: &str,
+    number: &ApplicationNumber,
     now: DateTime<Utc>,
 ) -> Result<ApplicationForStaff, AppError> {
     let scope = actor.member.require(Permission::ViewCase)?;
     let app = application::Entity::find()
-        .filter(application::Column::Number.eq(number))
+        .filter(application::Column::Number.eq(number.as_str()))
         .one(db)
         .await?
         .ok_or_else(AppError::not_found)?;
@@ -72,7 +73,8 @@ pub async fn view(
         .order_by_asc(staff::Column::Id)
         .all(db)
         .await?;
-    let names: HashMap<i64, String> = staff_rows.iter().map(|s| (s.id, s.name.clone())).collect();
+    let names: HashMap<StaffId, String> =
+        staff_rows.iter().map(|s| (s.id, s.name.clone())).collect();
     let colleagues = if actor.member.may(Permission::Assign) {
         staff_rows
             .iter()

@@ -1,5 +1,6 @@
 //! Submitting (idempotent), resubmitting after a supplement, withdrawing, taking back,
 //! and the combined status of a bundle's tasks.
+use domain::ids::{ApplicationId, ApplicationNumber, ResidentId};
 
 use super::attachments::attachments_of;
 use super::definition::{FrozenForm, definition_of};
@@ -35,8 +36,8 @@ pub struct Outcome {
 pub async fn submit(
     db: &sea_orm::DatabaseConnection,
     calendar: &WorkingCalendar,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
     let txn = db.begin().await?;
@@ -146,7 +147,7 @@ pub async fn submit(
 async fn resume_clock(
     txn: &impl ConnectionTrait,
     calendar: &WorkingCalendar,
-    application_id: i64,
+    application_id: ApplicationId,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     let waiting = task::Entity::find()
@@ -209,8 +210,8 @@ async fn resume_clock(
 /// state machine does not allow the move.
 async fn resident_move(
     txn: &impl ConnectionTrait,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     target: ApplicationStatus,
 ) -> Result<Option<(application::Model, ApplicationStatus)>, AppError> {
     let app = visible_application(txn, resident_id, number).await?;
@@ -227,8 +228,8 @@ async fn resident_move(
 /// Withdraws an application before a decision. Withdrawing twice is harmless.
 pub async fn withdraw(
     db: &sea_orm::DatabaseConnection,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
     let txn = db.begin().await?;
@@ -296,8 +297,8 @@ pub async fn withdraw(
 /// keeps the submission and the taking back. Taking back a draft again is harmless.
 pub async fn take_back(
     db: &sea_orm::DatabaseConnection,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
     now: DateTime<Utc>,
 ) -> Result<Outcome, AppError> {
     let txn = db.begin().await?;
@@ -361,7 +362,7 @@ pub async fn take_back(
 /// notes included).
 pub(super) async fn staff_acted(
     db: &impl ConnectionTrait,
-    application_id: i64,
+    application_id: ApplicationId,
 ) -> Result<bool, AppError> {
     let found = application_event::Entity::find()
         .select_only()

@@ -4,6 +4,7 @@
 //!
 //! Every function takes the signed-in resident's id and only ever touches that resident's
 //! applications (or those they applied for on someone's behalf): anything else is "not found".
+use domain::ids::{ApplicationNumber, ResidentId};
 
 mod applicant;
 mod attachments;
@@ -36,7 +37,10 @@ pub const COMMENT_MAX_CHARS: usize = 500;
 // ---------------------------------------------------------------------------------------
 // Reading the pieces
 
-async fn resident_of(db: &impl ConnectionTrait, id: i64) -> Result<resident::Model, AppError> {
+async fn resident_of(
+    db: &impl ConnectionTrait,
+    id: ResidentId,
+) -> Result<resident::Model, AppError> {
     resident::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -55,11 +59,11 @@ pub(crate) fn locale_of(resident: &resident::Model) -> Locale {
 /// An application the resident may see: their own, or one they submitted for someone else.
 pub(crate) async fn visible_application(
     db: &impl ConnectionTrait,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
 ) -> Result<application::Model, AppError> {
     application::Entity::find()
-        .filter(application::Column::Number.eq(number))
+        .filter(application::Column::Number.eq(number.as_str()))
         .filter(
             application::Column::ResidentId
                 .eq(resident_id)

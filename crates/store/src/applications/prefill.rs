@@ -1,5 +1,6 @@
 //! The answers a new form starts with: the profile, then what the resident gave before
 //! ("fill once"); and the answers kept from what was sent.
+use domain::ids::ResidentId;
 
 use crate::entities::{application, resident};
 use crate::json;
@@ -34,7 +35,7 @@ fn profile_fact(resident: &resident::Model, fact: &str) -> Option<String> {
 /// Answers the resident gave in earlier applications, the newest winning ("fill once").
 pub(super) async fn earlier_answers(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
 ) -> Result<Answers, AppError> {
     let rows: Vec<serde_json::Value> = application::Entity::find()
         .select_only()
@@ -107,7 +108,7 @@ mod tests {
     fn resident() -> resident::Model {
         let at = Utc.with_ymd_and_hms(2026, 3, 1, 8, 0, 0).unwrap();
         resident::Model {
-            id: 7,
+            id: ResidentId(7),
             id_number: "110101195003070017".into(),
             name: "王秀英".into(),
             gender: "female".into(),

@@ -1,4 +1,5 @@
 //! Reading: my applications, one application with its timeline, the open supplement.
+use domain::ids::{ApplicationId, ApplicationNumber, ResidentId, StaffId, TaskId};
 
 use super::attachments::attachments_of;
 use super::definition::definition_of;
@@ -24,7 +25,7 @@ use std::collections::HashMap;
 
 pub(super) async fn open_supplement(
     db: &impl ConnectionTrait,
-    application_id: i64,
+    application_id: ApplicationId,
 ) -> Result<Option<SupplementView>, AppError> {
     let found = supplement::Entity::find()
         .inner_join(task::Entity)
@@ -47,7 +48,7 @@ pub(super) async fn open_supplement(
 /// Every application of the resident (and those they submitted for others), newest first.
 pub async fn list_mine(
     db: &impl ConnectionTrait,
-    resident_id: i64,
+    resident_id: ResidentId,
 ) -> Result<Vec<ApplicationSummary>, AppError> {
     let apps = application::Entity::find()
         .filter(
@@ -60,7 +61,7 @@ pub async fn list_mine(
         .limit(200)
         .all(db)
         .await?;
-    let ids: Vec<i64> = apps.iter().map(|a| a.id).collect();
+    let ids: Vec<ApplicationId> = apps.iter().map(|a| a.id).collect();
     let service_ids: Vec<i64> = apps.iter().filter_map(|a| a.service_id).collect();
     let bundle_ids: Vec<i64> = apps.iter().filter_map(|a| a.bundle_id).collect();
     let services: HashMap<i64, service::Model> = service::Entity::find()
@@ -78,8 +79,8 @@ pub async fn list_mine(
         .map(|b| (b.id, b))
         .collect();
     // The latest due date and the longest promise of each application's tasks.
-    let mut due: HashMap<i64, (Option<DateTime<Utc>>, i32)> = HashMap::new();
-    let task_rows: Vec<(i64, Option<DateTime<Utc>>, i32)> = task::Entity::find()
+    let mut due: HashMap<ApplicationId, (Option<DateTime<Utc>>, i32)> = HashMap::new();
+    let task_rows: Vec<(ApplicationId, Option<DateTime<Utc>>, i32)> = task::Entity::find()
         .select_only()
         .column(task::Column::ApplicationId)
         .column(task::Column::DueAt)
@@ -94,7 +95,7 @@ pub async fn list_mine(
         entry.0 = Ord::max(entry.0, due_at);
         entry.1 = Ord::max(entry.1, promised);
     }
-    let other_ids: Vec<i64> = apps
+    let other_ids: Vec<ResidentId> = apps
         .iter()
         .filter(|a| a.resident_id != resident_id)
         .map(|a| a.resident_id)
@@ -105,7 +106,7 @@ pub async fn list_mine(
             let (due_at, task_promise) = due.get(&app.id).copied().unwrap_or((None, 0));
             let (title, promised) = match (app.service_id, app.bundle_id) {
                 (Some(id), _) => services.get(&id).map_or_else(
-                    || (LocalizedText::new(app.number.clone(), None), 0),
+                    || (LocalizedText::new(app.number.to_string(), None), 0),
                     |s| {
                         (
                             LocalizedText::new(s.name.clone(), s.name_en.clone()),
@@ -115,12 +116,12 @@ pub async fn list_mine(
                 ),
                 (None, Some(id)) => (
                     bundles.get(&id).map_or_else(
-                        || LocalizedText::new(app.number.clone(), None),
+                        || LocalizedText::new(app.number.to_string(), None),
                         |b| LocalizedText::new(b.name.clone(), b.name_en.clone()),
                     ),
                     task_promise,
                 ),
-                (None, None) => (LocalizedText::new(app.number.clone(), None), 0),
+                (None, None) => (LocalizedText::new(app.number.to_string(), None), 0),
             };
             Ok(ApplicationSummary {
                 title,
@@ -141,12 +142,12 @@ pub async fn list_mine(
 
 async fn names_of(
     db: &impl ConnectionTrait,
-    ids: Vec<i64>,
-) -> Result<HashMap<i64, String>, AppError> {
+    ids: Vec<ResidentId>,
+) -> Result<HashMap<ResidentId, String>, AppError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(i64, String)> = resident::Entity::find()
+    let rows: Vec<(ResidentId, String)> = resident::Entity::find()
         .select_only()
         .column(resident::Column::Id)
         .column(resident::Column::Name)
@@ -160,8 +161,8 @@ async fn names_of(
 /// One application with its form, files, department tasks and timeline.
 pub async fn detail(
     db: &impl ConnectionTrait,
-    resident_id: i64,
-    number: &str,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
 ) -> Result<ApplicationDetail, AppError> {
     let app = visible_application(db, resident_id, number).await?;
     detail_of(db, &app, Reader::Resident(resident_id)).await
@@ -171,7 +172,7 @@ pub async fn detail(
 /// notes and colleagues' names, and ID numbers and phone numbers in answers masked).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Reader {
-    Resident(i64),
+    Resident(ResidentId),
     Staff,
 }
 
@@ -240,15 +241,15 @@ pub(crate) async fn detail_of(
         .order_by_asc(application_event::Column::Id)
         .all(db)
         .await?;
-    let resident_ids: Vec<i64> = events
+    let resident_ids: Vec<ResidentId> = events
         .iter()
         .filter_map(|e| e.actor_resident_id)
         .chain([app.resident_id])
         .chain(app.submitted_by_resident_id)
         .collect();
     let names = names_of(db, resident_ids).await?;
-    let staff_members: HashMap<i64, (Option<i64>, String)> = {
-        let staff_ids: Vec<i64> = events.iter().filter_map(|e| e.actor_staff_id).collect();
+    let staff_members: HashMap<StaffId, (Option<i64>, String)> = {
+        let staff_ids: Vec<StaffId> = events.iter().filter_map(|e| e.actor_staff_id).collect();
         if staff_ids.is_empty() {
             HashMap::new()
         } else {
@@ -261,7 +262,7 @@ pub(crate) async fn detail_of(
                 .collect()
         }
     };
-    let task_departments: HashMap<i64, i64> =
+    let task_departments: HashMap<TaskId, i64> =
         tasks.iter().map(|t| (t.id, t.department_id)).collect();
     let timeline = events
         .into_iter()

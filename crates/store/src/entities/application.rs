@@ -1,17 +1,18 @@
 //! 办件: a resident's application for a service or a bundle.
 use domain::application::ApplicationStatus;
+use domain::ids::{ApplicationId, ApplicationNumber, ResidentId, StaffId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "application")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: ApplicationId,
     #[sea_orm(unique)]
-    pub number: String,
-    pub resident_id: i64,
-    pub submitted_by_resident_id: Option<i64>,
-    pub submitted_by_staff_id: Option<i64>,
+    pub number: ApplicationNumber,
+    pub resident_id: ResidentId,
+    pub submitted_by_resident_id: Option<ResidentId>,
+    pub submitted_by_staff_id: Option<StaffId>,
     pub service_id: Option<i64>,
     pub bundle_id: Option<i64>,
     /// `domain::application::ApplicationStatus` as text.

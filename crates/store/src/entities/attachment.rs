@@ -1,4 +1,5 @@
 //! A file handed in by a resident, stored by content hash outside the web root.
+use domain::ids::{ApplicationId, ResidentId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -6,8 +7,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub resident_id: i64,
-    pub application_id: Option<i64>,
+    pub resident_id: ResidentId,
+    pub application_id: Option<ApplicationId>,
     /// `<index>:<name>` of the material it was handed in for.
     pub material_name: Option<String>,
     pub file_name: String,

@@ -1,5 +1,6 @@
 //! A campaign: one service pushed to a segment's members (事项找人).
 use domain::campaign::CampaignStatus;
+use domain::ids::StaffId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -20,8 +21,8 @@ pub struct Model {
     pub quiet_from: Option<Time>,
     pub quiet_until: Option<Time>,
     pub audience_count: Option<i64>,
-    pub created_by_staff_id: i64,
-    pub approved_by_staff_id: Option<i64>,
+    pub created_by_staff_id: StaffId,
+    pub approved_by_staff_id: Option<StaffId>,
     pub sent_at: Option<DateTimeUtc>,
     /// While sending: the last resident id of the last batch sent.
     pub sent_through: Option<i64>,

@@ -1,4 +1,5 @@
 //! 投诉举报: a resident's complaint or report.
+use domain::ids::ResidentId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: i64,
     #[sea_orm(unique)]
     pub number: String,
-    pub resident_id: Option<i64>,
+    pub resident_id: Option<ResidentId>,
     pub department_id: Option<i64>,
     pub region_id: Option<i64>,
     pub category: String,

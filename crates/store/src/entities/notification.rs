@@ -1,4 +1,5 @@
 //! A message in a resident's inbox.
+use domain::ids::ResidentId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -6,7 +7,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub kind: String,
     pub title: String,
     pub body: String,

@@ -1,4 +1,5 @@
 //! A resident's consent that a household member or community worker applies for them (代办).
+use domain::ids::{ResidentId, StaffId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -6,9 +7,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub resident_id: i64,
-    pub proxy_resident_id: Option<i64>,
-    pub proxy_staff_id: Option<i64>,
+    pub resident_id: ResidentId,
+    pub proxy_resident_id: Option<ResidentId>,
+    pub proxy_staff_id: Option<StaffId>,
     pub granted_at: DateTimeUtc,
     pub revoked_at: Option<DateTimeUtc>,
 }

@@ -1,4 +1,5 @@
 //! 事项找人: a service or bundle recommended to a resident, with the reason and what they did.
+use domain::ids::ResidentId;
 use domain::rule::Reason;
 use sea_orm::entity::prelude::*;
 
@@ -7,7 +8,7 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub resident_id: i64,
+    pub resident_id: ResidentId,
     pub service_id: Option<i64>,
     pub bundle_id: Option<i64>,
     pub campaign_id: Option<i64>,

@@ -1,4 +1,5 @@
 //! 差评整改: the case a bad review (1 or 2) opens for the responsible department.
+use domain::ids::StaffId;
 use domain::rectification::Classification;
 use domain::rectification::Feedback;
 use domain::rectification::RectificationStatus;
@@ -17,14 +18,14 @@ pub struct Model {
     /// on_the_spot, by_deadline, explained, appealed.
     pub classification: Option<Classification>,
     pub answer: Option<String>,
-    pub answered_by_staff_id: Option<i64>,
+    pub answered_by_staff_id: Option<StaffId>,
     pub due_at: DateTimeUtc,
     pub answered_at: Option<DateTimeUtc>,
     /// For "fixed by a deadline": the ledger entry's own due date.
     pub fix_due_on: Option<Date>,
     /// pending, upheld, rejected.
     pub appeal_status: Option<String>,
-    pub appeal_decided_by_staff_id: Option<i64>,
+    pub appeal_decided_by_staff_id: Option<StaffId>,
     /// satisfied, basically_satisfied, unsatisfied.
     pub resident_feedback: Option<Feedback>,
     pub closed_at: Option<DateTimeUtc>,
@@ -35,7 +36,7 @@ pub struct Model {
     pub appeal_reason: Option<String>,
     pub appeal_note: Option<String>,
     pub resolution: Option<String>,
-    pub resolved_by_staff_id: Option<i64>,
+    pub resolved_by_staff_id: Option<StaffId>,
     pub escalated_at: Option<DateTimeUtc>,
 }
 

@@ -1,11 +1,12 @@
 //! 居民: a person the platform serves; with a password once they register online.
+use domain::ids::ResidentId;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "resident")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: ResidentId,
     #[sea_orm(unique)]
     pub id_number: String,
     pub name: String,

@@ -1,4 +1,5 @@
 //! A saved segment: a named rule over residents (事项找人).
+use domain::ids::StaffId;
 use domain::rule::Rule;
 use sea_orm::entity::prelude::*;
 
@@ -11,7 +12,7 @@ pub struct Model {
     pub description: Option<String>,
     /// `domain::rule::Rule` as JSON.
     pub rule: Rule,
-    pub created_by_staff_id: i64,
+    pub created_by_staff_id: StaffId,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,4 +1,5 @@
 //! A signed-in session; the id is the SHA-256 of the cookie's token.
+use domain::ids::{ResidentId, StaffId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -6,8 +7,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: String,
-    pub resident_id: Option<i64>,
-    pub staff_id: Option<i64>,
+    pub resident_id: Option<ResidentId>,
+    pub staff_id: Option<StaffId>,
     pub flash: Option<Json>,
     pub created_at: DateTimeUtc,
     pub last_seen_at: DateTimeUtc,

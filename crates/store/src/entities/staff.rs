@@ -1,4 +1,5 @@
 //! A member of staff with a role, scoped to one department (or all, for supervisors).
+use domain::ids::StaffId;
 use domain::staff::StaffRole;
 use sea_orm::entity::prelude::*;
 
@@ -6,7 +7,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "staff")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
+    pub id: StaffId,
     #[sea_orm(unique)]
     pub username: String,
     pub name: String,

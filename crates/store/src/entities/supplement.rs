@@ -1,4 +1,5 @@
 //! A supplement request (补正): staff ask for missing or better materials.
+use domain::ids::{StaffId, TaskId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -6,8 +7,8 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub task_id: i64,
-    pub requested_by_staff_id: i64,
+    pub task_id: TaskId,
+    pub requested_by_staff_id: StaffId,
     /// Indexes into the service's materials, as JSON.
     pub materials: Json,
     pub note: String,

@@ -1,4 +1,5 @@
 //! 满意度调查: a survey staff build and send to an audience.
+use domain::ids::StaffId;
 use domain::survey::SurveyStatus;
 use sea_orm::entity::prelude::*;
 
@@ -18,7 +19,7 @@ pub struct Model {
     /// draft, scheduled, open, closed.
     pub status: SurveyStatus,
     pub scheduled_at: Option<DateTimeUtc>,
-    pub created_by_staff_id: i64,
+    pub created_by_staff_id: StaffId,
     pub created_at: DateTimeUtc,
     pub department_id: Option<i64>,
     pub closes_at: Option<DateTimeUtc>,

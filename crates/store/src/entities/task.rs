@@ -1,17 +1,18 @@
 //! A department's part of an application (one per department for a bundle).
 use domain::application::ApplicationStatus;
+use domain::ids::{ApplicationId, StaffId, TaskId};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "task")]
 pub struct Model {
     #[sea_orm(primary_key)]
-    pub id: i64,
-    pub application_id: i64,
+    pub id: TaskId,
+    pub application_id: ApplicationId,
     pub department_id: i64,
     pub service_id: i64,
     pub status: ApplicationStatus,
-    pub assigned_staff_id: Option<i64>,
+    pub assigned_staff_id: Option<StaffId>,
     pub accepted_at: Option<DateTimeUtc>,
     pub due_at: Option<DateTimeUtc>,
     pub paused_at: Option<DateTimeUtc>,

@@ -1,5 +1,6 @@
 //! The resident's applications: start, save answers, attach files, submit, take back to
 //! correct, withdraw, follow.
+use domain::ids::{ApplicationNumber, ResidentId};
 
 use crate::auth::Resident;
 use crate::files;
@@ -29,7 +30,7 @@ pub struct NewApplication {
     pub bundle_code: Option<String>,
     /// A household member who consented that the resident applies for them (代办).
     #[serde(default)]
-    pub on_behalf_of: Option<i64>,
+    pub on_behalf_of: Option<ResidentId>,
     #[serde(default)]
     pub answers: Answers,
 }
@@ -83,7 +84,7 @@ pub async fn create(
 pub async fn detail(
     State(state): State<AppState>,
     Resident(id): Resident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
     Ok(Json(applications::detail(&state.db, id, &number).await?))
 }
@@ -95,7 +96,7 @@ pub async fn detail(
 pub async fn form(
     State(state): State<AppState>,
     Resident(id): Resident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
 ) -> Result<Json<ApplicationForm>, ApiError> {
     Ok(Json(
         applications::edit_form(&state.db, id, &number, true).await?,
@@ -109,7 +110,7 @@ pub async fn form(
 pub async fn save_answers(
     State(state): State<AppState>,
     Resident(id): Resident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
     Json(answers): Json<Answers>,
 ) -> Result<Json<ApplicationForm>, ApiError> {
     usecases::applications::save_answers(&state, id, &number, &answers).await?;
@@ -125,7 +126,7 @@ pub async fn save_answers(
 pub async fn attach(
     State(state): State<AppState>,
     Resident(id): Resident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
     multipart: Multipart,
 ) -> Result<Response, ApiError> {
     // The application must be the resident's and still editable before any file is kept.
@@ -147,7 +148,7 @@ pub async fn attach(
 pub async fn detach(
     State(state): State<AppState>,
     Resident(id): Resident,
-    Path((number, attachment)): Path<(String, i64)>,
+    Path((number, attachment)): Path<(ApplicationNumber, i64)>,
 ) -> Result<StatusCode, ApiError> {
     usecases::applications::remove_attachment(&state, id, &number, attachment).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -160,7 +161,7 @@ pub async fn detach(
 pub async fn submit(
     State(state): State<AppState>,
     Resident(id): Resident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
     usecases::applications::submit(&state, id, &number).await?;
     Ok(Json(applications::detail(&state.db, id, &number).await?))
@@ -173,7 +174,7 @@ pub async fn submit(
 pub async fn withdraw(
     State(state): State<AppState>,
     Resident(id): Resident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
     usecases::applications::withdraw(&state, id, &number).await?;
     Ok(Json(applications::detail(&state.db, id, &number).await?))
@@ -187,7 +188,7 @@ pub async fn withdraw(
 pub async fn take_back(
     State(state): State<AppState>,
     Resident(id): Resident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
     usecases::applications::take_back(&state, id, &number).await?;
     Ok(Json(applications::detail(&state.db, id, &number).await?))

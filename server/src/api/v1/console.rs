@@ -1,6 +1,7 @@
 //! The staff console's JSON API under `/api/v1/staff`: sign-in, the queue, cases and their
 //! actions, resident records, the audit log and staff sessions. Every handler checks the
 //! staff session; scope and role are checked again inside each store function.
+use domain::ids::{ApplicationNumber, ResidentId};
 
 use crate::auth::{Staff, session, staff as staff_auth};
 use crate::http::error::ApiError;
@@ -82,7 +83,7 @@ pub async fn queue_page(
 pub async fn case(
     State(state): State<AppState>,
     Staff(actor): Staff,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
 ) -> Result<Json<ApplicationForStaff>, ApiError> {
     Ok(Json(
         for_staff::view(&state.db, &actor, &number, Utc::now()).await?,
@@ -94,7 +95,7 @@ pub async fn case(
 pub async fn act(
     State(state): State<AppState>,
     Staff(actor): Staff,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
     Json(request): Json<TaskActionRequest>,
 ) -> Result<Json<ApplicationDetail>, ApiError> {
     tasks::act(&state, &actor, &number, request).await?;
@@ -121,7 +122,7 @@ pub async fn search_residents(
 pub async fn resident(
     State(state): State<AppState>,
     Staff(actor): Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
 ) -> Result<Json<ResidentRecord>, ApiError> {
     Ok(Json(
         resident_records::view(&state.db, &actor, id, Utc::now()).await?,
@@ -138,7 +139,7 @@ pub struct Revealed {
 pub async fn reveal(
     State(state): State<AppState>,
     Staff(actor): Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     Json(request): Json<RevealRequest>,
 ) -> Result<Json<Revealed>, ApiError> {
     let value = residents::reveal(&state, &actor, id, &request).await?;
@@ -151,7 +152,7 @@ pub async fn reveal(
 pub async fn add_tag(
     State(state): State<AppState>,
     Staff(actor): Staff,
-    Path(id): Path<i64>,
+    Path(id): Path<ResidentId>,
     Json(request): Json<TagRequest>,
 ) -> Result<StatusCode, ApiError> {
     residents::add_tag(&state, &actor, id, &request).await?;
@@ -161,7 +162,7 @@ pub async fn add_tag(
 pub async fn remove_tag(
     State(state): State<AppState>,
     Staff(actor): Staff,
-    Path((id, code)): Path<(i64, String)>,
+    Path((id, code)): Path<(ResidentId, String)>,
     Json(reason): Json<Reason>,
 ) -> Result<StatusCode, ApiError> {
     residents::remove_tag(&state, &actor, id, &code, &reason).await?;

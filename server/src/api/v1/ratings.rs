@@ -1,6 +1,7 @@
 //! Ratings over JSON: the resident's prompts, rating and re-rating under
 //! `/api/v1/me/applications/{number}`; the department's and supervisors' rectification work
 //! under `/api/v1/staff/rectifications`.
+use domain::ids::ApplicationNumber;
 
 use crate::auth::{Resident, Staff};
 use crate::http::error::ApiError;
@@ -26,7 +27,7 @@ use store::{calendar, ratings, rectifications};
 pub async fn prompts(
     State(state): State<AppState>,
     Resident(id): Resident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
 ) -> Result<Json<Vec<RatingPrompt>>, ApiError> {
     let cal = calendar::load(&state.db).await?;
     Ok(Json(
@@ -51,7 +52,7 @@ pub async fn prompts(
 pub async fn rate(
     State(state): State<AppState>,
     Resident(id): Resident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
     Json(draft): Json<RatingDraft>,
 ) -> Result<(StatusCode, Json<RatingView>), ApiError> {
     let rating = rating::rate(&state, id, &number, draft).await?;
@@ -65,7 +66,7 @@ pub async fn rate(
 pub async fn feedback(
     State(state): State<AppState>,
     Resident(id): Resident,
-    Path(number): Path<String>,
+    Path(number): Path<ApplicationNumber>,
     Json(draft): Json<FeedbackDraft>,
 ) -> Result<StatusCode, ApiError> {
     rating::give_feedback(&state, id, &number, &draft).await?;

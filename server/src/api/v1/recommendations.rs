@@ -1,6 +1,7 @@
 //! The resident's recommendations (事项找人) over JSON: the "for you" list with reasons in
 //! both languages, "not interested", the click that starts an application (with its
 //! prefilled form), and opting out of a category.
+use domain::ids::ApplicationNumber;
 
 use crate::auth::Resident;
 use crate::http::error::ApiError;
@@ -51,7 +52,7 @@ pub async fn click(
 #[derive(Serialize)]
 pub struct Confirmed {
     /// The submitted application.
-    pub number: String,
+    pub number: ApplicationNumber,
 }
 
 /// 免申即享: one tap makes and submits the application from the data already held (201);

@@ -3,6 +3,7 @@
 //! the files, and the timeline with internal notes marked. Each action is a plain form that
 //! carries the task version the page showed: a colleague's action in between comes back as
 //! a conflict with the current state, never a silent overwrite.
+use domain::ids::ApplicationNumber;
 
 use super::{FlashNotice, UrgencyTag};
 use crate::ui::components::facts::Localized;
@@ -30,7 +31,7 @@ pub fn ApplicationPage() -> impl IntoView {
         move || (number(), query.with(|q| q.get("at"))),
         |(number, _)| async move {
             let flash = take_staff_flash("case".into()).await.ok().flatten();
-            (get_application_for_staff(number).await, flash)
+            (get_application_for_staff(number.into()).await, flash)
         },
     );
     view! {
@@ -54,11 +55,11 @@ fn Case(case: ApplicationForStaff, flash: Option<Flash>) -> impl IntoView {
     let materials = detail.materials.clone();
     let typed = flash.clone().map(|f| f.values).unwrap_or_default();
     view! {
-        <article class="case" data-number=number.clone()>
+        <article class="case" data-number=number.to_string()>
             <p class="breadcrumbs"><a href="/admin/queue">{t!(i18n, console.queue_title)}</a></p>
             <h1><Localized text=detail.summary.title.clone() /></h1>
             <p class="case__meta">
-                <span class="case__number">{number.clone()}</span> " "
+                <span class="case__number">{number.to_string()}</span> " "
                 <StatusChip status=detail.summary.status />
                 {detail.summary.submitted_at.map(|at| view! { " · " {t!(i18n, console.submitted)} " " <When at /> })}
             </p>
@@ -127,7 +128,7 @@ fn Case(case: ApplicationForStaff, flash: Option<Flash>) -> impl IntoView {
 #[component]
 fn TaskCard(
     task: TaskForStaff,
-    number: String,
+    number: ApplicationNumber,
     materials: Vec<Material>,
     colleagues: Vec<Colleague>,
     typed: std::collections::BTreeMap<String, String>,
@@ -146,7 +147,7 @@ fn TaskCard(
     };
     let typed_value = move |key: &str| typed.get(key).cloned().unwrap_or_default();
     view! {
-        <div class="task-card" data-task=task.id data-status=task.status.as_str() data-in-scope=task.in_scope.to_string()>
+        <div class="task-card" data-task=task.id.to_string() data-status=task.status.as_str() data-in-scope=task.in_scope.to_string()>
             <h3><Localized text=task.service.clone() /> " · " <Localized text=task.department.clone() /></h3>
             <p>
                 <StatusChip status=task.status /> " "

@@ -128,7 +128,7 @@ fn Audit(page: AuditPage) -> impl IntoView {
                             <td>{e.department.map(|d| view! { <Localized text=d /> })}</td>
                             <td><code>{e.action}</code></td>
                             <td>{e.target_kind} " " {e.target_id.map(|i| i.to_string())}
-                                {e.resident_id.map(|r| view! { " · " <a href=format!("/admin/residents/{r}")>{t!(i18n, console.resident)} " " {r}</a> })}
+                                {e.resident_id.map(|r| view! { " · " <a href=format!("/admin/residents/{r}")>{t!(i18n, console.resident)} " " {r.to_string()}</a> })}
                             </td>
                             <td>{e.reason.unwrap_or_default()}</td>
                             <td>{e.ip.unwrap_or_default()}</td>

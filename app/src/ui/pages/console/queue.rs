@@ -190,8 +190,8 @@ fn Queue(page: QueuePage) -> impl IntoView {
                                     Urgency::Normal => "",
                                 };
                                 view! {
-                                    <tr class=class data-number=row.number.clone()>
-                                        <td><a href=format!("/admin/cases/{}", row.number)>{row.number.clone()}</a></td>
+                                    <tr class=class data-number=row.number.to_string()>
+                                        <td><a href=format!("/admin/cases/{}", row.number)>{row.number.to_string()}</a></td>
                                         <td><Localized text=row.service /> {has_departments.then(|| view! { <br /><small><Localized text=row.department /></small> })}</td>
                                         <td>{row.resident_name}</td>
                                         <td><StatusChip status=row.status /></td>

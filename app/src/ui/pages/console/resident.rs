@@ -2,6 +2,7 @@
 //! for the reason, which is recorded), household, tags (add and remove with a reason),
 //! preferences and consents, applications, ratings, complaints and recommendations. Also the
 //! search that leads there.
+use domain::ids::ResidentId;
 
 use super::FlashNotice;
 use crate::ui::components::facts::Localized;
@@ -77,8 +78,8 @@ pub fn ResidentPage() -> impl IntoView {
     let id = move || {
         params
             .with(|p| p.get("id"))
-            .and_then(|id| id.parse::<i64>().ok())
-            .unwrap_or(0)
+            .and_then(|id| id.parse::<ResidentId>().ok())
+            .unwrap_or(ResidentId(0))
     };
     let data = Resource::new(
         move || (id(), query.with(|q| q.get("at"))),
@@ -129,7 +130,7 @@ fn Record(record: ResidentRecord, flash: Option<Flash>) -> impl IntoView {
         }
     };
     view! {
-        <article class="record" data-resident=record.id>
+        <article class="record" data-resident=record.id.to_string()>
             <p class="breadcrumbs"><a href="/admin/residents">{t!(i18n, console.residents_title)}</a></p>
             <h1>{record.name.clone()}</h1>
             <FlashNotice flash=shown_flash />
@@ -237,9 +238,9 @@ fn Record(record: ResidentRecord, flash: Option<Flash>) -> impl IntoView {
                     {record.applications.iter().cloned().map(|a| view! {
                         <li>
                             {if a.visible {
-                                view! { <a href=format!("/admin/cases/{}", a.number)>{a.number.clone()}</a> }.into_any()
+                                view! { <a href=format!("/admin/cases/{}", a.number)>{a.number.to_string()}</a> }.into_any()
                             } else {
-                                view! { <span>{a.number.clone()}</span> }.into_any()
+                                view! { <span>{a.number.to_string()}</span> }.into_any()
                             }}
                             " · " <Localized text=a.title /> " " <StatusChip status=a.status />
                         </li>
