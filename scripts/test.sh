@@ -36,8 +36,13 @@ step "WASM bundle (release) with the browser side's lints, in the background"
 # i18n with `hydrate`), which is what `cargo clippy -p frontend --target
 # wasm32-unknown-unknown` lints, without checking every dependency a second time.
 FRONT_LOG="$(mktemp -t minsheng-front.XXXXXX.log)"
-RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" \
-  cargo leptos build --release --frontend-only >"$FRONT_LOG" 2>&1 &
+{
+  status=0
+  RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" \
+    cargo leptos build --release --frontend-only || status=$?
+  echo "WASM bundle done after $((SECONDS - START)) s (exit $status)"
+  exit $status
+} >"$FRONT_LOG" 2>&1 &
 FRONT_PID=$!
 trap 'kill "$FRONT_PID" 2>/dev/null || true' EXIT
 
@@ -58,7 +63,8 @@ if cargo nextest --version >/dev/null 2>&1; then
   # cargo-nextest (on the project's machines): each test in its own process, eight at a time
   # (.config/nextest.toml), never retried: a test that fails once fails the run. Both
   # commands test the workspace's default members: every crate but the WASM entry.
-  cargo nextest run --release --no-fail-fast
+  # In CI cargo also writes where the build's time went (target/cargo-timings/).
+  cargo nextest run --release --no-fail-fast ${CI:+--timings}
 else
   cargo test --release
 fi
@@ -70,7 +76,7 @@ if ! wait "$FRONT_PID"; then
   exit 1
 fi
 trap - EXIT
-grep -a "Finished" "$FRONT_LOG" || true
+grep -a "Finished\|WASM bundle done" "$FRONT_LOG" || true
 
 step "browser tests (Playwright in Debian's Chromium)"
 (cd end2end && npx playwright test)
