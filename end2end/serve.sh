@@ -35,6 +35,8 @@ export LEPTOS_SITE_ROOT=target/site
 export LEPTOS_SITE_PKG_DIR=pkg
 export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
 export MINSHENG_UPLOAD_DIR="$RUN_DIR/uploads"
+# The tests run against the demo data set (a production start loads none).
+export MINSHENG_DEMO_DATA=true
 if [ "${MINSHENG_E2E_SQLITE:-}" = "1" ]; then
   export DATABASE_URL="sqlite://$RUN_DIR/e2e.db?mode=rwc"
 else

@@ -18,7 +18,9 @@ pub struct Settings {
     pub database_url: String,
     /// `MINSHENG_DB_MAX_CONNECTIONS`: pool size.
     pub db_max_connections: u32,
-    /// `MINSHENG_DEMO_DATA`: load the demo data set into an empty database (default on).
+    /// `MINSHENG_DEMO_DATA`: load the demo data set (demo accounts with a published
+    /// password) into a new database. Off unless asked for: `scripts/run.sh` and the browser
+    /// tests ask; a production start never loads demo accounts.
     pub load_demo_data: bool,
     /// `MINSHENG_REQUEST_TIMEOUT_SECS`: longest a request may take.
     pub request_timeout: Duration,
@@ -57,7 +59,7 @@ impl Settings {
                 .filter(|v| !v.trim().is_empty())
                 .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
             db_max_connections: parse_env("MINSHENG_DB_MAX_CONNECTIONS", 10, "a whole number")?,
-            load_demo_data: parse_bool_env("MINSHENG_DEMO_DATA", true)?,
+            load_demo_data: parse_bool_env("MINSHENG_DEMO_DATA", false)?,
             request_timeout: Duration::from_secs(parse_env(
                 "MINSHENG_REQUEST_TIMEOUT_SECS",
                 30,
@@ -131,6 +133,14 @@ pub fn leptos_options() -> Result<leptos::config::LeptosOptions, ConfigError> {
     Ok(options)
 }
 
+/// The database a URL opens, as a person names it: the file name on SQLite
+/// (`sqlite://data/minsheng.db?mode=rwc` → `minsheng.db`), the database on PostgreSQL
+/// (`postgres://postgres@127.0.0.1:5432/minsheng` → `minsheng`).
+pub fn database_name(url: &str) -> String {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.rsplit('/').next().unwrap_or(path).to_owned()
+}
+
 fn parse_env<T: std::str::FromStr>(
     name: &'static str,
     default: T,
@@ -161,5 +171,24 @@ fn parse_bool_env(name: &'static str, default: bool) -> Result<bool, ConfigError
             }),
         },
         Err(_) => Ok(default),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_is_named_by_its_file_or_its_name() {
+        assert_eq!(database_name(DEFAULT_DATABASE_URL), "minsheng.db");
+        assert_eq!(database_name("sqlite:///tmp/t/e2e.db?mode=rwc"), "e2e.db");
+        assert_eq!(
+            database_name("postgres://postgres@127.0.0.1:5432/minsheng_bench"),
+            "minsheng_bench"
+        );
+        assert_eq!(
+            database_name("postgres://u:p@db.example/minsheng?sslmode=require"),
+            "minsheng"
+        );
     }
 }

@@ -21,11 +21,16 @@ struct Cli {
 enum Command {
     /// Serve the portal and the API (the default).
     Serve,
-    /// Replace all data with a freshly generated demo data set of the given size.
+    /// Load a generated demo data set (demo accounts share one published password) into a
+    /// new database; a database that holds data is refused unless `--replace` names it.
     Demo {
         /// Number of residents; the catalogue, staff and regions stay the same.
         #[arg(long, default_value_t = demo::DEFAULT_RESIDENTS)]
         residents: u32,
+        /// Delete everything in this database first: its name (PostgreSQL) or file name
+        /// (SQLite), as in DATABASE_URL, e.g. `--replace minsheng.db`.
+        #[arg(long, value_name = "DATABASE")]
+        replace: Option<String>,
     },
     /// Act on an application as a member of staff (scripts, and how the browser tests move a
     /// case without the console). Pushes reach open pages on PostgreSQL.
@@ -87,8 +92,21 @@ async fn main() -> anyhow::Result<()> {
         .context("migrating the schema failed")?;
 
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Demo { residents } => {
-            demo::regenerate(&db, demo::DemoSize { residents }, true).await?;
+        Command::Demo { residents, replace } => {
+            let name = config::database_name(&settings.database_url);
+            let holdings = demo::Holdings::of(&db).await?;
+            match replace {
+                Some(named) if named == name => {}
+                Some(named) => anyhow::bail!(
+                    "--replace names {named:?}, but DATABASE_URL opens {name:?}; nothing changed"
+                ),
+                None if holdings.is_empty() => {}
+                None => anyhow::bail!(
+                    "{name:?} holds {holdings}; nothing changed. To delete all of it and load \
+                     the demo data set instead, run `server demo --replace {name}`"
+                ),
+            }
+            demo::replace(&db, demo::DemoSize { residents }, true).await?;
             Ok(())
         }
         Command::Serve => serve(settings, db).await,
@@ -158,9 +176,19 @@ async fn add_staff(
 
 async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> anyhow::Result<()> {
     if settings.load_demo_data {
-        demo::load_if_empty(&db)
+        let loaded = demo::load_into_new_database(&db)
             .await
             .context("loading the demo data failed")?;
+        if let demo::Loaded::No(holdings) = loaded {
+            tracing::info!(%holdings, "the database holds data: demo data not loaded");
+        }
+    }
+    if demo::Holdings::of(&db).await?.staff == 0 {
+        tracing::warn!(
+            "no staff accounts yet: create the first administrator with \
+             `MINSHENG_STAFF_PASSWORD=… server staff add --username admin --name 管理员 \
+             --role administrator` (or type the password on standard input)"
+        );
     }
     let leptos_options = config::leptos_options()?;
     let addr = leptos_options.site_addr;

@@ -54,29 +54,93 @@ const TABLES: &[&str] = &[
     "application_event",
 ];
 
-/// Loads the default demo data set when the catalogue is empty; otherwise does nothing.
-pub async fn load_if_empty(db: &DatabaseConnection) -> Result<(), DbErr> {
-    let services = store::entities::service::Entity::find().count(db).await?;
-    if services > 0 {
-        tracing::debug!(services, "database has data; demo data not loaded");
-        return Ok(());
-    }
-    regenerate(
-        db,
-        DemoSize {
-            residents: DEFAULT_RESIDENTS,
-        },
-        false,
-    )
-    .await
+/// What a database holds that the demo data set must never overwrite unasked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Holdings {
+    pub residents: u64,
+    pub staff: u64,
+    pub applications: u64,
+    pub services: u64,
 }
 
-/// Replaces every row of the demo's tables with a freshly generated data set.
-pub async fn regenerate(
+impl Holdings {
+    pub async fn of(db: &impl ConnectionTrait) -> Result<Self, DbErr> {
+        use store::entities::{application, resident, service, staff};
+        Ok(Self {
+            residents: resident::Entity::find().count(db).await?,
+            staff: staff::Entity::find().count(db).await?,
+            applications: application::Entity::find().count(db).await?,
+            services: service::Entity::find().count(db).await?,
+        })
+    }
+
+    /// Nothing a city entered: no people, no applications, no catalogue.
+    pub fn is_empty(self) -> bool {
+        self == Self::default()
+    }
+}
+
+impl std::fmt::Display for Holdings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} residents, {} staff accounts, {} applications, {} services",
+            self.residents, self.staff, self.applications, self.services
+        )
+    }
+}
+
+/// Whether [`load_into_new_database`] loaded the demo data set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loaded {
+    Yes,
+    /// The database already holds data; nothing was written.
+    No(Holdings),
+}
+
+/// Loads the default demo data set into a database that holds no residents, staff,
+/// applications or services; a database holding any of them is left exactly as it is. This
+/// is what `serve` does when `MINSHENG_DEMO_DATA` asks for the demo: it never deletes.
+pub async fn load_into_new_database(db: &DatabaseConnection) -> Result<Loaded, DbErr> {
+    let size = DemoSize {
+        residents: DEFAULT_RESIDENTS,
+    };
+    generate(db, size, Existing::Keep, false).await
+}
+
+/// Replaces every row of the demo's tables (and what refers to them) with a freshly
+/// generated data set: the explicit `server demo --replace <database>`, the benchmarks'
+/// generator and the tests' templates. Never called by `serve`.
+pub async fn replace(
     db: &DatabaseConnection,
     size: DemoSize,
     show_progress: bool,
 ) -> Result<(), DbErr> {
+    generate(db, size, Existing::Replace, show_progress)
+        .await
+        .map(|_| ())
+}
+
+/// What [`generate`] does with a database that holds data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Existing {
+    Keep,
+    Replace,
+}
+
+async fn generate(
+    db: &DatabaseConnection,
+    size: DemoSize,
+    existing: Existing,
+    show_progress: bool,
+) -> Result<Loaded, DbErr> {
+    if existing == Existing::Keep {
+        // The usual case on a restart, answered before hashing the demo password.
+        let holdings = Holdings::of(db).await?;
+        if !holdings.is_empty() {
+            return Ok(Loaded::No(holdings));
+        }
+    }
     let started = std::time::Instant::now();
     let progress = if show_progress {
         let bar = ProgressBar::new(u64::from(size.residents));
@@ -97,7 +161,17 @@ pub async fn regenerate(
     };
 
     let txn = db.begin().await?;
-    wipe(&txn).await?;
+    match existing {
+        // Checked inside the transaction that writes: two instances starting on one new
+        // PostgreSQL database cannot both load (the second fails on the first's ids).
+        Existing::Keep => {
+            let holdings = Holdings::of(&txn).await?;
+            if !holdings.is_empty() {
+                return Ok(Loaded::No(holdings));
+            }
+        }
+        Existing::Replace => wipe(&txn).await?,
+    }
     let mut rng = SmallRng::seed_from_u64(SEED);
     let today = chrono::Utc::now();
 
@@ -134,7 +208,7 @@ pub async fn regenerate(
         seconds = started.elapsed().as_secs_f64(),
         "demo data loaded"
     );
-    Ok(())
+    Ok(Loaded::Yes)
 }
 
 async fn wipe(db: &impl ConnectionTrait) -> Result<(), DbErr> {

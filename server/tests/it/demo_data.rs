@@ -69,7 +69,7 @@ on_both_backends! {
 
     async fn is_the_same_every_run(app) {
         let first = people(&app).await;
-        server::demo::regenerate(&app.db, server::demo::DemoSize { residents: server::demo::DEFAULT_RESIDENTS }, false)
+        server::demo::replace(&app.db, server::demo::DemoSize { residents: server::demo::DEFAULT_RESIDENTS }, false)
             .await
             .expect("regenerate");
         let second = people(&app).await;
@@ -185,7 +185,8 @@ on_both_backends! {
     async fn an_empty_database_gets_the_whole_demo_data_set(app) {
         let empty = crate::helpers::TestApp::empty(app.backend).await;
         assert_eq!(empty.scalar("SELECT COUNT(*) FROM resident").await, 0, "migrated, no data");
-        server::demo::load_if_empty(&empty.db).await.expect("load");
+        let loaded = server::demo::load_into_new_database(&empty.db).await.expect("load");
+        assert_eq!(loaded, server::demo::Loaded::Yes);
         for table in ["resident", "service", "staff", "application", "rating"] {
             let sql = format!("SELECT COUNT(*) FROM {table}");
             assert_eq!(empty.scalar(&sql).await, app.scalar(&sql).await, "{table} as in the template");
@@ -196,8 +197,127 @@ on_both_backends! {
     async fn the_server_loads_demo_data_only_into_an_empty_database(app) {
         let before = app.scalar("SELECT COUNT(*) FROM resident").await;
         app.db.execute_unprepared("DELETE FROM resident_tag WHERE resident_id = 1").await.expect("delete");
-        server::demo::load_if_empty(&app.db).await.expect("load");
+        let loaded = server::demo::load_into_new_database(&app.db).await.expect("load");
+        assert!(matches!(loaded, server::demo::Loaded::No(h) if h.residents == before as u64), "{loaded:?}");
         assert_eq!(app.scalar("SELECT COUNT(*) FROM resident").await, before);
         assert_eq!(app.scalar("SELECT COUNT(*) FROM resident_tag WHERE resident_id = 1").await, 0, "existing data untouched");
     }
+
+    // A city that loaded its staff (or residents) before its catalogue must never find them
+    // wiped and replaced by demo accounts (the loader once counted services only).
+    async fn a_database_with_people_but_no_catalogue_is_never_wiped(app) {
+        let city = crate::helpers::TestApp::empty(app.backend).await;
+        city_administrator(&city).await;
+        let loaded = server::demo::load_into_new_database(&city.db).await.expect("load");
+        assert!(matches!(loaded, server::demo::Loaded::No(h) if h.staff == 1 && h.services == 0), "{loaded:?}");
+        assert_eq!(city.scalar("SELECT COUNT(*) FROM staff").await, 1);
+        assert_eq!(city.text("SELECT username FROM staff").await, "city_admin");
+        assert_eq!(city.scalar("SELECT COUNT(*) FROM resident").await, 0, "no demo residents");
+        assert_eq!(city.scalar("SELECT COUNT(*) FROM service").await, 0, "no demo catalogue");
+    }
+
+    // `server demo` replaces a database's data only when `--replace` names that database.
+    async fn the_demo_command_replaces_only_the_database_it_names(app) {
+        let city = crate::helpers::TestApp::empty(app.backend).await;
+        city_administrator(&city).await;
+        let name = server::config::database_name(city.database_url());
+
+        let refused = demo_command(&city, &[]);
+        assert!(!refused.status.success());
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert!(said.contains("1 staff accounts") && said.contains(&format!("--replace {name}")), "{said}");
+        let wrong = demo_command(&city, &["--replace", "another.db"]);
+        assert!(!wrong.status.success());
+        assert!(String::from_utf8_lossy(&wrong.stderr).contains("nothing changed"));
+        assert_eq!(city.text("SELECT username FROM staff").await, "city_admin", "untouched");
+        assert_eq!(city.scalar("SELECT COUNT(*) FROM resident").await, 0);
+
+        let replaced = demo_command(&city, &["--replace", &name]);
+        assert!(replaced.status.success(), "{}", String::from_utf8_lossy(&replaced.stderr));
+        assert_eq!(city.scalar("SELECT COUNT(*) FROM resident").await, app.scalar("SELECT COUNT(*) FROM resident").await);
+        assert_eq!(city.scalar("SELECT COUNT(*) FROM staff WHERE username = 'city_admin'").await, 0);
+    }
+
+    // A bare production start (no `MINSHENG_DEMO_DATA`) on a new database creates no
+    // accounts and says how to create the first administrator.
+    async fn a_bare_start_on_a_new_database_has_no_accounts(app) {
+        let city = crate::helpers::TestApp::empty(app.backend).await;
+        let output = start_and_stop_server(city.database_url()).await;
+        assert!(output.contains("create the first administrator"), "{output}");
+        assert!(output.contains("server staff add"), "{output}");
+        for table in ["staff", "resident", "service", "application"] {
+            assert_eq!(city.scalar(&format!("SELECT COUNT(*) FROM {table}")).await, 0, "{table}");
+        }
+    }
+}
+
+async fn city_administrator(city: &crate::helpers::TestApp) {
+    store::staff_accounts::create(
+        &city.db,
+        "city_admin",
+        "市管理员",
+        domain::staff::StaffRole::Administrator,
+        None,
+        "not-a-real-hash".into(),
+        chrono::Utc::now(),
+    )
+    .await
+    .expect("create the city's administrator");
+}
+
+/// Runs `server demo ARGS` on the test's database.
+fn demo_command(city: &crate::helpers::TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("demo")
+        .args(args)
+        .env("DATABASE_URL", city.database_url())
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run server demo")
+}
+
+/// Starts the release server on `database_url` as a production start would (no demo
+/// setting), waits until it listens, stops it and returns what it logged.
+async fn start_and_stop_server(database_url: &str) -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let logs = tempfile::NamedTempFile::new().expect("a log file");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .env_remove("MINSHENG_DEMO_DATA")
+        .env("DATABASE_URL", database_url)
+        .env("LEPTOS_OUTPUT_NAME", "minsheng")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .env(
+            "MINSHENG_UPLOAD_DIR",
+            std::env::temp_dir().join(format!("minsheng-bare-{port}")),
+        )
+        .stdout(logs.reopen().expect("log file"))
+        .stderr(logs.reopen().expect("log file"))
+        .spawn()
+        .expect("start the server");
+    let mut listening = false;
+    for _ in 0..300 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            listening = true;
+            break;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "the server stopped ({status}): {}",
+                std::fs::read_to_string(logs.path()).unwrap_or_default()
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    child.kill().expect("stop the server");
+    child.wait().expect("the server stopped");
+    let output = std::fs::read_to_string(logs.path()).expect("read the log");
+    assert!(listening, "the server never listened: {output}");
+    output
 }

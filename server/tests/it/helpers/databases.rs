@@ -152,9 +152,10 @@ async fn build(url: &str) {
     server::db::migrate(&db)
         .await
         .expect("migrate the template");
-    server::demo::load_if_empty(&db)
+    let loaded = server::demo::load_into_new_database(&db)
         .await
         .expect("load the demo data into the template");
+    assert_eq!(loaded, server::demo::Loaded::Yes, "a new template is empty");
     if db.get_database_backend() == DbBackend::Sqlite {
         // One self-contained file (no write-ahead log beside it) to copy.
         db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")

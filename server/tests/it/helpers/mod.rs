@@ -93,6 +93,11 @@ impl TestApp {
         }
     }
 
+    /// The URL of this test's own database (for running the `server` binary on it).
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
