@@ -12,7 +12,7 @@ pub mod surveys;
 
 use crate::auth::{FormStaff, session, staff as staff_auth};
 use crate::http::form::Fields;
-use crate::http::request::safe_next;
+use crate::http::request::console_next;
 use crate::state::AppState;
 use crate::usecases::residents::{self, Reason, RevealRequest, TagRequest};
 use crate::usecases::tasks::{self, TaskActionRequest};
@@ -131,11 +131,7 @@ async fn sign_in(
     let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
     match staff_auth::sign_in(&state, &form.credentials, &parts).await {
         Ok(started) => {
-            let next = if form.next.starts_with("/admin") {
-                safe_next(Some(&form.next))
-            } else {
-                "/admin".to_owned()
-            };
+            let next = console_next(Some(&form.next));
             (
                 [(
                     header::SET_COOKIE,

@@ -32,6 +32,14 @@ pub fn safe_next(next: Option<&str>) -> String {
     local_path(next).unwrap_or("/me/applications").to_owned()
 }
 
+/// Where the console's sign-in goes: `next` when it is a local console path, else `/admin`.
+pub fn console_next(next: Option<&str>) -> String {
+    local_path(next)
+        .filter(|path| *path == "/admin" || path.starts_with("/admin/"))
+        .unwrap_or("/admin")
+        .to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,5 +60,10 @@ mod tests {
         assert_eq!(local_path(None), None);
         assert_eq!(safe_next(Some("//evil.example")), "/me/applications");
         assert_eq!(safe_next(Some("/me/inbox")), "/me/inbox");
+        assert_eq!(console_next(Some("/admin/queue")), "/admin/queue");
+        for elsewhere in ["/me/inbox", "/administrator", "//evil.example", "/admin\\x"] {
+            assert_eq!(console_next(Some(elsewhere)), "/admin", "{elsewhere:?}");
+        }
+        assert_eq!(console_next(None), "/admin");
     }
 }

@@ -112,6 +112,55 @@ on_both_backends! {
         assert_eq!(response.status(), 400);
     }
 
+    // Every redirect a request can steer with `next` stays on this site, whatever the foreign
+    // target hides behind (a TAB, CR LF or a backslash, which browsers drop or read as a
+    // slash; a leading space): the resident's and the console's sign-in, and the language
+    // and mode switches. The Location is resolved as a browser resolves it (WHATWG URL).
+    async fn every_steerable_redirect_stays_on_this_site(app) {
+        let here = reqwest::Url::parse("http://minsheng.test/").expect("a base");
+        let stays = |location: &reqwest::header::HeaderValue| {
+            let location = location.to_str().expect("ascii");
+            here.join(location).ok().and_then(|u| u.host_str().map(str::to_owned))
+                == Some("minsheng.test".to_owned())
+        };
+        let foreign = [
+            "//evil.example",
+            "https://evil.example",
+            "/\t/evil.example",
+            "\t//evil.example",
+            " //evil.example",
+            "/\\evil.example",
+            "\\\\evil.example",
+            "/\r\n/evil.example",
+            "/%09/evil.example",
+        ];
+        for next in foreign {
+            let query = form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
+            for switch in ["/lang/en", "/mode/elderly"] {
+                let response = app.get(&format!("{switch}?next={query}")).await;
+                assert_eq!(response.status(), 303, "{switch} {next:?}");
+                assert!(stays(&response.headers()["location"]), "{switch} {next:?}: {:?}", response.headers()["location"]);
+            }
+            let resident = app
+                .client
+                .post(app.url(&format!("/forms/sign-in?next={query}")))
+                .form(&[("account", crate::helpers::demo_mobile(1).as_str()), ("password", crate::helpers::DEMO_PASSWORD)])
+                .send()
+                .await
+                .expect("resident sign-in");
+            assert_eq!(resident.status(), 303);
+            assert!(stays(&resident.headers()["location"]), "sign-in {next:?}: {:?}", resident.headers()["location"]);
+            let staff = app
+                .client
+                .post(app.url("/admin/forms/sign-in"))
+                .form(&[("username", "admin"), ("password", crate::helpers::DEMO_PASSWORD), ("next", next)])
+                .send()
+                .await
+                .expect("staff sign-in");
+            assert_eq!(staff.headers()["location"], "/admin", "console sign-in {next:?}");
+        }
+    }
+
     async fn sqlite_and_postgres_enforce_foreign_keys(app) {
         let result = app
             .db
