@@ -12,8 +12,8 @@ pub struct Autosave {
     pub action: RwSignal<String>,
     /// When the last background save succeeded (HH:MM), or None.
     pub saved_at: RwSignal<Option<String>>,
-    /// Bumped by every change; a save runs only when the changes have paused.
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    /// Bumped by every change (and by a post of the form); a save runs only when the
+    /// changes have paused.
     changes: RwSignal<u64>,
 }
 
@@ -110,4 +110,10 @@ impl Autosave {
 
     #[cfg(not(feature = "hydrate"))]
     pub fn save(self, _ev: leptos::ev::Event) {}
+
+    /// The form is being posted by its own buttons: a background save still waiting for the
+    /// form to rest would only race it, so it is dropped.
+    pub fn cancel(self) {
+        self.changes.update(|n| *n += 1);
+    }
 }

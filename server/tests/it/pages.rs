@@ -80,6 +80,21 @@ on_both_backends! {
         }
     }
 
+    // The edit page of an application that was submitted meanwhile (another tab, or a
+    // background save whose redirect lost the race with the submit button) sends the
+    // resident to the application instead of answering 409 (a console error in the browser).
+    async fn the_edit_page_of_a_submitted_application_leads_to_the_application(app) {
+        let resident = app.resident(1).await;
+        let number = app.text("SELECT number FROM application WHERE resident_id = 1 AND status = 'submitted' ORDER BY id LIMIT 1").await;
+        let response = resident.get(&format!("/me/applications/{number}/edit?saved=1")).await;
+        assert!(response.status().is_redirection(), "{}", response.status());
+        assert_eq!(response.headers()["location"], format!("/me/applications/{number}").as_str());
+        let draft = app.text("SELECT number FROM application WHERE resident_id = 1 AND status = 'draft' ORDER BY id LIMIT 1").await;
+        let (status, page) = html(&app, &format!("/me/applications/{draft}/edit"), Some(&resident.cookie)).await;
+        assert_eq!(status, 200, "a draft's edit page still opens");
+        assert!(page.contains(&format!("/forms/applications/{draft}")), "the draft's form");
+    }
+
     async fn unknown_pages_and_services_answer_404(app) {
         let (status, page) = html(&app, "/services/NOPE-0000", None).await;
         assert_eq!(status, 404);

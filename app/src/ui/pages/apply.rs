@@ -16,11 +16,13 @@ use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::mode::use_elderly;
 use domain::application::ApplicationForm;
 use domain::catalog::MaterialForm;
+use domain::error::ErrorCode;
 use domain::form::{is_locked, material_key, needs_upload};
 use domain::validation::FieldError;
 use i18n::*;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use server_fns::account::take_flash;
 use server_fns::applications::{apply_form, edit_form};
@@ -85,6 +87,12 @@ pub fn EditApplicationPage() -> impl IntoView {
                 let saved = key().3;
                 match form.await {
                     Ok(form) => view! { <FormView form extra saved /> }.into_any(),
+                    // Submitted meanwhile (in another tab, or a background save that lost the
+                    // race with the submit button): the application itself, not an error.
+                    Err(error) if error.code == ErrorCode::InvalidStateChange => {
+                        view! { <Redirect path=format!("/me/applications/{}", number()) /> }
+                            .into_any()
+                    }
                     Err(error) => view! { <ErrorNotice error /> }.into_any(),
                 }
             })}
@@ -214,6 +222,7 @@ fn FormView(form: ApplicationForm, extra: Vec<FieldError>, saved: bool) -> impl 
                 class="stack"
                 novalidate
                 on:change=move |ev| autosave.save(ev)
+                on:submit=move |_| autosave.cancel()
             >
                 {form.idempotency_key.clone().map(|key| view! { <input type="hidden" name="_key" value=key /> })}
                 {form.on_behalf_of.clone().map(|m| view! { <input type="hidden" name="_for" value=m.member_id.to_string() /> })}
