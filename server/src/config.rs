@@ -37,6 +37,10 @@ pub struct Settings {
     /// `MINSHENG_CAMPAIGN_APPROVAL_ABOVE`: campaigns reaching more residents than this wait
     /// for a supervisor's approval (default 1000).
     pub campaign_approval_threshold: i64,
+    /// `MINSHENG_PUBLIC_ORIGIN`: the address residents use, e.g.
+    /// `https://minsheng.example.gov.cn`, when a proxy in front rewrites `Host`; forms from
+    /// it pass the cross-site check (`http::csrf`) besides those from the host asked.
+    pub public_origin: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,6 +89,7 @@ impl Settings {
                 domain::campaign::DEFAULT_APPROVAL_THRESHOLD,
                 "a number of residents",
             )?,
+            public_origin: public_origin_from_env()?,
         })
     }
 }
@@ -131,6 +136,28 @@ pub fn leptos_options() -> Result<leptos::config::LeptosOptions, ConfigError> {
         options.site_addr = SocketAddr::from(([127, 0, 0, 1], 3000));
     }
     Ok(options)
+}
+
+/// `MINSHENG_PUBLIC_ORIGIN` as `scheme://host[:port]` in lower case, if set.
+fn public_origin_from_env() -> Result<Option<String>, ConfigError> {
+    let Ok(value) = std::env::var("MINSHENG_PUBLIC_ORIGIN") else {
+        return Ok(None);
+    };
+    let origin = value.trim().trim_end_matches('/').to_ascii_lowercase();
+    if origin.is_empty() {
+        return Ok(None);
+    }
+    let valid = origin.split_once("://").is_some_and(|(scheme, host)| {
+        matches!(scheme, "http" | "https") && !host.is_empty() && !host.contains('/')
+    });
+    if !valid {
+        return Err(ConfigError::Invalid {
+            name: "MINSHENG_PUBLIC_ORIGIN",
+            expected: "an origin such as https://minsheng.example.gov.cn",
+            value,
+        });
+    }
+    Ok(Some(origin))
 }
 
 /// The database a URL opens, as a person names it: the file name on SQLite

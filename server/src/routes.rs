@@ -3,7 +3,7 @@
 //! with tracing, compression, body limits, timeouts and the session around all of it.
 
 use crate::config::Settings;
-use crate::http::{error, language, mode};
+use crate::http::{csrf, error, language, mode};
 use crate::state::AppState;
 use crate::{api, auth, console, portal};
 use app::{App, shell};
@@ -70,6 +70,13 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             auth::session::layer,
         ))
         .with_state(state)
+        // Before the session is read and anything runs: a forged form changes nothing.
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(csrf::SameSite {
+                public_origin: settings.public_origin.clone(),
+            }),
+            csrf::refuse_cross_site,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             settings.request_timeout,

@@ -50,6 +50,8 @@ pub enum ErrorCode {
     AlreadyRated,
     /// The time allowed for this (rating, re-rating, appealing) has passed.
     WindowClosed,
+    /// A form or API call sent from another site (cross-site request forgery); refused.
+    CrossSiteRequest,
 }
 
 impl ErrorCode {
@@ -64,7 +66,7 @@ impl ErrorCode {
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden => 403,
+            ErrorCode::Forbidden | ErrorCode::CrossSiteRequest => 403,
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::ValidationFailed => 422,
             ErrorCode::InvalidStateChange
@@ -95,6 +97,7 @@ impl ErrorCode {
             ErrorCode::Conflict => td_string!(locale, errors.conflict),
             ErrorCode::AlreadyRated => td_string!(locale, errors.already_rated),
             ErrorCode::WindowClosed => td_string!(locale, errors.window_closed),
+            ErrorCode::CrossSiteRequest => td_string!(locale, errors.cross_site_request),
         }
     }
 }

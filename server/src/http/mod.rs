@@ -3,6 +3,7 @@
 //! edges together is `routes`.
 
 pub mod cookies;
+pub mod csrf;
 pub mod error;
 pub mod form;
 pub mod language;

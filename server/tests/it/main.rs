@@ -17,6 +17,7 @@ mod campaigns;
 mod catalog_admin;
 mod catalog_api;
 mod console;
+mod cross_site;
 mod demo_data;
 mod elderly_mode;
 mod figures;

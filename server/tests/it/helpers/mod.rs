@@ -43,6 +43,7 @@ pub fn test_settings(database_url: String) -> Settings {
         secure_cookies: false,
         satisfaction: Default::default(),
         campaign_approval_threshold: 1000,
+        public_origin: None,
     }
 }
 
