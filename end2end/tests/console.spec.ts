@@ -224,6 +224,9 @@ test('a case goes from the queue to completion while the resident watches it liv
 });
 
 test('each role sees its own scope', async ({ page, openPage }) => {
+  // A resident applies, then four staff sign in, each in a page of its own: 31-34 s on a slow
+  // two-core machine, beyond the default 30 s that fits a one-page test.
+  test.slow();
   const { number, service } = await applyAs(page, '13800000021');
   const department = service.department.code;
   const caseUrl = `/admin/cases/${number}`;
