@@ -183,7 +183,11 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> anyhow::R
             tracing::info!(%holdings, "the database holds data: demo data not loaded");
         }
     }
-    if demo::Holdings::of(&db).await?.staff == 0 {
+    if <store::entities::staff::Entity as sea_orm::EntityTrait>::find()
+        .one(&db)
+        .await?
+        .is_none()
+    {
         tracing::warn!(
             "no staff accounts yet: create the first administrator with \
              `MINSHENG_STAFF_PASSWORD=… server staff add --username admin --name 管理员 \

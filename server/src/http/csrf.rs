@@ -67,17 +67,19 @@ fn is_safe(method: &Method) -> bool {
 }
 
 /// Whether the headers show the request comes from this site (or from no browser).
-pub fn comes_from_this_site(headers: &HeaderMap, policy: &SameSite) -> bool {
+fn comes_from_this_site(headers: &HeaderMap, policy: &SameSite) -> bool {
     if let Some(site) = header_text(headers, "sec-fetch-site") {
         // `none`: the person started it themselves (typed, bookmarked), not another page.
         return site == "same-origin" || site == "none";
     }
-    let claimed = header_text(headers, header::ORIGIN.as_str())
+    let origin = header_text(headers, header::ORIGIN.as_str());
+    let claimed = origin
         .filter(|origin| *origin != "null")
         .map(str::to_owned)
         .or_else(|| header_text(headers, header::REFERER.as_str()).and_then(origin_of));
     match claimed {
-        None => header_text(headers, header::ORIGIN.as_str()).is_none(),
+        // No Origin and no Referer: no browser's request. `Origin: null` alone is refused.
+        None => origin.is_none(),
         Some(origin) => {
             let origin = origin.to_ascii_lowercase();
             let sent_to =

@@ -87,26 +87,15 @@ on_both_backends! {
         let resident = app.resident(1).await;
         let number = app.text("SELECT number FROM application WHERE resident_id = 1 AND status = 'submitted' ORDER BY id LIMIT 1").await;
         let edit = app.url(&format!("/me/applications/{number}/edit?saved=1"));
-        let navigation = app
-            .client
-            .get(&edit)
-            .header("cookie", &resident.cookie)
-            .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-            .send()
-            .await
-            .expect("page");
+        let get_accepting = |accept: &'static str| {
+            app.client.get(&edit).header("cookie", &resident.cookie).header("accept", accept).send()
+        };
+        let navigation = get_accepting("text/html,application/xhtml+xml,*/*;q=0.8").await.expect("page");
         assert!(navigation.status().is_redirection(), "{}", navigation.status());
         assert_eq!(navigation.headers()["location"], format!("/me/applications/{number}").as_str());
         // The autosave's fetch (Accept: */*) that follows a save's redirect: no error status
         // (it was 409); Leptos leaves the redirect to the page's script.
-        let background = app
-            .client
-            .get(&edit)
-            .header("cookie", &resident.cookie)
-            .header("accept", "*/*")
-            .send()
-            .await
-            .expect("fetch");
+        let background = get_accepting("*/*").await.expect("fetch");
         assert_eq!(background.status(), 200);
         let draft = app.text("SELECT number FROM application WHERE resident_id = 1 AND status = 'draft' ORDER BY id LIMIT 1").await;
         let (status, page) = html(&app, &format!("/me/applications/{draft}/edit"), Some(&resident.cookie)).await;
