@@ -14,7 +14,7 @@
 import { writeFile } from 'node:fs/promises';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page, TestInfo } from '@playwright/test';
-import { expect, serviceWithUploads, signIn, staffSignIn, test, waitForHydration } from './support';
+import { expect, postSwitch, serviceWithUploads, signIn, staffSignIn, test, waitForHydration } from './support';
 
 /** WCAG 2.0, 2.1 and 2.2, levels A and AA. */
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
@@ -25,7 +25,7 @@ const WIDTHS = [
   { width: 1280, height: 800 },
 ] as const;
 
-/** The languages, as `GET /lang/{locale}` takes them (it sets the language cookie). */
+/** The languages, as `POST /lang/{locale}` takes them (it sets the language cookie). */
 const LANGUAGES = ['zh-CN', 'en'] as const;
 type Language = (typeof LANGUAGES)[number];
 
@@ -131,10 +131,7 @@ async function signInAs(page: Page, kind: Kind): Promise<void> {
 
 /** Sets the language cookie the way the no-JavaScript switch does. */
 async function useLanguage(page: Page, language: Language): Promise<void> {
-  // Through the page, not a side request: a page still hydrating would otherwise write its
-  // own language back into the cookie (leptos_i18n keeps the cookie in step with the page).
-  const response = await page.goto(`/lang/${language}?next=/`);
-  expect(response?.ok(), `GET /lang/${language} did not land`).toBe(true);
+  await postSwitch(page, `/lang/${language}`);
   await expect(page.locator('html')).toHaveAttribute('lang', language);
   await waitForHydration(page);
 }

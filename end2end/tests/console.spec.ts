@@ -18,6 +18,7 @@ import {
   expect,
   expectNoReload,
   markNoReload,
+  postSwitch,
   serviceWithUploads,
   signIn,
   staffSignIn,
@@ -53,7 +54,7 @@ async function applyAs(page: Page, mobile: string): Promise<Applied> {
   await signIn(page, mobile);
   // These demo residents use elderly mode, which asks one question per page; the full form
   // is what this helper fills in (elderly.spec.ts covers the step-by-step one).
-  await page.goto('/mode/standard?next=/me/applications');
+  await postSwitch(page, '/mode/standard', '/me/applications');
   const found = await serviceWithUploads(page);
   const service: ServiceWithDepartment = await (await page.request.get(`/api/v1/services/${found.code}`)).json();
   await page.goto(`/apply/${service.code}`);

@@ -5,7 +5,7 @@
  * reading a page aloud. Works without JavaScript: the server renders the mode.
  */
 import { type Page } from '@playwright/test';
-import { expect, serviceWithoutUploads, test, waitForHydration } from './support';
+import { expect, postSwitch, serviceWithoutUploads, test, waitForHydration } from './support';
 
 /** A valid resident ID number of someone born in 1955 (aged 60+). */
 function olderIdNumber(sequence: number): string {
@@ -135,7 +135,7 @@ test('a resident aged 60+ is offered elderly mode once, and the account remember
   const mobile = await registerOlderResident(page);
   const offer = page.getByTestId('elderly-offer');
   await expect(offer).toBeVisible();
-  await offer.getByRole('link', { name: '切换到长辈版' }).click();
+  await offer.getByRole('button', { name: '切换到长辈版' }).click();
   await expect(page.locator('html')).toHaveClass(/\belderly\b/);
   await expect(page.getByTestId('elderly-offer')).toHaveCount(0);
 
@@ -155,7 +155,7 @@ test('a resident aged 60+ is offered elderly mode once, and the account remember
   const third = await browser.newContext({ locale: 'zh-CN' });
   const another = await third.newPage();
   await registerOlderResident(another);
-  await another.getByTestId('elderly-offer').getByRole('link', { name: '不用了，谢谢' }).click();
+  await another.getByTestId('elderly-offer').getByRole('button', { name: '不用了，谢谢' }).click();
   await expect(another.locator('html')).not.toHaveClass(/\belderly\b/);
   await another.goto('/me/messages');
   await expect(another.getByTestId('elderly-offer')).toHaveCount(0);
@@ -207,7 +207,7 @@ test('applying in elderly mode: one question per page, taken back to correct, wi
   const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
   const resident = await context.newPage();
   await registerOlderResident(resident);
-  await resident.goto('/mode/elderly?next=/');
+  await postSwitch(resident, '/mode/elderly');
   await expect(resident.locator('html')).toHaveClass(/\belderly\b/);
 
   await resident.goto(`/apply/${code}`);

@@ -5,7 +5,7 @@
  * scrolling, in the standard and the elderly mode.
  */
 import { type Browser, type Page } from '@playwright/test';
-import { DEMO_PASSWORD, expect, serviceWithoutUploads, test, waitForHydration } from './support';
+import { DEMO_PASSWORD, expect, postSwitch, serviceWithoutUploads, test, waitForHydration } from './support';
 
 /** Demo residents no other browser test signs in as: one applies by keyboard; the layout
  * tests switch the other's display mode back and forth. */
@@ -196,7 +196,7 @@ async function residentPage(browser: Browser, baseURL: string | undefined, optio
   await page.getByLabel('密码', { exact: true }).fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录', exact: true }).click();
   await expect(page).toHaveURL(/\/me\/applications/);
-  await page.goto(`/mode/${options.elderly ? 'elderly' : 'standard'}?next=/`);
+  await postSwitch(page, `/mode/${options.elderly ? 'elderly' : 'standard'}`);
   if (options.elderly) await expect(page.locator('html')).toHaveClass(/\belderly\b/);
   else await expect(page.locator('html')).not.toHaveClass(/\belderly\b/);
   return page;

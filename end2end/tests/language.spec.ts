@@ -10,7 +10,7 @@ const EN_TITLE = 'What do you need to do?';
 test('the switch changes the language in place and back', async ({ page }) => {
   await page.goto('/');
   const title = page.locator('h1.hero__title');
-  const toggle = page.locator('a.lang-switch');
+  const toggle = page.locator('button.lang-switch');
   await expect(title).toHaveText(ZH_TITLE);
   await expect(toggle).toHaveText('English');
   await waitForHydration(page);
@@ -34,7 +34,7 @@ test('the switch changes the language in place and back', async ({ page }) => {
 test('the chosen language is remembered across reloads and pages', async ({ page, context }) => {
   await page.goto('/');
   await waitForHydration(page);
-  await page.locator('a.lang-switch').click();
+  await page.locator('button.lang-switch').click();
   await expect(page.locator('h1.hero__title')).toHaveText(EN_TITLE);
   // The choice is stored in a cookie; wait until it is written before reloading.
   await expect

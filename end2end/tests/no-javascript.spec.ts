@@ -41,9 +41,9 @@ test('the filters apply with the form button', async ({ page }) => {
   await expect(page.locator('#filter-department')).toHaveValue('mz');
 });
 
-test('the language switch is a link that works without JavaScript', async ({ page }) => {
+test('the language switch is a form that works without JavaScript', async ({ page }) => {
   await page.goto(`/services?q=${encodeURIComponent('生育')}`);
-  const toggle = page.locator('a.lang-switch');
+  const toggle = page.locator('button.lang-switch');
   await expect(toggle).toHaveText('English');
   await toggle.click();
 

@@ -2,11 +2,11 @@
 //! (with the live unread badge), the elderly-mode and language switches, the read-aloud
 //! button, main landmark, the help block in elderly mode, footer.
 
+use crate::ui::components::back_here::BackHereForm;
 use crate::ui::components::read_aloud::ReadAloud;
 use crate::ui::live::{Live, connect};
 use crate::ui::mode::{self, ElderlyOffer, HelpBlock, ModeSwitch};
 use domain::account::Viewer;
-use domain::link::{encode_query_value, here};
 use domain::staff::Permission;
 use i18n::*;
 use leptos::prelude::*;
@@ -172,39 +172,27 @@ fn AccountLinks(viewer: Option<Viewer>, live: Live) -> impl IntoView {
     }
 }
 
-/// Switches between Chinese and English. Without JavaScript it is a link the server answers
+/// Switches between Chinese and English. Without JavaScript it is a form the server answers
 /// by setting the language cookie and coming back; with JavaScript it switches in place.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
     let other = move || match i18n.get_locale() {
         Locale::zh_CN => Locale::en,
         Locale::en => Locale::zh_CN,
     };
-    let href = move || {
-        let next = here(&location.pathname.get(), &location.search.get());
-        format!(
-            "/lang/{}?next={}",
-            other().as_str(),
-            encode_query_value(&next)
-        )
-    };
-    let switch = move |ev: leptos::ev::MouseEvent| {
-        ev.prevent_default();
-        i18n.set_locale(other());
-    };
+    let action = Signal::derive(move || format!("/lang/{}", other().as_str()));
+    let in_place = Callback::new(move |()| i18n.set_locale(other()));
     view! {
-        <a
-            class="lang-switch"
-            href=href
-            rel="external"
-            hreflang=move || other().as_str()
-            lang=move || other().as_str()
-            aria-label=move || td_string!(i18n.get_locale(), app.switch_language_label)
-            on:click=switch
-        >
-            {t!(i18n, app.switch_language)}
-        </a>
+        <BackHereForm action class="lang-switch-form" in_place>
+            <button
+                type="submit"
+                class="lang-switch"
+                lang=move || other().as_str()
+                aria-label=move || td_string!(i18n.get_locale(), app.switch_language_label)
+            >
+                {t!(i18n, app.switch_language)}
+            </button>
+        </BackHereForm>
     }
 }

@@ -1,15 +1,15 @@
 //! Elderly mode (长辈版, also known as 关怀版 / 亲情版 / 关爱版): larger type, larger controls,
 //! fewer choices per page. A device remembers it in a cookie, which is what the server reads
 //! to render a page (so it works without JavaScript); an account remembers it too, and
-//! signing in on another device brings it along. The switch is a link the server answers
-//! (`GET /mode/{elderly|standard}?next=…`), so it works everywhere.
+//! signing in on another device brings it along. The switch is a form the server answers
+//! (`POST /mode/{elderly|standard}` with `next=…`), so it works everywhere.
 
+use crate::ui::components::back_here::BackHereForm;
 use i18n::*;
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 
 pub use domain::mode::{
-    ELDERLY_CLASS, Elderly, MODE_COOKIE, elderly_in_cookies, names_elderly_mode, switch_href,
+    ELDERLY_CLASS, Elderly, MODE_COOKIE, elderly_in_cookies, names_elderly_mode, switch_action,
 };
 
 /// The mode of the page being rendered, on the server: from the request's cookie.
@@ -53,27 +53,26 @@ pub fn use_elderly() -> bool {
 #[component]
 pub fn ModeSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
     let elderly = use_elderly();
-    let href = move || switch_href(!elderly, &location.pathname.get(), &location.search.get());
     view! {
-        <a
-            class="mode-switch"
-            href=href
-            rel="external"
-            data-testid="mode-switch"
-            aria-label=move || if elderly {
-                td_string!(i18n.get_locale(), elderly.switch_off_label)
-            } else {
-                td_string!(i18n.get_locale(), elderly.switch_on_label)
-            }
-        >
-            {move || if elderly {
-                td_string!(i18n.get_locale(), elderly.switch_off)
-            } else {
-                td_string!(i18n.get_locale(), elderly.switch_on)
-            }}
-        </a>
+        <BackHereForm action=switch_action(!elderly) class="mode-switch-form">
+            <button
+                type="submit"
+                class="mode-switch"
+                data-testid="mode-switch"
+                aria-label=move || if elderly {
+                    td_string!(i18n.get_locale(), elderly.switch_off_label)
+                } else {
+                    td_string!(i18n.get_locale(), elderly.switch_on_label)
+                }
+            >
+                {move || if elderly {
+                    td_string!(i18n.get_locale(), elderly.switch_off)
+                } else {
+                    td_string!(i18n.get_locale(), elderly.switch_on)
+                }}
+            </button>
+        </BackHereForm>
     }
 }
 
@@ -82,18 +81,18 @@ pub fn ModeSwitch() -> impl IntoView {
 #[component]
 pub fn ElderlyOffer() -> impl IntoView {
     let i18n = use_i18n();
-    let location = use_location();
-    let href = move |to_elderly: bool| {
-        switch_href(to_elderly, &location.pathname.get(), &location.search.get())
-    };
     view! {
         <section class="offer" aria-labelledby="elderly-offer-heading" data-testid="elderly-offer">
             <h2 id="elderly-offer-heading">{t!(i18n, elderly.offer_heading)}</h2>
             <p>{t!(i18n, elderly.offer_text)}</p>
-            <p class="offer__actions">
-                <a class="button button--primary" href=move || href(true) rel="external">{t!(i18n, elderly.offer_accept)}</a>
-                <a class="button" href=move || href(false) rel="external">{t!(i18n, elderly.offer_decline)}</a>
-            </p>
+            <div class="offer__actions">
+                <BackHereForm action=switch_action(true)>
+                    <button type="submit" class="button button--primary">{t!(i18n, elderly.offer_accept)}</button>
+                </BackHereForm>
+                <BackHereForm action=switch_action(false)>
+                    <button type="submit" class="button">{t!(i18n, elderly.offer_decline)}</button>
+                </BackHereForm>
+            </div>
         </section>
     }
 }

@@ -2,8 +2,6 @@
 //! it. The pages and the switch are the app's (`app/src/ui/mode.rs`); these rules are plain
 //! functions, the same on the server and in the browser.
 
-use crate::link::{encode_query_value, here};
-
 /// The cookie holding this device's mode: `elderly` or `standard`.
 pub const MODE_COOKIE: &str = "ms_mode";
 /// The class on `<html>` that switches the style sheet's tokens to elderly mode.
@@ -41,11 +39,10 @@ pub fn elderly_in_cookies(header: &str) -> bool {
         .any(|(name, value)| name == MODE_COOKIE && value == "elderly")
 }
 
-/// The link that switches to the other mode and comes back to this page.
-pub fn switch_href(to_elderly: bool, path: &str, search: &str) -> String {
-    let next = here(path, search);
+/// Where the switch to a mode posts (with the page to come back to as `next`).
+pub fn switch_action(to_elderly: bool) -> String {
     let mode = if to_elderly { "elderly" } else { "standard" };
-    format!("/mode/{mode}?next={}", encode_query_value(&next))
+    format!("/mode/{mode}")
 }
 
 #[cfg(test)]
@@ -79,14 +76,8 @@ mod tests {
     }
 
     #[test]
-    fn the_switch_comes_back_to_the_page() {
-        assert_eq!(
-            switch_href(true, "/services", "q=社保"),
-            format!(
-                "/mode/elderly?next={}",
-                encode_query_value("/services?q=社保")
-            )
-        );
-        assert_eq!(switch_href(false, "/", ""), "/mode/standard?next=%2F");
+    fn the_switch_posts_to_the_mode() {
+        assert_eq!(switch_action(true), "/mode/elderly");
+        assert_eq!(switch_action(false), "/mode/standard");
     }
 }

@@ -4,22 +4,27 @@
 
 use crate::helpers::{DEMO_PASSWORD, TestApp, demo_mobile};
 
-/// Every form route the portal and the console declare, with their path parameters filled
-/// in: read from the routers' source, so that a new form route is covered the day it lands.
+/// Every form route the portal, the console and the settings switches declare, with their
+/// path parameters filled in: read from the routers' source, so that a new form route is
+/// covered the day it lands.
 fn form_routes() -> Vec<String> {
     let sources = [
         include_str!("../../src/portal/mod.rs"),
         include_str!("../../src/console/mod.rs"),
+        include_str!("../../src/routes.rs"),
     ];
+    let form_prefixes = ["/forms/", "/admin/forms/", "/mode/", "/lang/"];
     let mut routes: Vec<String> = sources
         .iter()
         .flat_map(|source| source.split('"'))
-        .filter(|part| part.starts_with("/forms/") || part.starts_with("/admin/forms/"))
+        .filter(|part| form_prefixes.iter().any(|prefix| part.starts_with(prefix)))
         .map(|path| {
             path.split('/')
                 .map(|segment| match segment {
                     "{number}" => "MS-20261203-000001",
                     "{code}" => "birth-registration",
+                    "{mode}" => "elderly",
+                    "{locale}" => "en",
                     other if other.starts_with('{') => "1",
                     other => other,
                 })
@@ -48,17 +53,20 @@ async fn footprint(app: &TestApp) -> Vec<i64> {
     ] {
         counts.push(app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await);
     }
-    counts.push(
-        app.scalar("SELECT COUNT(*) FROM notification WHERE read_at IS NOT NULL")
-            .await,
-    );
+    for changed in [
+        "SELECT COUNT(*) FROM notification WHERE read_at IS NOT NULL",
+        "SELECT COUNT(*) FROM resident WHERE elderly_mode",
+    ] {
+        counts.push(app.scalar(changed).await);
+    }
     counts
 }
 
 on_both_backends! {
     async fn every_form_posted_from_another_site_is_refused_and_changes_nothing(app) {
         let routes = form_routes();
-        assert!(routes.len() >= 35, "the routers' form routes: {routes:?}");
+        assert!(routes.len() >= 37, "the routers' form routes: {routes:?}");
+        assert!(routes.contains(&"/mode/elderly".to_owned()), "{routes:?}");
         let resident = app.resident(1).await;
         let staff = app.staff("admin").await;
         let cookies = format!("{}; {}", resident.cookie, staff.cookie);
@@ -80,6 +88,7 @@ on_both_backends! {
                     .await
                     .expect("post");
                 assert_eq!(response.status(), 403, "{route} with {headers:?}");
+                assert!(response.headers().get("set-cookie").is_none(), "{route} set a cookie");
                 let page = response.text().await.expect("body");
                 assert!(page.contains("此请求来自其他网站"), "{route}: {page}");
             }

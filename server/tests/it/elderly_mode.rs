@@ -61,7 +61,7 @@ on_both_backends! {
         assert!(before.contains("data-testid=\"elderly-offer\""), "offered to a resident aged 60+");
         assert!(!before.contains("class=\"elderly\""));
 
-        let response = resident.get("/mode/elderly?next=/services%3Fq%3D%E7%A4%BE%E4%BF%9D").await;
+        let response = resident.post_form("/mode/elderly", &[("next", "/services?q=社保")]).await;
         assert_eq!(response.status().as_u16(), 303);
         assert_eq!(response.headers()[LOCATION], "/services?q=社保");
         assert!(cookies_set(&response).iter().any(|c| c.starts_with("ms_mode=elderly;")));
@@ -94,7 +94,7 @@ on_both_backends! {
         assert!(cookies_set(&response).iter().any(|c| c.starts_with("ms_mode=elderly;")));
 
         // Back to standard: cookie and account follow; no offer again.
-        let response = resident.get("/mode/standard?next=/").await;
+        let response = resident.post_form("/mode/standard", &[("next", "/")]).await;
         assert!(cookies_set(&response).iter().any(|c| c.starts_with("ms_mode=standard;")));
         let standard = page(&app, "/me/applications", &format!("{}; ms_mode=standard", resident.cookie)).await;
         assert!(!standard.contains("class=\"elderly\""));
@@ -111,12 +111,12 @@ on_both_backends! {
         };
         let before = elderly().await;
         let resident = app.resident(1).await;
-        let response = resident.get("/mode/tiny").await;
+        let response = resident.post_form("/mode/tiny", &[("next", "/")]).await;
         assert_eq!(response.status().as_u16(), 400);
         assert!(cookies_set(&response).is_empty());
         assert_eq!(elderly().await, before);
 
-        let response = app.get("/mode/elderly?next=//evil.example").await;
+        let response = app.post_form("/mode/elderly", &[("next", "//evil.example")]).await;
         assert_eq!(response.status().as_u16(), 303);
         assert_eq!(response.headers()[LOCATION], "/", "never away from the site");
         assert_eq!(elderly().await, before, "nobody signed in: no account changes");
@@ -145,7 +145,10 @@ on_both_backends! {
 
         let standard = page(&app, "/", "ms_mode=standard").await;
         assert!(!standard.contains("长辈版 · 常用服务"));
-        assert!(standard.contains("/mode/elderly?next="), "the switch on the home page");
+        assert!(
+            standard.contains(r#"action="/mode/elderly""#) && standard.contains(r#"name="next" value="/""#),
+            "the switch on the home page posts and comes back"
+        );
     }
 
     async fn step_by_step_forms_save_each_answer_and_go_on(app) {

@@ -1,5 +1,6 @@
 //! Small building blocks shared by pages.
 
+pub mod back_here;
 pub mod facts;
 pub mod forms;
 pub mod rating;

@@ -32,7 +32,7 @@ fn StandardHome() -> impl IntoView {
             <h1 class="hero__title">{t!(i18n, home.search_heading)}</h1>
             <p class="hero__tagline">{t!(i18n, app.tagline)}</p>
             <SearchBox />
-            <p class="hero__mode"><ModeSwitch /></p>
+            <div class="hero__mode"><ModeSwitch /></div>
         </section>
         <Suspense fallback=Loading>
             {move || Suspend::new(async move {

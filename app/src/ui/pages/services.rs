@@ -64,7 +64,7 @@ fn ElderlyModeResult() -> impl IntoView {
         <section class="notice" data-testid="elderly-mode-result" aria-labelledby="elderly-mode-result">
             <h2 id="elderly-mode-result">{t!(i18n, elderly.found_in_search)}</h2>
             <p>{t!(i18n, elderly.found_in_search_hint)}</p>
-            <p><crate::ui::mode::ModeSwitch /></p>
+            <div class="notice__action"><crate::ui::mode::ModeSwitch /></div>
         </section>
     }
 }
