@@ -6,7 +6,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
   test as base,
   expect,
+  type BrowserContext,
   type BrowserContextOptions,
+  type ConsoleMessage,
   type Locator,
   type Page,
 } from '@playwright/test';
@@ -27,7 +29,7 @@ declare global {
  * init resolves right after instantiation, all in one chain of microtasks. So once this flag
  * is seen from a later task (waitForFunction polls on animation frames), `hydrate()` has run.
  */
-function trackWasmInstantiation(): void {
+export function trackWasmInstantiation(): void {
   window.__minshengWasmReady = false;
   const markReady = <T>(promise: Promise<T>): Promise<T> =>
     promise.then((result) => {
@@ -102,6 +104,22 @@ async function startServer(index: number): Promise<{ server: Server; stop: () =>
   return { server: { baseURL, databaseUrl }, stop };
 }
 
+/**
+ * Collects what the browser refused under the server's Content-Security-Policy (and any
+ * header it could not read) in a browser context: every test runs with the policy on, and
+ * ends by asserting that nothing was refused.
+ */
+function watchSecurityPolicy(context: BrowserContext): string[] {
+  const refused: string[] = [];
+  context.on('console', (message: ConsoleMessage) => {
+    const text = message.text();
+    if (/Content Security Policy|Permissions-Policy/i.test(text)) {
+      refused.push(`${text} (${message.page()?.url() ?? 'no page'})`);
+    }
+  });
+  return refused;
+}
+
 type WorkerFixtures = {
   /** This worker's server. */
   server: Server;
@@ -140,6 +158,11 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   baseURL: async ({ server }, use) => {
     await use(server.baseURL);
   },
+  context: async ({ context }, use) => {
+    const refused = watchSecurityPolicy(context);
+    await use(context);
+    expect(refused, 'the Content-Security-Policy refused something').toEqual([]);
+  },
   page: async ({ page }, use) => {
     await page.addInitScript(trackWasmInstantiation);
     await use(page);
@@ -157,6 +180,7 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   },
   openPage: async ({ browser, baseURL }, use) => {
     const contexts: { close(): Promise<void> }[] = [];
+    const refused: string[][] = [];
     await use(async (options = {}) => {
       const context = await browser.newContext({
         baseURL,
@@ -165,10 +189,12 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
         ...options,
       });
       contexts.push(context);
+      refused.push(watchSecurityPolicy(context));
       await context.addInitScript(trackWasmInstantiation);
       return context.newPage();
     });
     for (const context of contexts) await context.close();
+    expect(refused.flat(), 'the Content-Security-Policy refused something').toEqual([]);
   },
 });
 
@@ -238,6 +264,19 @@ export async function cardCodes(page: Page): Promise<string> {
     cards.map((card) => card.getAttribute('data-service-code') ?? ''),
   );
   return codes.join(' ');
+}
+
+/**
+ * Sets the language or the mode as the switch's form does (`POST /lang/en`, `POST
+ * /mode/elderly`), then opens `next`. From a blank page, so that no page still hydrating
+ * writes its own language back into the cookie (leptos_i18n keeps it in step with the page).
+ */
+export async function postSwitch(page: Page, action: string, next = '/'): Promise<void> {
+  await page.goto('about:blank');
+  const response = await page.request.post(action, { form: { next }, maxRedirects: 0 });
+  expect(response.status(), `POST ${action}`).toBe(303);
+  expect(response.headers()['location']).toBe(next);
+  await page.goto(next);
 }
 
 /** The password of every demo account. */

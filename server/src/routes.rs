@@ -3,15 +3,16 @@
 //! with tracing, compression, body limits, timeouts and the session around all of it.
 
 use crate::config::Settings;
-use crate::http::{csrf, error, language, mode};
+use crate::http::{client, csrf, error, language, mode, secure_headers};
 use crate::state::AppState;
 use crate::{api, auth, console, portal};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{MatchedPath, Request};
-use axum::routing::get;
-use leptos::prelude::provide_context;
+use axum::http::request::Parts;
+use axum::routing::{get, post};
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -38,6 +39,13 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
     let context = move || {
         provide_context(db.clone());
         provide_context(policy);
+        // The nonce the security-headers layer put in the Content-Security-Policy.
+        if let Some(nonce) = use_context::<Parts>()
+            .as_ref()
+            .and_then(secure_headers::nonce_of)
+        {
+            provide_context(nonce);
+        }
     };
     let options = state.leptos_options.clone();
 
@@ -50,8 +58,8 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
 
     Router::new()
         .route("/healthz", get(api::health::healthz))
-        .route("/lang/{locale}", get(language::switch_language))
-        .route("/mode/{mode}", get(mode::switch_mode))
+        .route("/lang/{locale}", post(language::switch_language))
+        .route("/mode/{mode}", post(mode::switch_mode))
         .nest("/api/v1", api::v1::router())
         .merge(portal::router())
         .merge(console::router())
@@ -83,6 +91,18 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         ))
         // Outside the limits, so that their refusals get the error shape too.
         .layer(axum::middleware::from_fn(error::json_errors))
+        // Outside everything that answers, so that every answer has them.
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(secure_headers::Deployment {
+                https_only: settings.https_only(),
+            }),
+            secure_headers::set_security_headers,
+        ))
+        // First of all: who the client is, and forwarding headers only from trusted proxies.
+        .layer(axum::middleware::from_fn_with_state(
+            std::sync::Arc::new(settings.trusted_proxies.clone()),
+            client::find_client,
+        ))
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(
             TraceLayer::new_for_http()

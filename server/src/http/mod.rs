@@ -1,7 +1,9 @@
 //! What every HTTP edge shares: the one error shape, the request's language and mode, the
-//! client address and a safe `next`, form and multipart bodies. The router that puts the
+//! client address and a safe `next`, form and multipart bodies, the cross-site check and the
+//! security headers. The router that puts the
 //! edges together is `routes`.
 
+pub mod client;
 pub mod cookies;
 pub mod csrf;
 pub mod error;
@@ -10,4 +12,5 @@ pub mod language;
 pub mod locale;
 pub mod mode;
 pub mod request;
+pub mod secure_headers;
 pub mod upload;

@@ -1,0 +1,49 @@
+/**
+ * The Content-Security-Policy is on for every page of the suite (support.ts fails a test whose
+ * browser refused anything under it). This file proves that the policy really binds: the
+ * page's own scripts carry the answer's nonce and run (the WASM hydrates the page), while a
+ * script without the nonce is refused.
+ */
+import { expect, expectNoReload, markNoReload, test, trackWasmInstantiation, waitForHydration } from './support';
+
+test('pages run their own scripts under the policy and refuse any other', async ({ browser, baseURL }) => {
+  // A context of its own: the refusal this test provokes is the point, not a failure.
+  const context = await browser.newContext({ baseURL, locale: 'zh-CN' });
+  await context.addInitScript(trackWasmInstantiation);
+  const page = await context.newPage();
+  const refused: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) refused.push(message.text());
+  });
+
+  const response = await page.goto('/services');
+  const headers = response?.headers() ?? {};
+  const nonce = /'nonce-([A-Za-z0-9_-]{16,})'/.exec(headers['content-security-policy'] ?? '')?.[1];
+  expect(nonce, `a nonce in ${headers['content-security-policy']}`).toBeTruthy();
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['cache-control']).toBe('no-store');
+  const nonces = await page.evaluate(() => [...document.scripts].map((script) => script.nonce));
+  expect(nonces.length).toBeGreaterThan(0);
+  expect(nonces.every((value) => value === nonce), `${nonces} carry ${nonce}`).toBe(true);
+
+  // The bundle ran: the language switch works in place.
+  const title = page.locator('h1').first();
+  await expect(title).toHaveText('办事服务');
+  await waitForHydration(page);
+  await markNoReload(page);
+  await page.locator('button.lang-switch').click();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(title).toHaveText('Services');
+  await expectNoReload(page);
+  expect(refused, 'nothing of the page was refused').toEqual([]);
+
+  // A script without the nonce (what an injected one would be) does not run.
+  await page.evaluate(() => {
+    const script = document.createElement('script');
+    script.textContent = 'window.__injected = true;';
+    document.body.append(script);
+  });
+  expect(await page.evaluate(() => (window as unknown as { __injected?: boolean }).__injected)).toBeUndefined();
+  await expect.poll(() => refused.length).toBeGreaterThan(0);
+  await context.close();
+});
