@@ -1,6 +1,7 @@
 //! Settings, read once at start-up from the environment. Every one has a default, so the
 //! server runs with no configuration at all; the README lists them.
 
+use crate::http::client::TrustedProxies;
 use domain::rating_policy::RatingPolicy;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,6 +42,9 @@ pub struct Settings {
     /// `https://minsheng.example.gov.cn`, when a proxy in front rewrites `Host`; forms from
     /// it pass the cross-site check (`http::csrf`) besides those from the host asked.
     pub public_origin: Option<String>,
+    /// `MINSHENG_TRUSTED_PROXIES`: the reverse proxies whose `Forwarded` / `X-Forwarded-*`
+    /// headers are believed (addresses or CIDR blocks); none by default.
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +60,16 @@ pub enum ConfigError {
 }
 
 impl Settings {
+    /// Whether the site is reached over HTTPS only: the public origin says so, or cookies are
+    /// always Secure.
+    pub fn https_only(&self) -> bool {
+        self.secure_cookies
+            || self
+                .public_origin
+                .as_deref()
+                .is_some_and(|origin| origin.starts_with("https://"))
+    }
+
     pub fn from_env() -> Result<Self, ConfigError> {
         Ok(Self {
             database_url: std::env::var("DATABASE_URL")
@@ -90,6 +104,7 @@ impl Settings {
                 "a number of residents",
             )?,
             public_origin: public_origin_from_env()?,
+            trusted_proxies: trusted_proxies_from_env()?,
         })
     }
 }
@@ -136,6 +151,16 @@ pub fn leptos_options() -> Result<leptos::config::LeptosOptions, ConfigError> {
         options.site_addr = SocketAddr::from(([127, 0, 0, 1], 3000));
     }
     Ok(options)
+}
+
+/// `MINSHENG_TRUSTED_PROXIES`, e.g. `10.0.0.0/8, 192.0.2.1`.
+fn trusted_proxies_from_env() -> Result<TrustedProxies, ConfigError> {
+    let value = std::env::var("MINSHENG_TRUSTED_PROXIES").unwrap_or_default();
+    TrustedProxies::parse(&value).map_err(|entry| ConfigError::Invalid {
+        name: "MINSHENG_TRUSTED_PROXIES",
+        expected: "addresses or CIDR blocks such as 10.0.0.0/8, separated by commas",
+        value: entry,
+    })
 }
 
 /// `MINSHENG_PUBLIC_ORIGIN` as `scheme://host[:port]` in lower case, if set.

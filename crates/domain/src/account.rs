@@ -126,6 +126,11 @@ pub struct SignIn {
     /// Mobile number or resident ID number.
     pub account: String,
     pub password: String,
+    /// "Keep me signed in" (保持登录): the cookie outlives the browser (up to the session's
+    /// absolute limit). Otherwise it ends when the browser closes, which is what a shared or
+    /// borrowed phone needs.
+    #[serde(default)]
+    pub keep_signed_in: bool,
 }
 
 /// The signed-in resident, as every page and API call sees them.

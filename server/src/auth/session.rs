@@ -1,9 +1,16 @@
-//! Server-side sessions. The browser holds a random token in an HttpOnly, SameSite=Lax cookie
-//! (Secure behind HTTPS); the database holds only the token's SHA-256, with the idle (30
-//! minutes) and absolute (12 hours) expiry. Signing in always makes a new session; signing
-//! out deletes it on the server.
+//! Server-side sessions. The browser holds a random token in an HttpOnly, SameSite=Lax cookie;
+//! the database holds only the token's SHA-256, with the idle (30 minutes) and absolute (12
+//! hours) expiry. Signing in always makes a new session; signing out deletes it on the server.
+//!
+//! Over HTTPS the cookies are `__Host-ms_session` and `__Host-ms_staff`: the prefix makes the
+//! browser keep them only when Secure, for the whole site and for this host alone, so that no
+//! sibling subdomain can plant a session (fixation) or read one. A resident's cookie lasts
+//! until the browser closes unless they chose "keep me signed in"; a staff member's always
+//! does (a service window's computer is shared).
 use domain::ids::{ResidentId, StaffId};
 
+use crate::config::Settings;
+use crate::http::client::came_over_https;
 use crate::http::cookies::{self, Kind};
 use crate::state::AppState;
 use axum::extract::{Request, State};
@@ -23,6 +30,9 @@ pub const COOKIE: &str = "ms_session";
 /// Staff sign in separately (a second cookie), so a clerk's console session and their own
 /// resident session never mix.
 pub const STAFF_COOKIE: &str = "ms_staff";
+/// The names over HTTPS.
+const HOST_COOKIE: &str = "__Host-ms_session";
+const HOST_STAFF_COOKIE: &str = "__Host-ms_staff";
 pub const IDLE: Duration = Duration::minutes(30);
 pub const ABSOLUTE: Duration = Duration::hours(12);
 /// A session's last-seen time is written at most this often (not on every request).
@@ -51,46 +61,99 @@ fn token_from(headers: &HeaderMap, cookie: &str) -> Option<String> {
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Whether the request came over HTTPS (directly or through a proxy that says so).
-pub fn is_https(headers: &HeaderMap, always_secure: bool) -> bool {
-    always_secure
-        || headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+/// How long the browser keeps a resident's session cookie.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lifetime {
+    /// Until the browser closes (no `Max-Age`).
+    Browser,
+    /// "Keep me signed in": up to the session's absolute limit, across browser restarts.
+    Kept,
 }
 
-pub fn set_cookie(token: &str, secure: bool) -> HeaderValue {
-    cookie(COOKIE, token, SameSite::Lax, ABSOLUTE.num_seconds(), secure)
+impl Lifetime {
+    pub fn chosen(keep_signed_in: bool) -> Self {
+        if keep_signed_in {
+            Self::Kept
+        } else {
+            Self::Browser
+        }
+    }
 }
 
-pub fn clear_cookie(secure: bool) -> HeaderValue {
-    cookie(COOKIE, "", SameSite::Lax, 0, secure)
+/// The session cookies of one request: their names and attributes follow the transport.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionCookies {
+    https: bool,
 }
 
-/// The staff cookie is SameSite=Strict: no other site can make a console request with it.
-pub fn set_staff_cookie(token: &str, secure: bool) -> HeaderValue {
-    cookie(
-        STAFF_COOKIE,
-        token,
-        SameSite::Strict,
-        ABSOLUTE.num_seconds(),
-        secure,
-    )
-}
+impl SessionCookies {
+    /// The cookies for a request to this deployment.
+    pub fn of(headers: &HeaderMap, settings: &Settings) -> Self {
+        Self {
+            https: came_over_https(headers, settings.https_only()),
+        }
+    }
 
-pub fn clear_staff_cookie(secure: bool) -> HeaderValue {
-    cookie(STAFF_COOKIE, "", SameSite::Strict, 0, secure)
-}
+    fn resident_name(self) -> &'static str {
+        if self.https { HOST_COOKIE } else { COOKIE }
+    }
 
-fn cookie(
-    name: &'static str,
-    token: &str,
-    same_site: SameSite,
-    max_age: i64,
-    secure: bool,
-) -> HeaderValue {
-    cookies::set(name, token, max_age, Kind::Session { same_site, secure })
+    fn staff_name(self) -> &'static str {
+        if self.https {
+            HOST_STAFF_COOKIE
+        } else {
+            STAFF_COOKIE
+        }
+    }
+
+    /// The resident's session token the request carries.
+    pub fn resident_token(self, headers: &HeaderMap) -> Option<String> {
+        token_from(headers, self.resident_name())
+    }
+
+    /// The staff member's session token the request carries.
+    pub fn staff_token(self, headers: &HeaderMap) -> Option<String> {
+        token_from(headers, self.staff_name())
+    }
+
+    /// `Set-Cookie` for a resident's new session.
+    pub fn start_resident(self, token: &str, lifetime: Lifetime) -> HeaderValue {
+        let max_age = match lifetime {
+            Lifetime::Browser => None,
+            Lifetime::Kept => Some(ABSOLUTE.num_seconds()),
+        };
+        self.cookie(self.resident_name(), token, SameSite::Lax, max_age)
+    }
+
+    /// `Set-Cookie` that removes the resident's session cookie.
+    pub fn end_resident(self) -> HeaderValue {
+        self.cookie(self.resident_name(), "", SameSite::Lax, Some(0))
+    }
+
+    /// `Set-Cookie` for a staff session: SameSite=Strict, so no other site can make a
+    /// console request with it; gone when the browser closes.
+    pub fn start_staff(self, token: &str) -> HeaderValue {
+        self.cookie(self.staff_name(), token, SameSite::Strict, None)
+    }
+
+    /// `Set-Cookie` that removes the staff session cookie.
+    pub fn end_staff(self) -> HeaderValue {
+        self.cookie(self.staff_name(), "", SameSite::Strict, Some(0))
+    }
+
+    fn cookie(
+        self,
+        name: &'static str,
+        token: &str,
+        same_site: SameSite,
+        max_age: Option<i64>,
+    ) -> HeaderValue {
+        let kind = Kind::Session {
+            same_site,
+            secure: self.https,
+        };
+        cookies::set(name, token, max_age, kind)
+    }
 }
 
 /// Starts a session (for a resident, or an anonymous one that only carries a flash) and
@@ -154,6 +217,15 @@ pub async fn destroy(db: &impl ConnectionTrait, id: &str) -> Result<(), AppError
         .exec(db)
         .await?;
     Ok(())
+}
+
+/// Deletes the sessions past their expiry (a job): nothing of an ended visit stays behind.
+pub async fn purge_expired(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, AppError> {
+    let deleted = session::Entity::delete_many()
+        .filter(session::Column::ExpiresAt.lt(now))
+        .exec(db)
+        .await?;
+    Ok(deleted.rows_affected)
 }
 
 /// Ends every session of a resident (after a password change, or sign-out everywhere).
@@ -245,24 +317,24 @@ async fn staff_session(
 /// a form post kept for it.
 pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let now = Utc::now();
-    let secure = is_https(request.headers(), state.settings.secure_cookies);
+    let cookies = SessionCookies::of(request.headers(), &state.settings);
     let mut clear = Vec::new();
-    if let Some(token) = token_from(request.headers(), COOKIE) {
+    if let Some(token) = cookies.resident_token(request.headers()) {
         match resident_session(&state.db, &token, now).await {
             Ok(Some(session)) => {
                 request.extensions_mut().insert(session);
             }
-            Ok(None) => clear.push(clear_cookie(secure)),
+            Ok(None) => clear.push(cookies.end_resident()),
             Err(err) => return unavailable(&err, "session lookup failed"),
         }
     }
-    if let Some(token) = token_from(request.headers(), STAFF_COOKIE) {
-        let ip = crate::http::request::client_ip(request.extensions().get());
+    if let Some(token) = cookies.staff_token(request.headers()) {
+        let ip = crate::http::client::client_ip(request.extensions());
         match staff_session(&state.db, &token, ip, now).await {
             Ok(Some(staff)) => {
                 request.extensions_mut().insert(staff);
             }
-            Ok(None) => clear.push(clear_staff_cookie(secure)),
+            Ok(None) => clear.push(cookies.end_staff()),
             Err(err) => return unavailable(&err, "staff session lookup failed"),
         }
     }
@@ -292,14 +364,61 @@ mod tests {
         assert_eq!(expiry(created, late), created + ABSOLUTE);
     }
 
+    fn text(value: HeaderValue) -> String {
+        value.to_str().expect("ascii").to_owned()
+    }
+
     #[test]
     fn the_cookie_is_http_only_and_lax() {
-        let cookie = set_cookie(&"a".repeat(64), true);
-        let text = cookie.to_str().unwrap();
+        let https = SessionCookies { https: true };
+        let cookie = text(https.start_resident(&"a".repeat(64), Lifetime::Kept));
         assert!(
-            text.contains("HttpOnly") && text.contains("SameSite=Lax") && text.contains("; Secure")
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
         );
-        assert!(!set_cookie("x", false).to_str().unwrap().contains("Secure"));
+        let plain = SessionCookies { https: false };
+        assert!(!text(plain.start_resident("x", Lifetime::Kept)).contains("Secure"));
+    }
+
+    #[test]
+    fn over_https_the_cookies_are_host_only_and_secure() {
+        let https = SessionCookies { https: true };
+        for cookie in [
+            text(https.start_resident("a", Lifetime::Browser)),
+            text(https.start_staff("a")),
+            text(https.end_resident()),
+        ] {
+            assert!(cookie.starts_with("__Host-ms_"), "{cookie}");
+            assert!(
+                cookie.contains("; Secure") && cookie.contains("Path=/"),
+                "{cookie}"
+            );
+            assert!(!cookie.contains("Domain"), "{cookie}");
+        }
+        let mut headers = HeaderMap::new();
+        let token = "ab".repeat(32);
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_str(&format!("{COOKIE}={token}")).expect("ascii"),
+        );
+        assert_eq!(
+            https.resident_token(&headers),
+            None,
+            "a plain name planted over HTTP"
+        );
+        assert_eq!(
+            SessionCookies { https: false }.resident_token(&headers),
+            Some(token)
+        );
+    }
+
+    #[test]
+    fn a_session_cookie_ends_with_the_browser_unless_kept() {
+        let cookies = SessionCookies { https: false };
+        assert!(!text(cookies.start_resident("a", Lifetime::Browser)).contains("Max-Age"));
+        assert!(!text(cookies.start_staff("a")).contains("Max-Age"));
+        assert!(text(cookies.start_resident("a", Lifetime::Kept)).contains("Max-Age=43200"));
+        assert!(text(cookies.end_resident()).contains("Max-Age=0"));
     }
 
     #[test]

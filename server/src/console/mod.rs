@@ -128,15 +128,12 @@ async fn sign_in(
     let Ok(Form(form)) = form else {
         return Redirect::to("/admin/sign-in?error=invalid_parameter").into_response();
     };
-    let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
+    let cookies = session::SessionCookies::of(&parts.headers, &state.settings);
     match staff_auth::sign_in(&state, &form.credentials, &parts).await {
         Ok(started) => {
             let next = console_next(Some(&form.next));
             (
-                [(
-                    header::SET_COOKIE,
-                    session::set_staff_cookie(&started.token, secure),
-                )],
+                [(header::SET_COOKIE, cookies.start_staff(&started.token))],
                 Redirect::to(&next),
             )
                 .into_response()
@@ -162,9 +159,9 @@ async fn sign_out(State(state): State<AppState>, parts: Parts) -> Response {
     {
         tracing::warn!(error = %err, "cannot end the staff session");
     }
-    let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
+    let cookies = session::SessionCookies::of(&parts.headers, &state.settings);
     (
-        [(header::SET_COOKIE, session::clear_staff_cookie(secure))],
+        [(header::SET_COOKIE, cookies.end_staff())],
         Redirect::to("/admin/sign-in"),
     )
         .into_response()

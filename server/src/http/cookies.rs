@@ -25,11 +25,13 @@ pub enum Kind {
     Setting,
 }
 
-/// A `Set-Cookie` value for the whole site, kept `max_age` seconds (0 removes it).
-pub fn set(name: &'static str, value: &str, max_age: i64, kind: Kind) -> HeaderValue {
-    let mut cookie = Cookie::build((name, value.to_owned()))
-        .path("/")
-        .max_age(Duration::seconds(max_age));
+/// A `Set-Cookie` value for the whole site, kept `max_age` seconds (0 removes it; none: until
+/// the browser closes).
+pub fn set(name: &'static str, value: &str, max_age: Option<i64>, kind: Kind) -> HeaderValue {
+    let mut cookie = Cookie::build((name, value.to_owned())).path("/");
+    if let Some(seconds) = max_age {
+        cookie = cookie.max_age(Duration::seconds(seconds));
+    }
     cookie = match kind {
         Kind::Session { same_site, secure } => {
             cookie.http_only(true).same_site(same_site).secure(secure)
@@ -62,7 +64,7 @@ mod tests {
             same_site: SameSite::Strict,
             secure: true,
         };
-        let session = set("ms_staff", "ab", 60, kind);
+        let session = set("ms_staff", "ab", Some(60), kind);
         let text = session.to_str().expect("ascii");
         for part in [
             "ms_staff=ab",
@@ -74,7 +76,7 @@ mod tests {
         ] {
             assert!(text.contains(part), "{text} lacks {part}");
         }
-        let setting = set("ms_mode", "elderly", A_YEAR, Kind::Setting);
+        let setting = set("ms_mode", "elderly", Some(A_YEAR), Kind::Setting);
         let text = setting.to_str().expect("ascii");
         assert!(
             text.contains("SameSite=Lax") && !text.contains("HttpOnly"),

@@ -1,20 +1,5 @@
-//! What a request says about where it comes from and where it may go next: the peer's address
-//! (for throttling and the session record) and a local path to redirect to. Every edge and the
-//! session layer use these, so none of them imports another edge for it.
-
-use axum::extract::ConnectInfo;
-use axum::http::request::Parts;
-use std::net::SocketAddr;
-
-/// The peer's address, for throttling and the session record.
-pub fn client_ip(connect: Option<&ConnectInfo<SocketAddr>>) -> Option<String> {
-    connect.map(|ConnectInfo(addr)| addr.ip().to_string())
-}
-
-/// The peer's address of a request whose parts an extractor holds.
-pub fn ip_of(parts: &Parts) -> Option<String> {
-    client_ip(parts.extensions.get::<ConnectInfo<SocketAddr>>())
-}
+//! Where a request may go next: a local path to redirect to, decided in one place for every
+//! edge (who the request comes from is `http::client`).
 
 /// `next` when it is a path on this site, else None: never an absolute or protocol-relative
 /// URL (no open redirect), no backslash (browsers read `/\` as `//`), no control character.

@@ -31,6 +31,7 @@ pub async fn register(
             &state,
             headers,
             &started.token,
+            session::Lifetime::Browser,
             &safe_next(next.next.as_deref()),
         ),
         Err(error) => {
@@ -54,7 +55,8 @@ pub async fn sign_in(
     let next = safe_next(next.next.as_deref());
     match accounts::sign_in(&state, &form, &parts).await {
         Ok(started) => {
-            let mut response = signed_in(&state, headers, &started.token, &next);
+            let lifetime = session::Lifetime::chosen(form.keep_signed_in);
+            let mut response = signed_in(&state, headers, &started.token, lifetime, &next);
             // An account in elderly mode brings it to this device.
             match store::accounts::prefers_elderly_mode(&state.db, started.resident_id).await {
                 Ok(true) => {
@@ -78,10 +80,16 @@ pub async fn sign_in(
     }
 }
 
-fn signed_in(state: &AppState, headers: &HeaderMap, token: &str, next: &str) -> Response {
-    let secure = session::is_https(headers, state.settings.secure_cookies);
+fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    token: &str,
+    lifetime: session::Lifetime,
+    next: &str,
+) -> Response {
+    let cookies = session::SessionCookies::of(headers, &state.settings);
     (
-        [(header::SET_COOKIE, session::set_cookie(token, secure))],
+        [(header::SET_COOKIE, cookies.start_resident(token, lifetime))],
         Redirect::to(next),
     )
         .into_response()
@@ -93,9 +101,9 @@ pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> Response {
     {
         tracing::warn!(error = %err, "sign-out could not delete the session");
     }
-    let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
+    let cookies = session::SessionCookies::of(&parts.headers, &state.settings);
     (
-        [(header::SET_COOKIE, session::clear_cookie(secure))],
+        [(header::SET_COOKIE, cookies.end_resident())],
         Redirect::to("/"),
     )
         .into_response()

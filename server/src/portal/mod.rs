@@ -11,7 +11,7 @@ pub mod ratings;
 pub mod recommendations;
 pub mod surveys;
 
-use crate::http::request::ip_of;
+use crate::http::client::ip_of;
 use crate::state::AppState;
 use axum::Router;
 use axum::http::header;
@@ -112,7 +112,7 @@ pub async fn back_with_problems(
             Redirect::to(&to).into_response()
         }
         None => {
-            let secure = crate::auth::session::is_https(headers, state.settings.secure_cookies);
+            let cookies = crate::auth::session::SessionCookies::of(headers, &state.settings);
             match crate::auth::session::start(
                 &state.db,
                 None,
@@ -126,7 +126,7 @@ pub async fn back_with_problems(
                 Ok((token, _)) => (
                     [(
                         header::SET_COOKIE,
-                        crate::auth::session::set_cookie(&token, secure),
+                        cookies.start_resident(&token, crate::auth::session::Lifetime::Browser),
                     )],
                     Redirect::to(&to),
                 )

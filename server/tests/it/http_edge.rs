@@ -1,7 +1,33 @@
 //! What every client meets at the HTTP edge: health, the error shape, limits, compression,
-//! the OpenAPI document and the language switch.
+//! the security headers, the OpenAPI document and the language switch.
 
+use crate::helpers::TestApp;
 use sea_orm::ConnectionTrait;
+use server::http::client::TrustedProxies;
+
+/// The resident sign-in form as a proxy that terminated TLS forwards it for `client`.
+async fn sign_in(
+    app: &TestApp,
+    client: &str,
+    password: &str,
+) -> reqwest::Result<reqwest::Response> {
+    app.client
+        .post(app.url("/forms/sign-in?next=/me/applications"))
+        .header("x-forwarded-proto", "https")
+        .header("x-forwarded-for", client)
+        .form(&[
+            ("account", crate::helpers::demo_mobile(1).as_str()),
+            ("password", password),
+        ])
+        .send()
+        .await
+}
+
+/// The address the newest session was started from.
+async fn last_session_ip(app: &TestApp) -> String {
+    app.text("SELECT ip FROM session ORDER BY created_at DESC LIMIT 1")
+        .await
+}
 
 on_both_backends! {
     async fn health_reports_the_database(app) {
@@ -99,17 +125,153 @@ on_both_backends! {
         assert!(doc["components"]["schemas"]["ServiceDetail"].is_object());
     }
 
+    // Every answer carries the security headers, whatever answered it: a page, a signed-in
+    // page, the API, an error, a refusal. A page's inline scripts carry the nonce its
+    // Content-Security-Policy names, and that nonce is new on every request.
+    async fn every_answer_carries_the_security_headers(app) {
+        let resident = app.resident(1).await;
+        let answers = [
+            ("/", app.get("/").await),
+            ("/me/applications", resident.get("/me/applications").await),
+            ("/api/v1/services", app.get("/api/v1/services").await),
+            ("/api/v1/me", app.get("/api/v1/me").await),
+            ("/no-such-page", app.get("/no-such-page").await),
+            ("POST /lang/en cross-site", app
+                .client
+                .post(app.url("/lang/en"))
+                .header("sec-fetch-site", "cross-site")
+                .send()
+                .await
+                .expect("post")),
+        ];
+        let mut nonces = Vec::new();
+        for (what, response) in answers {
+            let headers = response.headers().clone();
+            let header = |name: &str| {
+                headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+            };
+            let policy = header("content-security-policy");
+            for directive in ["object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'self'", "'wasm-unsafe-eval'"] {
+                assert!(policy.contains(directive), "{what}: {directive} in {policy:?}");
+            }
+            assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
+            assert_eq!(header("referrer-policy"), "strict-origin-when-cross-origin", "{what}");
+            assert!(header("permissions-policy").contains("camera=()"), "{what}");
+            assert_eq!(header("cache-control"), "no-store", "{what}");
+            assert!(headers.get("strict-transport-security").is_none(), "{what}: plain HTTP");
+            let nonce = policy
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .expect("a nonce")
+                .to_owned();
+            if what == "/" {
+                let page = response.text().await.expect("page");
+                assert!(page.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries it");
+                // leptos_i18n leaves an empty `<script></script>` as a placeholder; an empty
+                // script is never run (nor checked), anything else needs the nonce.
+                assert_eq!(
+                    page.matches("<script>").count(),
+                    page.matches("<script></script>").count(),
+                    "no inline script without the nonce"
+                );
+            }
+            nonces.push(nonce);
+        }
+        nonces.sort();
+        nonces.dedup();
+        assert_eq!(nonces.len(), 6, "a new nonce every time");
+    }
+
+    // Forwarding headers count only from a proxy named in MINSHENG_TRUSTED_PROXIES. From
+    // anyone else they change nothing: not the address sessions and throttles see, not
+    // Secure cookies or HSTS. Behind the trusted proxy, each client behind it is itself.
+    async fn only_a_trusted_proxy_says_who_the_client_is(app) {
+        let direct = sign_in(&app, "203.0.113.7", crate::helpers::DEMO_PASSWORD).await.expect("sign in");
+        assert_eq!(direct.status(), 303);
+        assert!(direct.headers().get("strict-transport-security").is_none());
+        let cookie = direct.headers()["set-cookie"].to_str().expect("ascii");
+        assert!(cookie.starts_with("ms_session=") && !cookie.contains("Secure"), "{cookie}");
+        assert_eq!(last_session_ip(&app).await, "127.0.0.1", "a header is not an address");
+
+        let behind = TestApp::configured(app.backend, |settings| {
+            settings.trusted_proxies = TrustedProxies::parse("127.0.0.1").expect("valid");
+        })
+        .await;
+        let response = sign_in(&behind, "203.0.113.7", crate::helpers::DEMO_PASSWORD).await.expect("sign in");
+        assert_eq!(response.status(), 303);
+        assert!(response.headers()["strict-transport-security"].to_str().expect("ascii").starts_with("max-age=31536000"));
+        let cookie = response.headers()["set-cookie"].to_str().expect("ascii");
+        assert!(cookie.starts_with("__Host-ms_session=") && cookie.contains("; Secure"), "{cookie}");
+        assert!(!cookie.contains("Max-Age"), "ends with the browser unless kept: {cookie}");
+        assert_eq!(last_session_ip(&behind).await, "203.0.113.7");
+
+        // One client guessing behind the proxy waits; the next client behind it does not.
+        for n in 0..20 {
+            let response = behind
+                .client
+                .post(behind.url("/api/v1/session"))
+                .header("x-forwarded-for", "203.0.113.7")
+                .json(&serde_json::json!({"account": crate::helpers::demo_mobile(10 + n / 4), "password": "a guess"}))
+                .send()
+                .await
+                .expect("guess");
+            assert_eq!(response.status(), 401, "guess {n}");
+        }
+        let waits = sign_in(&behind, "203.0.113.7", crate::helpers::DEMO_PASSWORD).await.expect("sign in");
+        assert!(waits.headers()["location"].to_str().expect("ascii").starts_with("/sign-in"), "sent back to sign in");
+        let other = sign_in(&behind, "203.0.113.8", crate::helpers::DEMO_PASSWORD).await.expect("sign in");
+        assert_eq!(other.headers()["location"], "/me/applications", "another client is not held up");
+    }
+
+    // "Keep me signed in" keeps the cookie across browser restarts, for the session's limit.
+    async fn keep_me_signed_in_outlives_the_browser(app) {
+        let kept = app
+            .client
+            .post(app.url("/forms/sign-in?next=/me/applications"))
+            .form(&[
+                ("account", crate::helpers::demo_mobile(1).as_str()),
+                ("password", crate::helpers::DEMO_PASSWORD),
+                ("keep_signed_in", "true"),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        let cookie = kept.headers()["set-cookie"].to_str().expect("ascii");
+        assert!(cookie.starts_with("ms_session=") && cookie.contains("Max-Age=43200"), "{cookie}");
+        let (status, body) = app
+            .client
+            .post(app.url("/api/v1/session"))
+            .json(&serde_json::json!({"account": crate::helpers::demo_mobile(1), "password": crate::helpers::DEMO_PASSWORD}))
+            .send()
+            .await
+            .map(|r| (r.status().as_u16(), r.headers()["set-cookie"].to_str().expect("ascii").to_owned()))
+            .expect("sign in");
+        assert_eq!(status, 200);
+        assert!(!body.contains("Max-Age"), "the API's default is the browser's session too: {body}");
+    }
+
     async fn the_language_switch_sets_a_cookie_and_returns_locally(app) {
-        let response = app.get("/lang/en?next=%2Fservices%3Fq%3D1").await;
+        let response = app.post_form("/lang/en", &[("next", "/services?q=1")]).await;
         assert_eq!(response.status(), 303);
         assert_eq!(response.headers()["location"], "/services?q=1");
         let cookie = response.headers()["set-cookie"].to_str().expect("ascii");
         assert!(cookie.starts_with("i18n_pref_locale=en;"), "{cookie}");
 
-        let response = app.get("/lang/en?next=https%3A%2F%2Fevil.example").await;
+        let response = app.post_form("/lang/en", &[("next", "https://evil.example")]).await;
         assert_eq!(response.headers()["location"], "/");
-        let response = app.get("/lang/fr").await;
+        let response = app.post_form("/lang/fr", &[]).await;
         assert_eq!(response.status(), 400);
+    }
+
+    // A link (or an image) on another site cannot switch a reader's language or mode: the
+    // switches answer only POST, which the cross-site layer checks.
+    async fn the_settings_switches_do_not_answer_a_link(app) {
+        for switch in ["/lang/en?next=/", "/mode/elderly?next=/"] {
+            let response = app.get(switch).await;
+            assert_eq!(response.status(), 405, "{switch}");
+            assert!(response.headers().get("set-cookie").is_none(), "{switch} set a cookie");
+        }
     }
 
     // Every redirect a request can steer with `next` stays on this site, whatever the foreign
@@ -137,7 +299,7 @@ on_both_backends! {
         for next in foreign {
             let query = form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>();
             for switch in ["/lang/en", "/mode/elderly"] {
-                let response = app.get(&format!("{switch}?next={query}")).await;
+                let response = app.post_form(switch, &[("next", next)]).await;
                 assert_eq!(response.status(), 303, "{switch} {next:?}");
                 assert!(stays(&response.headers()["location"]), "{switch} {next:?}: {:?}", response.headers()["location"]);
             }

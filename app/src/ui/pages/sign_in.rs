@@ -62,6 +62,10 @@ fn SignInForm(flash: Flash, next: String) -> impl IntoView {
                 label=Signal::derive(move || td_string!(i18n.get_locale(), account.password_label).to_owned())
                 autocomplete="current-password"
             />
+            <div class="field field--check">
+                <input type="checkbox" id="field-keep_signed_in" name="keep_signed_in" value="true" />
+                <label for="field-keep_signed_in">{t!(i18n, account.keep_signed_in)}</label>
+            </div>
             <button type="submit" class="button button--primary">{t!(i18n, account.sign_in_button)}</button>
         </form>
     }

@@ -19,13 +19,14 @@ fn with_session(
     state: &AppState,
     parts: &Parts,
     token: &str,
+    lifetime: session::Lifetime,
     status: StatusCode,
     viewer: Viewer,
 ) -> Response {
-    let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
+    let cookies = session::SessionCookies::of(&parts.headers, &state.settings);
     (
         status,
-        [(header::SET_COOKIE, session::set_cookie(token, secure))],
+        [(header::SET_COOKIE, cookies.start_resident(token, lifetime))],
         Json(viewer),
     )
         .into_response()
@@ -50,6 +51,7 @@ pub async fn register(
         &state,
         &parts,
         &started.token,
+        session::Lifetime::Browser,
         StatusCode::CREATED,
         viewer,
     ))
@@ -75,6 +77,7 @@ pub async fn sign_in(
         &state,
         &parts,
         &started.token,
+        session::Lifetime::chosen(form.keep_signed_in),
         StatusCode::OK,
         viewer,
     ))
@@ -86,10 +89,10 @@ pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> Result<Res
     if let Some(current) = parts.extensions.get::<CurrentSession>() {
         session::destroy(&state.db, &current.id).await?;
     }
-    let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
+    let cookies = session::SessionCookies::of(&parts.headers, &state.settings);
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, session::clear_cookie(secure))],
+        [(header::SET_COOKIE, cookies.end_resident())],
     )
         .into_response())
 }

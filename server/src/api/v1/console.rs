@@ -31,14 +31,11 @@ pub async fn sign_in(
     Json(form): Json<staff_auth::StaffSignIn>,
 ) -> Result<Response, ApiError> {
     let started = staff_auth::sign_in(&state, &form, &parts).await?;
-    let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
+    let cookies = session::SessionCookies::of(&parts.headers, &state.settings);
     let me = staff_accounts::member(&state.db, started.staff_id).await?;
     Ok((
         StatusCode::OK,
-        [(
-            header::SET_COOKIE,
-            session::set_staff_cookie(&started.token, secure),
-        )],
+        [(header::SET_COOKIE, cookies.start_staff(&started.token))],
         Json(me),
     )
         .into_response())
@@ -49,10 +46,10 @@ pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> Result<Res
     if let Some(current) = parts.extensions.get::<CurrentStaff>() {
         session::destroy(&state.db, &current.session_id).await?;
     }
-    let secure = session::is_https(&parts.headers, state.settings.secure_cookies);
+    let cookies = session::SessionCookies::of(&parts.headers, &state.settings);
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, session::clear_staff_cookie(secure))],
+        [(header::SET_COOKIE, cookies.end_staff())],
     )
         .into_response())
 }

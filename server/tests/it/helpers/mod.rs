@@ -44,26 +44,37 @@ pub fn test_settings(database_url: String) -> Settings {
         satisfaction: Default::default(),
         campaign_approval_threshold: 1000,
         public_origin: None,
+        trusted_proxies: Default::default(),
     }
 }
 
 impl TestApp {
     /// A migrated database with the default demo data set, and the server listening on it.
     pub async fn spawn(backend: Backend) -> TestApp {
-        Self::spawn_with(backend, true).await
+        Self::spawn_with(backend, true, |_| {}).await
     }
 
     /// The server over a migrated database with no data at all.
     pub async fn empty(backend: Backend) -> TestApp {
-        Self::spawn_with(backend, false).await
+        Self::spawn_with(backend, false, |_| {}).await
     }
 
-    async fn spawn_with(backend: Backend, demo_data: bool) -> TestApp {
+    /// The demo data set, served with settings of the test's own.
+    pub async fn configured(backend: Backend, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::spawn_with(backend, true, configure).await
+    }
+
+    async fn spawn_with(
+        backend: Backend,
+        demo_data: bool,
+        configure: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         if std::env::var_os("TEST_LOG").is_some() {
             server::telemetry::init();
         }
         let database = databases::create(backend, demo_data).await;
-        let settings = test_settings(database.url.clone());
+        let mut settings = test_settings(database.url.clone());
+        configure(&mut settings);
         let db = server::db::connect(&settings.database_url, settings.db_max_connections)
             .await
             .expect("connect to the test database");
@@ -116,6 +127,16 @@ impl TestApp {
         let status = response.status().as_u16();
         let body = response.json().await.expect("a JSON body");
         (status, body)
+    }
+
+    /// A plain HTML form post from someone not signed in.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("request")
     }
 
     /// One number from a SQL query (the first column of the first row).
