@@ -1,6 +1,7 @@
 //! Periodic work inside the server, one tick a minute: closing rectifications whose feedback
 //! window passed in silence, opening surveys whose time came, sending campaigns that are due
-//! (and out of their quiet hours); and hourly, detecting life events (turning 60, a newborn,
+//! (and out of their quiet hours), deleting expired sessions and sign-in counts that are
+//! over; and hourly, detecting life events (turning 60, a newborn,
 //! …) and recommending what they make relevant. Every step is a conditional
 //! UPDATE (and what follows it only for the instance whose UPDATE took the row), so several
 //! instances behind a load balancer can all run it.
@@ -47,6 +48,21 @@ pub async fn tick(db: &DatabaseConnection, push: &PushHub) {
         Err(err) => tracing::warn!(error = %err, "opening scheduled surveys failed"),
     }
     send_campaigns(db, push).await;
+    purge(db, now).await;
+}
+
+/// Deletes what has run out: expired sessions, sign-in counts that are over.
+async fn purge(db: &DatabaseConnection, now: chrono::DateTime<Utc>) {
+    match crate::auth::session::purge_expired(db, now).await {
+        Ok(0) => {}
+        Ok(deleted) => tracing::info!(deleted, "deleted expired sessions"),
+        Err(err) => tracing::warn!(error = %err, "deleting expired sessions failed"),
+    }
+    match crate::auth::throttle::purge_ended(db, now).await {
+        Ok(0) => {}
+        Ok(deleted) => tracing::info!(deleted, "deleted sign-in counts that are over"),
+        Err(err) => tracing::warn!(error = %err, "deleting sign-in counts failed"),
+    }
 }
 
 /// Life events since the last run (the first run after a start catches up a week).

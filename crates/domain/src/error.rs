@@ -110,6 +110,9 @@ pub struct AppError {
     pub field: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// For a refusal that ends: how many seconds to wait (`Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
     /// What went wrong underneath (a database error): kept for the error chain and the log,
     /// never sent to a client.
     #[serde(skip)]
@@ -120,7 +123,10 @@ pub struct AppError {
 /// compared.
 impl PartialEq for AppError {
     fn eq(&self, other: &Self) -> bool {
-        self.code == other.code && self.field == other.field && self.errors == other.errors
+        self.code == other.code
+            && self.field == other.field
+            && self.errors == other.errors
+            && self.retry_after == other.retry_after
     }
 }
 
@@ -150,6 +156,7 @@ impl AppError {
             code,
             field: None,
             errors: Vec::new(),
+            retry_after: None,
             source: None,
         }
     }
@@ -159,6 +166,7 @@ impl AppError {
             code,
             field: Some(field.into()),
             errors: Vec::new(),
+            retry_after: None,
             source: None,
         }
     }
@@ -168,12 +176,19 @@ impl AppError {
             code: ErrorCode::ValidationFailed,
             field: errors.first().map(|e| e.field.clone()),
             errors,
+            retry_after: None,
             source: None,
         }
     }
 
     pub const fn not_found() -> Self {
         Self::new(ErrorCode::NotFound)
+    }
+
+    /// The same error, to be tried again after `seconds` (at least one).
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
     }
 
     /// The same error, with what caused it underneath.
@@ -196,6 +211,7 @@ impl AppError {
                     message: e.problem.message(locale),
                 })
                 .collect(),
+            retry_after: self.retry_after,
         }
     }
 }
@@ -223,6 +239,9 @@ pub struct ApiErrorBody {
     /// Every field at fault, for `validation_failed`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldErrorBody>,
+    /// For `too_many_attempts`: seconds to wait before trying again (also `Retry-After`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 impl FromServerFnError for AppError {

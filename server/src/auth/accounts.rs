@@ -2,7 +2,7 @@
 use domain::ids::ResidentId;
 
 use super::{password, session, throttle};
-use crate::http::request::ip_of;
+use crate::http::client::ip_of;
 use crate::state::AppState;
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
@@ -54,37 +54,27 @@ pub async fn sign_in(state: &AppState, form: &SignIn, parts: &Parts) -> Result<S
     let (headers, ip, previous_session) = request_of(parts);
     let now = Utc::now();
     let account = AccountName::parse(&form.account);
-    let account_key = match &account {
-        Some(AccountName::Mobile(m)) => format!("account:{m}"),
-        Some(AccountName::IdNumber(id)) => format!("account:{}", id.as_str()),
-        None => format!(
-            "account:{}",
-            form.account.trim().chars().take(64).collect::<String>()
-        ),
-    };
-    let mut keys = vec![account_key.clone()];
-    if let Some(ip) = &ip {
-        keys.push(format!("ip:{ip}"));
-    }
-    if let Some(wait) = throttle::check(&state.db, &keys, now).await? {
-        tracing::warn!(key = %account_key, ip = ?ip, wait_s = wait.num_seconds(), "sign-in refused during cool-down");
-        return Err(AppError::new(ErrorCode::TooManyAttempts));
-    }
     let found = match &account {
         Some(name) => accounts::find_account(&state.db, name).await?,
         None => None,
     };
+    // One count per account, whether it is named by its mobile or its ID number.
+    let counted_as = found.as_ref().map_or_else(
+        || form.account.trim().chars().take(64).collect::<String>(),
+        |(id, _)| format!("resident {id}"),
+    );
+    let keys = throttle::sign_in_keys("account", &counted_as, ip.as_deref());
+    throttle::attempt(&state.db, &keys, now).await?;
     let (resident_id, hash) = match found {
         Some((id, hash)) => (Some(id), Some(hash)),
         None => (None, None),
     };
     let matched = password::verify(form.password.clone(), hash).await?;
     let Some(resident_id) = resident_id.filter(|_| matched) else {
-        tracing::warn!(key = %account_key, ip = ?ip, "failed sign-in");
-        throttle::record_failure(&state.db, &keys, now).await?;
+        tracing::warn!(key = %keys[0].key, ip = ?ip, "failed sign-in");
         return Err(AppError::new(ErrorCode::InvalidCredentials));
     };
-    throttle::clear(&state.db, &account_key).await?;
+    throttle::succeeded(&state.db, &keys).await?;
     if let Some(previous) = previous_session {
         session::destroy(&state.db, previous).await?;
     }

@@ -5,7 +5,7 @@
 use domain::ids::StaffId;
 
 use super::{password, session, throttle};
-use crate::http::request::ip_of;
+use crate::http::client::ip_of;
 use crate::state::AppState;
 use axum::http::request::Parts;
 use chrono::Utc;
@@ -36,15 +36,8 @@ pub async fn sign_in(
     let now = Utc::now();
     let ip = ip_of(parts);
     let username: String = form.username.trim().chars().take(64).collect();
-    let account_key = format!("staff:{username}");
-    let mut keys = vec![account_key.clone()];
-    if let Some(ip) = &ip {
-        keys.push(format!("ip:{ip}"));
-    }
-    if let Some(wait) = throttle::check(&state.db, &keys, now).await? {
-        tracing::warn!(key = %account_key, ip = ?ip, wait_s = wait.num_seconds(), "staff sign-in refused during cool-down");
-        return Err(AppError::new(ErrorCode::TooManyAttempts));
-    }
+    let keys = throttle::sign_in_keys("staff", &username, ip.as_deref());
+    throttle::attempt(&state.db, &keys, now).await?;
     let found = if username.is_empty() {
         None
     } else {
@@ -56,11 +49,10 @@ pub async fn sign_in(
     };
     let matched = password::verify(form.password.clone(), hash).await?;
     let Some(staff_id) = staff_id.filter(|_| matched) else {
-        tracing::warn!(key = %account_key, ip = ?ip, "failed staff sign-in");
-        throttle::record_failure(&state.db, &keys, now).await?;
+        tracing::warn!(key = %keys[0].key, ip = ?ip, "failed staff sign-in");
         return Err(AppError::new(ErrorCode::InvalidCredentials));
     };
-    throttle::clear(&state.db, &account_key).await?;
+    throttle::succeeded(&state.db, &keys).await?;
     if let Some(previous) = parts.extensions.get::<CurrentStaff>() {
         session::destroy(&state.db, &previous.session_id).await?;
     }

@@ -69,7 +69,13 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
     match error {
         Some(error) => {
             let status = response.status();
-            (status, Json(error.body(locale))).into_response()
+            let mut answer = (status, Json(error.body(locale))).into_response();
+            if let Some(seconds) = error.retry_after {
+                answer
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, seconds.into());
+            }
+            answer
         }
         None => response,
     }

@@ -121,16 +121,20 @@ on_both_backends! {
             let body: serde_json::Value = response.json().await.unwrap();
             assert_eq!(body["code"], "invalid_credentials");
         }
-        // Cooling down: even the right password waits.
+        // Waiting: even the right password waits, and is told how long.
         let response = app
             .post_json("/api/v1/session", json!({ "account": account, "password": DEMO_PASSWORD }))
             .await;
         assert_eq!(response.status().as_u16(), 429);
         assert!(session_cookie(&response).is_none());
+        let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((1..=30).contains(&retry_after), "{retry_after}");
         let locked = app
-            .scalar(&format!("SELECT COUNT(*) FROM sign_in_throttle WHERE key = 'account:{account}' AND locked_until IS NOT NULL"))
+            .scalar("SELECT COUNT(*) FROM sign_in_throttle WHERE key LIKE 'account:%' AND locked_until IS NOT NULL")
             .await;
         assert_eq!(locked, 1);
+        let keys = app.scalar(&format!("SELECT COUNT(*) FROM sign_in_throttle WHERE key LIKE '%{account}%'")).await;
+        assert_eq!(keys, 0, "no key holds the mobile number");
         // Another account from the same address still signs in (the address allows 20).
         let other = app
             .post_json("/api/v1/session", json!({ "account": demo_mobile(3), "password": DEMO_PASSWORD }))
@@ -138,6 +142,72 @@ on_both_backends! {
         assert_eq!(other.status().as_u16(), 200);
         let ip_failures = app.scalar("SELECT CAST(failures AS BIGINT) FROM sign_in_throttle WHERE key LIKE 'ip:%'").await;
         assert_eq!(ip_failures, 5);
+    }
+
+    // Guesses sent all at once are counted before any password is checked, so no more than
+    // the free five are checked; after a wait the owner's right password works, and each
+    // further failure makes the next wait longer.
+    async fn parallel_guesses_do_not_pass_the_limit_and_the_owner_gets_back_in(app) {
+        let account = demo_mobile(1);
+        let guess = || app.post_json("/api/v1/session", json!({ "account": account, "password": "a guess" }));
+        let answers = futures_util::future::join_all((0..12).map(|_| guess())).await;
+        let statuses: Vec<u16> = answers.iter().map(|r| r.status().as_u16()).collect();
+        let checked = statuses.iter().filter(|s| **s == 401).count();
+        let refused = statuses.iter().filter(|s| **s == 429).count();
+        assert_eq!(checked, 5, "{statuses:?}");
+        assert_eq!(refused, 7, "{statuses:?}");
+
+        // The wait passes (the clock moved on): one more failure, and the next wait is longer.
+        let past = "UPDATE sign_in_throttle SET locked_until = window_started_at WHERE key LIKE 'account:%'";
+        app.db.execute_unprepared(past).await.unwrap();
+        assert_eq!(guess().await.status().as_u16(), 401);
+        let response = app.post_json("/api/v1/session", json!({ "account": account, "password": DEMO_PASSWORD })).await;
+        assert_eq!(response.status().as_u16(), 429);
+        let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((31..=60).contains(&retry_after), "the second wait is a minute: {retry_after}");
+
+        // Never for good: after the wait the owner signs in, and the count is forgotten.
+        app.db.execute_unprepared(past).await.unwrap();
+        let response = app.post_json("/api/v1/session", json!({ "account": account, "password": DEMO_PASSWORD })).await;
+        assert_eq!(response.status().as_u16(), 200);
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM sign_in_throttle WHERE key LIKE 'account:%'").await, 0);
+        // The same account named by its ID number shares the count with its mobile.
+        let id_number = app.text(&format!("SELECT id_number FROM resident WHERE mobile = '{account}'")).await;
+        for _ in 0..5 {
+            let response = app.post_json("/api/v1/session", json!({ "account": account, "password": "a guess" })).await;
+            assert_eq!(response.status().as_u16(), 401);
+        }
+        let response = app.post_json("/api/v1/session", json!({ "account": id_number, "password": DEMO_PASSWORD })).await;
+        assert_eq!(response.status().as_u16(), 429, "by ID number too");
+    }
+
+    // The job deletes sessions past their expiry and sign-in counts that are over, and
+    // nothing that still counts.
+    async fn the_job_deletes_expired_sessions_and_ended_counts(app) {
+        let live = app.resident(1).await;
+        app.resident(2).await;
+        app.post_json("/api/v1/session", json!({ "account": demo_mobile(3), "password": "a guess" })).await;
+        let hours_ago = |hours: i64| (chrono::Utc::now() - chrono::Duration::hours(hours)).to_rfc3339();
+        app.db
+            .execute_unprepared(&format!(
+                "UPDATE session SET expires_at = '{}' WHERE resident_id = (SELECT id FROM resident WHERE mobile = '{}')",
+                hours_ago(1),
+                demo_mobile(2)
+            ))
+            .await
+            .unwrap();
+        let sessions = app.scalar("SELECT COUNT(*) FROM session").await;
+        let counts = app.scalar("SELECT COUNT(*) FROM sign_in_throttle").await;
+        assert!(counts >= 1, "the guess is counted");
+        server::jobs::tick(&app.db, &app.state.push).await;
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM session").await, sessions - 1, "the expired one");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM sign_in_throttle").await, counts, "counts still running stay");
+        assert_eq!(live.get("/api/v1/me").await.status().as_u16(), 200, "the live session works");
+
+        let old = hours_ago(2);
+        app.db.execute_unprepared(&format!("UPDATE sign_in_throttle SET window_started_at = '{old}', locked_until = NULL")).await.unwrap();
+        server::jobs::tick(&app.db, &app.state.push).await;
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM sign_in_throttle").await, 0, "counts that are over");
     }
 
     async fn signing_out_ends_the_session_on_the_server(app) {
