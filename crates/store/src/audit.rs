@@ -263,13 +263,16 @@ pub async fn export_csv(
     Ok(csv)
 }
 
-/// RFC 4180 quoting, and a leading quote mark for text a spreadsheet would run as a formula.
+/// RFC 4180 quoting, and a leading quote mark for text a spreadsheet would run as a formula
+/// (OWASP's list: `=`, `+`, `-`, `@`, TAB and CR); NUL characters are dropped.
 pub fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) && value.parse::<f64>().is_err() {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
+    let value = value.replace('\0', "");
+    let value =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
+            format!("'{value}")
+        } else {
+            value
+        };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -316,5 +319,12 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
         assert_eq!(csv_field("-5"), "-5");
+        assert_eq!(csv_field("\t=1+2"), "'\t=1+2");
+        assert_eq!(csv_field("\r=1+2"), "\"'\r=1+2\"");
+        assert_eq!(
+            csv_field("\0=1+2"),
+            "'=1+2",
+            "a NUL does not hide a formula"
+        );
     }
 }
