@@ -79,12 +79,15 @@ async function ratingState(page: Page, number: string): Promise<string> {
   return prompts[0].state;
 }
 
+/** Which row of the list: by the rated application (only supervisors see it) or by id. */
+type Row = { number: string } | { id: string };
+
 /**
  * Opens the console's list of bad reviews from the header, picks the tab of `status` (the
- * default list is capped; a tab holds fewer), and opens the case of `number`. Returns the
+ * default list is capped; a tab holds fewer), and opens the case of `row`. Returns the
  * rectification's id.
  */
-async function openRectification(staff: Page, number: string, status: string): Promise<string> {
+async function openRectification(staff: Page, which: Row, status: string): Promise<string> {
   await staff
     .getByRole('navigation', { name: '工作台导航' })
     .getByRole('link', { name: '差评整改', exact: true })
@@ -93,7 +96,8 @@ async function openRectification(staff: Page, number: string, status: string): P
   await expect(staff.getByRole('heading', { level: 1, name: '差评整改' })).toBeVisible();
   await staff.locator(`nav.filter-tabs a[data-status="${status}"]`).click();
   await expect(staff).toHaveURL(new RegExp(`/admin/rectifications\\?status=${status}$`));
-  const row = staff.locator(`[data-testid="rectification-list"] li[data-number="${number}"]`);
+  const attribute = 'number' in which ? `data-number="${which.number}"` : `data-id="${which.id}"`;
+  const row = staff.locator(`[data-testid="rectification-list"] li[${attribute}]`);
   await expect(row).toHaveCount(1);
   await expect(row).toHaveAttribute('data-status', status);
   await row.getByRole('link').click();
@@ -168,11 +172,14 @@ test('a resident rates a completed application one star; the department answers;
   await expect(resident.getByTestId('feedback-form')).toHaveCount(0);
   expect(await ratingState(resident, number)).toBe('rated');
 
-  // The department's clerk finds it among the open ones and answers it; the rater's name is
-  // not theirs to see.
+  // The department's clerk finds it among the open ones and answers it; neither the rater's
+  // name nor the rated application (which would tell it) is theirs to see.
+  const id = await rectification.getAttribute('data-id');
+  expect(id).toMatch(/^\d+$/);
   const clerk = await openPage();
   await staffSignIn(clerk, `${service.department.code}_clerk`);
-  await openRectification(clerk, number, 'open');
+  await openRectification(clerk, { id: id! }, 'open');
+  expect(await clerk.content(), 'the application number is not in the clerk’s page').not.toContain(number);
   await expect(clerk.getByTestId('rectification-status')).toHaveText('待整改');
   await expect(clerk.getByTestId('rectification-score')).toContainText('非常不满意');
   await expect(clerk.getByTestId('rating-comment')).toHaveText(comment);
@@ -215,7 +222,7 @@ test('a resident rates a completed application one star; the department answers;
   // The supervisor sees who rated, the whole story, and resolves it.
   const supervisor = await openPage();
   await staffSignIn(supervisor, 'supervisor');
-  await openRectification(supervisor, number, 'escalated');
+  await openRectification(supervisor, { number }, 'escalated');
   await expect(supervisor.getByTestId('rectification-status')).toHaveText('已升级督办');
   await expect(supervisor.getByTestId('rater')).toHaveText(residentName);
   await expect(supervisor.getByTestId('rating-comment')).toHaveText(comment);

@@ -240,8 +240,6 @@ pub struct RecordApplication {
     pub title: LocalizedText,
     pub status: ApplicationStatus,
     pub submitted_at: Option<DateTime<Utc>>,
-    /// Whether the viewer may open it (a department sees only its own cases).
-    pub visible: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -281,7 +279,9 @@ pub struct ResidentRecord {
     pub id_number: String,
     pub mobile: Option<String>,
     pub email: Option<String>,
-    pub address: String,
+    /// The street address: for supervisors and administrators only. A department works
+    /// from what the resident's application to it says.
+    pub address: Option<String>,
     pub region: String,
     pub registered: bool,
     pub language: String,

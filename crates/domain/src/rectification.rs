@@ -283,7 +283,9 @@ pub struct RectificationForResident {
 pub struct RectificationRow {
     pub id: i64,
     pub status: RectificationStatus,
-    pub application_number: ApplicationNumber,
+    /// The rated application: for supervisors only. Through it a department would learn
+    /// who rated it.
+    pub application_number: Option<ApplicationNumber>,
     pub department: LocalizedText,
     pub service: LocalizedText,
     pub score: Score,
@@ -308,7 +310,8 @@ pub struct RectificationList {
 pub struct RectificationCase {
     pub id: i64,
     pub status: RectificationStatus,
-    pub application_number: ApplicationNumber,
+    /// The rated application: for supervisors only (see [`RectificationRow`]).
+    pub application_number: Option<ApplicationNumber>,
     pub department: LocalizedText,
     pub service: LocalizedText,
     /// The staff member who handled the application.

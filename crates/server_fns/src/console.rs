@@ -71,7 +71,7 @@ pub async fn get_resident_record(id: ResidentId) -> Result<ResidentRecord, AppEr
 
 #[server(prefix = "/rpc", endpoint = "staff/residents", input = GetUrl)]
 pub async fn find_residents(q: String) -> Result<Vec<ResidentHit>, AppError> {
-    store::resident_records::search(&super::db()?, &super::staff()?, &q).await
+    store::resident_records::search(&super::db()?, &super::staff()?, &q, chrono::Utc::now()).await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/audit", input = GetUrl)]

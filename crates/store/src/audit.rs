@@ -34,6 +34,8 @@ pub enum Target {
     Segment(i64),
     Campaign(i64),
     StaffSession,
+    /// A search of residents (what was searched, masked, is the reason).
+    ResidentSearch,
     /// The audit log itself (an export).
     AuditLog,
 }
@@ -50,6 +52,7 @@ impl Target {
             Target::Segment(id) => ("segment", Some(id), None),
             Target::Campaign(id) => ("campaign", Some(id), None),
             Target::StaffSession => ("staff_session", None, None),
+            Target::ResidentSearch => ("resident_search", None, None),
             Target::AuditLog => ("audit_log", None, None),
         }
     }

@@ -4,6 +4,7 @@
 use super::entities::{
     bundle, bundle_service, department, life_event, service, service_category, service_life_event,
 };
+use crate::like::contains_pattern;
 use domain::catalog::{
     BundleRef, CatalogFacets, Category, Department, DepartmentRef, FormField, LifeEvent,
     LifeEventRef, Material, OnlineLevel, ServiceDetail, ServicePage, ServiceQuery, ServiceSummary,
@@ -16,20 +17,6 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 use std::collections::HashMap;
-
-/// Escapes `%`, `_` and `\` so that user text matches literally inside a LIKE pattern.
-fn contains_pattern(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c);
-    }
-    pattern.push('%');
-    pattern
-}
 
 #[derive(Debug, FromQueryResult)]
 struct SummaryRow {
@@ -379,15 +366,4 @@ pub async fn facets(db: &impl ConnectionTrait) -> Result<CatalogFacets, AppError
         categories: categories(db).await?,
         life_events: life_events(db).await?,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::contains_pattern;
-
-    #[test]
-    fn like_patterns_escape_wildcards() {
-        assert_eq!(contains_pattern("生育"), "%生育%");
-        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
-    }
 }

@@ -13,6 +13,7 @@ pub mod entities;
 pub mod figures;
 pub mod json;
 pub mod life_events;
+pub mod like;
 pub mod notifications;
 pub mod profile;
 pub mod queue;

@@ -119,13 +119,19 @@ pub async fn list(
         .into_iter()
         .map(|r| (r.id, r))
         .collect();
-    let numbers: HashMap<ApplicationId, ApplicationNumber> = application::Entity::find()
-        .filter(application::Column::Id.is_in(ratings.values().map(|r| r.application_id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.id, a.number))
-        .collect();
+    // Which application was rated tells who rated: supervisors only.
+    let numbers: HashMap<ApplicationId, ApplicationNumber> =
+        if actor.member.may(Permission::OverseeRatings) {
+            application::Entity::find()
+                .filter(application::Column::Id.is_in(ratings.values().map(|r| r.application_id)))
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|a| (a.id, a.number))
+                .collect()
+        } else {
+            HashMap::new()
+        };
     let names = Names::load(
         db,
         cases.iter().map(|c| c.department_id),
@@ -140,10 +146,7 @@ pub async fn list(
             Some(RectificationRow {
                 id: c.id,
                 status,
-                application_number: numbers
-                    .get(&r.application_id)
-                    .cloned()
-                    .unwrap_or_else(|| ApplicationNumber(String::new())),
+                application_number: numbers.get(&r.application_id).cloned(),
                 department: names.department(c.department_id),
                 service: names.service(r.service_id),
                 score: Score::from_stored(r.score),
@@ -280,7 +283,7 @@ pub async fn view(
     Ok(RectificationCase {
         id: case.id,
         status,
-        application_number: app.number,
+        application_number: oversees.then_some(app.number),
         department: names.department(case.department_id),
         service: names.service(r.service_id),
         handled_by: r.staff_id.and_then(|s| staff_names.get(&s).cloned()),

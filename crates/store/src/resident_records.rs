@@ -1,16 +1,21 @@
 //! Resident 360 (客户管理): one page per resident for staff, with ID numbers and mobile
 //! numbers masked for every role; revealing one in full takes a stated reason and is recorded,
-//! as is every view and every tag added or removed. A department sees only residents who
-//! have a case with it; supervisors and administrators see everyone.
-use domain::ids::{ApplicationId, ResidentId};
+//! as is every search, every view and every tag added or removed.
+//!
+//! Need to know: a department sees only residents who have a case with it, and of them only
+//! what concerns it — its own applications, complaints and recommendations, the tags its own
+//! staff added — never the street address, what other departments hold, or ratings (who
+//! rated stays with supervisors). Supervisors and administrators see the whole record.
+use domain::ids::{ApplicationId, ResidentId, StaffId};
 
 use super::StaffActor;
 use super::audit::{self, Target};
 use super::entities::{
     application, bundle, complaint, rating, recommendation, region, resident, resident_tag,
-    service, tag, task,
+    service, staff, tag, task,
 };
 use super::profile::age_on;
+use crate::like::contains_pattern;
 use chrono::{DateTime, Utc};
 use domain::application::ApplicationStatus;
 use domain::console::{
@@ -23,10 +28,10 @@ use domain::id_number::{self, IdNumber};
 use domain::staff::{Permission, Scope};
 use domain::text::LocalizedText;
 use domain::validation::{FieldError, Problem, mask_mobile, normalize_mobile, too_long};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    QueryOrder, QuerySelect, QueryTrait, Set,
 };
 use std::collections::HashMap;
 
@@ -86,11 +91,14 @@ fn reason_of(reason: &str) -> Result<String, AppError> {
     }]))
 }
 
-/// Residents by exact ID number or mobile, or by name (part of it), within the scope.
+/// Residents by exact ID number or mobile, or by name (part of it, typed wildcards matched
+/// literally), within the scope; recorded as `resident.search` with what was searched,
+/// masked, and how many were found.
 pub async fn search(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
     query: &str,
+    now: DateTime<Utc>,
 ) -> Result<Vec<ResidentHit>, AppError> {
     let scope = actor.member.require(Permission::ViewResident)?;
     let query = query.trim();
@@ -100,12 +108,16 @@ pub async fn search(
     if too_long(query, 50) {
         return Err(AppError::new(ErrorCode::QueryTooLong));
     }
-    let matching = if let Ok(id) = IdNumber::parse(query) {
-        Condition::all().add(resident::Column::IdNumber.eq(id.as_str()))
+    let (matching, searched) = if let Ok(id) = IdNumber::parse(query) {
+        let searched = format!("id_number {}", id.masked());
+        (resident::Column::IdNumber.eq(id.as_str()), searched)
     } else if let Some(mobile) = normalize_mobile(query) {
-        Condition::all().add(resident::Column::Mobile.eq(mobile))
+        let searched = format!("mobile {}", mask_mobile(&mobile));
+        (resident::Column::Mobile.eq(mobile), searched)
     } else {
-        Condition::all().add(resident::Column::Name.contains(query))
+        let pattern = LikeExpr::new(contains_pattern(query)).escape('\\');
+        let matching = Expr::col((resident::Entity, resident::Column::Name)).like(pattern);
+        (matching, format!("name {query}"))
     };
     let rows = resident::Entity::find()
         .find_also_related(region::Entity)
@@ -115,6 +127,16 @@ pub async fn search(
         .limit(20)
         .all(db)
         .await?;
+    let reason = format!("{searched} · {} found", rows.len());
+    audit::record(
+        db,
+        actor,
+        "resident.search",
+        Target::ResidentSearch,
+        Some(&reason),
+        now,
+    )
+    .await?;
     Ok(rows
         .into_iter()
         .map(|(r, region)| ResidentHit {
@@ -160,12 +182,22 @@ pub async fn view(
         .order_by_asc(resident_tag::Column::CreatedAt)
         .all(db)
         .await?;
+    let colleagues = match scope.department() {
+        Some(department) => Some(department_staff(db, department).await?),
+        None => None,
+    };
+    let shown = |on: &resident_tag::Model| {
+        colleagues
+            .as_ref()
+            .is_none_or(|staff| on.added_by_staff_id.is_some_and(|by| staff.contains(&by)))
+    };
     let all_tags: Vec<tag::Model> = tag::Entity::find()
         .order_by_asc(tag::Column::Id)
         .all(db)
         .await?;
     let tags = tags_on
         .iter()
+        .filter(|on| shown(on))
         .filter_map(|on| {
             let t = all_tags.iter().find(|t| t.id == on.tag_id)?;
             Some(TagView {
@@ -206,6 +238,9 @@ pub async fn view(
     };
     let complaints = complaint::Entity::find()
         .filter(complaint::Column::ResidentId.eq(person.id))
+        .apply_if(scope.department(), |query, department| {
+            query.filter(complaint::Column::DepartmentId.eq(department))
+        })
         .order_by_desc(complaint::Column::CreatedAt)
         .all(db)
         .await?
@@ -225,6 +260,17 @@ pub async fn view(
         .collect();
     let recommendations = recommendation::Entity::find()
         .filter(recommendation::Column::ResidentId.eq(person.id))
+        .apply_if(scope.department(), |query, department| {
+            query.filter(
+                recommendation::Column::ServiceId.in_subquery(
+                    Query::select()
+                        .column(service::Column::Id)
+                        .from(service::Entity)
+                        .and_where(Expr::col(service::Column::DepartmentId).eq(department))
+                        .to_owned(),
+                ),
+            )
+        })
         .order_by_desc(recommendation::Column::CreatedAt)
         .limit(50)
         .all(db)
@@ -258,7 +304,7 @@ pub async fn view(
         id_number: id_number::mask(&person.id_number),
         mobile: person.mobile.as_deref().map(mask_mobile),
         email: person.email,
-        address: person.address,
+        address: scope.department().is_none().then_some(person.address),
         region: region.map(|g| g.name).unwrap_or_default(),
         registered: person.password_hash.is_some(),
         language: person.language,
@@ -276,6 +322,20 @@ pub async fn view(
     })
 }
 
+/// The staff of a department (whose tags its members see).
+async fn department_staff(
+    db: &impl ConnectionTrait,
+    department: i64,
+) -> Result<Vec<StaffId>, AppError> {
+    Ok(staff::Entity::find()
+        .select_only()
+        .column(staff::Column::Id)
+        .filter(staff::Column::DepartmentId.eq(department))
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
 /// A recommendation's reason as text: a string, or the Chinese of `{zh, en}`.
 async fn service_names(db: &impl ConnectionTrait) -> Result<HashMap<i64, LocalizedText>, AppError> {
     Ok(service::Entity::find()
@@ -286,8 +346,8 @@ async fn service_names(db: &impl ConnectionTrait) -> Result<HashMap<i64, Localiz
         .collect())
 }
 
-/// Every application of the resident (drafts stay private); those of other departments are
-/// listed without a link for department staff.
+/// The resident's applications the viewer may open (drafts stay private): for department
+/// staff those with a task in their department, for supervisors all.
 async fn applications_of(
     db: &impl ConnectionTrait,
     scope: Scope,
@@ -316,21 +376,20 @@ async fn applications_of(
         .collect();
     Ok(apps
         .into_iter()
-        .map(|a| {
-            let visible = tasks
+        .filter(|a| {
+            tasks
                 .iter()
-                .any(|(app, department)| *app == a.id && scope.covers(*department));
-            RecordApplication {
-                title: a
-                    .service_id
-                    .and_then(|id| services.get(&id).cloned())
-                    .or_else(|| a.bundle_id.and_then(|id| bundles.get(&id).cloned()))
-                    .unwrap_or_default(),
-                number: a.number,
-                status: a.status,
-                submitted_at: a.submitted_at,
-                visible,
-            }
+                .any(|(app, department)| *app == a.id && scope.covers(*department))
+        })
+        .map(|a| RecordApplication {
+            title: a
+                .service_id
+                .and_then(|id| services.get(&id).cloned())
+                .or_else(|| a.bundle_id.and_then(|id| bundles.get(&id).cloned()))
+                .unwrap_or_default(),
+            number: a.number,
+            status: a.status,
+            submitted_at: a.submitted_at,
         })
         .collect())
 }

@@ -422,6 +422,76 @@ on_both_backends! {
         assert!(theirs.as_array().unwrap().iter().all(|a| a["action"] != "resident.reveal_id_number"));
     }
 
+    // Need to know: a department's clerk sees of a resident only what concerns the
+    // department — its own applications, tags its own staff added, no street address — while
+    // a supervisor sees the whole record.
+    async fn a_department_sees_only_its_part_of_a_residents_record(app) {
+        let row = app.first_row(
+            "SELECT a.resident_id, MIN(t.department_id), MAX(t.department_id) FROM application a \
+             JOIN task t ON t.application_id = a.id WHERE a.status <> 'draft' \
+             GROUP BY a.resident_id HAVING COUNT(DISTINCT t.department_id) >= 2 ORDER BY a.resident_id LIMIT 1",
+        ).await;
+        let resident: i64 = row.try_get_by_index(0).unwrap();
+        let (first, second): (i64, i64) = (row.try_get_by_index(1).unwrap(), row.try_get_by_index(2).unwrap());
+        let ours = app.text(&format!("SELECT code FROM department WHERE id = {first}")).await;
+        let theirs = app.text(&format!("SELECT code FROM department WHERE id = {second}")).await;
+        let other_clerk = app.staff(&format!("{theirs}_clerk")).await;
+        let tag = app.text(&format!(
+            "SELECT code FROM tag WHERE id NOT IN (SELECT tag_id FROM resident_tag WHERE resident_id = {resident}) ORDER BY id LIMIT 1"
+        )).await;
+        let path = format!("/api/v1/staff/residents/{resident}");
+        let (status, _) = other_clerk.post_json(&format!("{path}/tags"), json!({"tag": tag, "reason": "另一部门的走访记录"})).await;
+        assert_eq!(status, 204);
+
+        let clerk = app.staff(&format!("{ours}_clerk")).await;
+        let (status, record) = clerk.get_json(&path).await;
+        assert_eq!(status, 200);
+        let own = app.scalar(&format!(
+            "SELECT COUNT(DISTINCT a.id) FROM application a JOIN task t ON t.application_id = a.id \
+             WHERE a.resident_id = {resident} AND a.status <> 'draft' AND t.department_id = {first}"
+        )).await;
+        let listed = record["applications"].as_array().unwrap();
+        assert_eq!(listed.len() as i64, own, "only the department's own applications: {listed:?}");
+        for application in listed {
+            let number = application["number"].as_str().unwrap();
+            let in_ours = app.scalar(&format!(
+                "SELECT COUNT(*) FROM task t JOIN application a ON a.id = t.application_id \
+                 WHERE a.number = '{number}' AND t.department_id = {first}"
+            )).await;
+            assert!(in_ours > 0, "{number} is not {ours}'s");
+        }
+        assert!(!record["tags"].as_array().unwrap().iter().any(|t| t["code"] == tag.as_str()), "another department's tag");
+        assert!(!record.to_string().contains("另一部门的走访记录"));
+        assert_eq!(record["address"], Value::Null, "no street address");
+        let address = app.text(&format!("SELECT address FROM resident WHERE id = {resident}")).await;
+        assert!(!record.to_string().contains(&address), "the address nowhere");
+
+        let supervisor = app.staff("supervisor").await;
+        let (_, whole) = supervisor.get_json(&path).await;
+        assert!(whole["applications"].as_array().unwrap().len() as i64 > own, "every department's");
+        assert!(whole["tags"].as_array().unwrap().iter().any(|t| t["code"] == tag.as_str()));
+        assert_eq!(whole["address"], address.as_str());
+    }
+
+    // Searching residents is recorded with what was searched, masked; typed wildcards match
+    // literally.
+    async fn resident_searches_are_audited_masked_and_match_wildcards_literally(app) {
+        let supervisor = app.staff("supervisor").await;
+        let (status, hits) = supervisor.get_json("/api/v1/staff/residents?q=%25").await;
+        assert_eq!(status, 200);
+        assert_eq!(hits, json!([]), "'%' is a character, not everyone");
+        let (status, hits) = supervisor.get_json("/api/v1/staff/residents?q=_").await;
+        assert_eq!(status, 200);
+        assert_eq!(hits, json!([]));
+        let mobile = crate::helpers::demo_mobile(1);
+        let (_, hits) = supervisor.get_json(&format!("/api/v1/staff/residents?q={mobile}")).await;
+        assert_eq!(hits.as_array().unwrap().len(), 1);
+        assert_eq!(audit_count(&app, "action = 'resident.search'").await, 3);
+        let masked = format!("mobile {}****{} · 1 found", &mobile[..3], &mobile[7..]);
+        assert_eq!(audit_count(&app, &format!("action = 'resident.search' AND reason = '{masked}'")).await, 1);
+        assert_eq!(audit_count(&app, &format!("reason LIKE '%{mobile}%'")).await, 0, "never the full number");
+    }
+
     async fn the_record_page_form_reveals_and_refuses_a_field_it_does_not_know(app) {
         let [number] = <[String; 1]>::try_from(cases_in(&app, DEPT, "submitted", 1).await).unwrap();
         let resident = resident_of(&app, &number).await;

@@ -125,13 +125,18 @@ on_both_backends! {
         let clerk = app.staff(&format!("{dept}_clerk")).await;
         let (status, list) = clerk.get_json("/api/v1/staff/rectifications").await;
         assert_eq!(status, 200);
-        assert!(list["rows"].as_array().unwrap().iter().any(|r| r["id"] == id && r["status"] == "open"));
+        let row = list["rows"].as_array().unwrap().iter().find(|r| r["id"] == id).expect("listed");
+        assert_eq!(row["status"], "open");
+        // Nor which application was rated, which would tell who rated.
+        assert_eq!(row["application_number"], Value::Null, "{row}");
         let (status, home) = clerk.get_json("/api/v1/staff/home").await;
         assert_eq!(status, 200);
         assert!(home["rectifications_waiting"].as_u64().unwrap() >= 1);
         let (status, case) = clerk.get_json(&format!("/api/v1/staff/rectifications/{id}")).await;
         assert_eq!(status, 200, "{case}");
         assert_eq!(case["rater"], Value::Null);
+        assert_eq!(case["application_number"], Value::Null);
+        assert!(!case.to_string().contains(number.as_str()), "the number nowhere in {case}");
         assert_eq!(case["comment"], "材料清单上没写要户口本原件，白跑一趟");
         assert_eq!(case["can_answer"], true);
         let supervisor = app.staff("supervisor").await;
@@ -140,6 +145,7 @@ on_both_backends! {
             "SELECT r.name FROM resident r JOIN application a ON a.resident_id = r.id WHERE a.number = '{number}'"
         )).await;
         assert_eq!(seen["rater"], name.as_str(), "supervisors see who rated");
+        assert_eq!(seen["application_number"], number.as_str(), "and what was rated");
         // Nor does the resident's record tell the department what they rated.
         let resident_id = app.scalar(&format!("SELECT resident_id FROM application WHERE number = '{number}'")).await;
         let (status, record) = clerk.get_json(&format!("/api/v1/staff/residents/{resident_id}")).await;

@@ -200,7 +200,7 @@ fn Rectification(number: String, r: RectificationForResident, flash: Flash) -> i
     let status = r.status;
     let feedback_kept = flash.values.get("feedback").cloned().unwrap_or_default();
     view! {
-        <div class="rectification" data-testid="rectification" data-status=status.as_str()>
+        <div class="rectification" data-testid="rectification" data-id=r.id data-status=status.as_str()>
             <h3>{t!(i18n, ratings.rectification_title)}</h3>
             <p class="rectification__status">
                 <span class="chip">{move || status.label(i18n.get_locale())}</span>

@@ -112,7 +112,7 @@ pub async fn search_residents(
     Query(search): Query<Search>,
 ) -> Result<Json<Vec<ResidentHit>>, ApiError> {
     Ok(Json(
-        resident_records::search(&state.db, &actor, &search.q).await?,
+        resident_records::search(&state.db, &actor, &search.q, Utc::now()).await?,
     ))
 }
 

@@ -67,11 +67,13 @@ fn List(list: RectificationList) -> impl IntoView {
                     {list.rows.into_iter().map(|row| {
                         let status = row.status;
                         let score = row.score;
+                        let number = row.application_number.as_ref().map(ToString::to_string);
+                        let data_number = number.clone();
                         view! {
-                            <li class="rectification-row" class:rectification-row--overdue=row.overdue data-status=status.as_str() data-number=row.application_number.to_string()>
+                            <li class="rectification-row" class:rectification-row--overdue=row.overdue data-status=status.as_str() data-id=row.id data-number=data_number>
                                 <p>
                                     <a href=format!("/admin/rectifications/{}", row.id)><Localized text=row.service.clone() /></a>
-                                    " · " {row.application_number.to_string()}
+                                    {number.map(|number| view! { " · " {number} })}
                                 </p>
                                 <p>
                                     <span class="chip">{move || status.label(i18n.get_locale())}</span> " "
@@ -150,7 +152,9 @@ fn Case(case: RectificationCase, flash: Option<Flash>) -> impl IntoView {
             <section class="section" aria-labelledby="rectification-rating">
                 <h2 id="rectification-rating">{t!(i18n, rectify.rating)}</h2>
                 <dl class="facts">
-                    <div><dt>{t!(i18n, rectify.application)}</dt><dd><a href=format!("/admin/cases/{}", case.application_number)>{case.application_number.to_string()}</a></dd></div>
+                    {case.application_number.clone().map(|number| view! {
+                        <div><dt>{t!(i18n, rectify.application)}</dt><dd><a href=format!("/admin/cases/{number}")>{number.to_string()}</a></dd></div>
+                    })}
                     <div><dt>{t!(i18n, rectify.department)}</dt><dd><Localized text=case.department.clone() /></dd></div>
                     {case.handled_by.clone().map(|name| view! { <div><dt>{t!(i18n, rectify.handled_by)}</dt><dd>{name}</dd></div> })}
                     <div><dt>{t!(i18n, ratings.indicator_overall)}</dt><dd data-testid="rectification-score">{move || score.label(i18n.get_locale())} " (" {score.value()} ")"</dd></div>

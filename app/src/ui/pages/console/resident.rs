@@ -147,7 +147,7 @@ fn Record(record: ResidentRecord, flash: Option<Flash>) -> impl IntoView {
                         <dd data-testid="record-mobile" data-revealed=mobile_revealed.to_string()>{mobile}</dd>
                     </div>
                     {record.email.clone().map(|e| view! { <div><dt>{t!(i18n, console.email)}</dt><dd>{e}</dd></div> })}
-                    <div><dt>{t!(i18n, console.address)}</dt><dd>{record.region.clone()} " " {record.address.clone()}</dd></div>
+                    <div><dt>{t!(i18n, console.address)}</dt><dd>{record.region.clone()} " " {record.address.clone().unwrap_or_default()}</dd></div>
                     <div><dt>{t!(i18n, console.registered)}</dt><dd>{yes_no(record.registered)}</dd></div>
                 </dl>
                 {record.can_reveal.then(|| view! {
@@ -237,11 +237,7 @@ fn Record(record: ResidentRecord, flash: Option<Flash>) -> impl IntoView {
                 <ul class="record-list" data-testid="record-applications">
                     {record.applications.iter().cloned().map(|a| view! {
                         <li>
-                            {if a.visible {
-                                view! { <a href=format!("/admin/cases/{}", a.number)>{a.number.to_string()}</a> }.into_any()
-                            } else {
-                                view! { <span>{a.number.to_string()}</span> }.into_any()
-                            }}
+                            <a href=format!("/admin/cases/{}", a.number)>{a.number.to_string()}</a>
                             " · " <Localized text=a.title /> " " <StatusChip status=a.status />
                         </li>
                     }).collect_view()}
