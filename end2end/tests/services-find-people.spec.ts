@@ -43,17 +43,25 @@ test('a supervisor’s campaign reaches a resident live, who applies from it', a
   expect(everyone60).toBeGreaterThan(0);
   await builder.getByLabel('独居（户内无其他成员）').check();
   await expect(count).not.toHaveText(String(everyone60));
+  const aloneCitywide = Number(await count.textContent());
+  expect(aloneCitywide).toBeGreaterThanOrEqual(10);
+  expect(aloneCitywide).toBeLessThan(everyone60);
+  // Ages: nobody under 60; names masked in the sample, ages only as bands.
+  await expect(staff.getByTestId('segment-ages').locator('tbody tr').first()).toContainText('0');
+  const sample = staff.getByTestId('segment-sample');
+  const sampleNames = await sample.locator('tbody tr td:first-child').allTextContents();
+  expect(sampleNames.length).toBeGreaterThan(0);
+  for (const name of sampleNames) expect(name).toMatch(/^.\*+$/);
+  for (const band of await sample.locator('tbody tr td:nth-child(2)').allTextContents()) {
+    expect(band).toMatch(/^(60–69岁|70–79岁|80岁及以上)$/);
+  }
+  // In one district they are few: the count says "< 10" and no sample names them.
   await builder.getByLabel('居住地区').selectOption({ label: '西湖区' });
   await expect(staff.getByTestId('segment-districts').locator('tbody tr')).toHaveCount(1);
   await expect(staff.getByTestId('segment-districts')).toContainText('西湖区');
-  const members = Number(await count.textContent());
-  expect(members).toBeGreaterThan(0);
-  expect(members).toBeLessThan(everyone60);
-  // Ages: nobody under 60; names masked in the sample.
-  await expect(staff.getByTestId('segment-ages').locator('tbody tr').first()).toContainText('0');
-  const sampleNames = await staff.getByTestId('segment-sample').locator('tbody tr td:first-child').allTextContents();
-  expect(sampleNames.length).toBeGreaterThan(0);
-  for (const name of sampleNames) expect(name).toMatch(/^.\*+$/);
+  await expect(count).toHaveText('< 10');
+  await expect(sample.locator('tbody tr')).toHaveCount(0);
+  const fewerThanTen = 9;
 
   const segmentName = `西湖区独居老人 ${Date.now().toString(36)}`;
   const save = staff.getByTestId('segment-save');
@@ -76,7 +84,7 @@ test('a supervisor’s campaign reaches a resident live, who applies from it', a
   await expect(row).toHaveAttribute('data-status', 'draft');
   const audience = Number(await row.getByTestId('campaign-audience').textContent());
   expect(audience).toBeGreaterThan(0);
-  expect(audience).toBeLessThanOrEqual(members);
+  expect(audience).toBeLessThanOrEqual(fewerThanTen);
   const sentAt = Date.now();
   await row.getByRole('button', { name: '提交发送' }).click();
   await expect(staff.getByTestId('console-done')).toBeVisible();

@@ -19,6 +19,7 @@ mod m20261128_000009_console;
 mod m20261128_000010_ratings_loop;
 mod m20261129_000011_campaign_batches;
 mod m20261129_000012_elderly_mode;
+mod m20261204_000013_scoped_campaigns;
 
 pub use m20261128_000009_console::APPEND_ONLY_SQLITE;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000010_ratings_loop::Migration),
             Box::new(m20261129_000011_campaign_batches::Migration),
             Box::new(m20261129_000012_elderly_mode::Migration),
+            Box::new(m20261204_000013_scoped_campaigns::Migration),
         ]
     }
 }

@@ -74,6 +74,37 @@ pub fn rule_problem(err: RuleError) -> FieldError {
     FieldError::new("rule", problem)
 }
 
+/// Counts from 1 to this many less one are shown as "< 10": a count that small, with its
+/// district or age band, comes close to naming the people in it.
+pub const SMALL_CELL: i64 = 10;
+
+/// A number of residents as the console may show it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Headcount {
+    Exact(i64),
+    /// From 1 to [`SMALL_CELL`] − 1.
+    FewerThanTen,
+}
+
+impl Headcount {
+    pub fn of(n: i64) -> Self {
+        if (1..SMALL_CELL).contains(&n) {
+            Self::FewerThanTen
+        } else {
+            Self::Exact(n)
+        }
+    }
+
+    /// As the page shows it: the number, or "< 10".
+    pub fn label(self) -> String {
+        match self {
+            Self::Exact(n) => n.to_string(),
+            Self::FewerThanTen => format!("< {SMALL_CELL}"),
+        }
+    }
+}
+
 /// Age bands of the breakdown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -138,13 +169,13 @@ impl AgeBand {
 pub struct DistrictCount {
     pub region_id: i64,
     pub name: LocalizedText,
-    pub count: i64,
+    pub count: Headcount,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AgeBandCount {
     pub band: AgeBand,
-    pub count: i64,
+    pub count: Headcount,
 }
 
 /// One member of the sample: nothing that identifies them on its own.
@@ -152,14 +183,15 @@ pub struct AgeBandCount {
 pub struct MaskedMember {
     /// The family name and a mask: 张**.
     pub name: String,
-    pub age: u16,
+    /// A band, not an age: with a family name and a street, an exact age picks one out.
+    pub age_band: AgeBand,
     pub region: LocalizedText,
 }
 
 /// What the console shows while a rule is edited.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SegmentPreview {
-    pub count: i64,
+    pub count: Headcount,
     /// Largest first.
     pub by_district: Vec<DistrictCount>,
     /// In band order, every band (zeros included).
@@ -197,6 +229,23 @@ pub fn mask_name(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_counts_are_shown_as_fewer_than_ten() {
+        assert_eq!(Headcount::of(0), Headcount::Exact(0));
+        assert_eq!(Headcount::of(1), Headcount::FewerThanTen);
+        assert_eq!(Headcount::of(9).label(), "< 10");
+        assert_eq!(Headcount::of(10).label(), "10");
+    }
+
+    #[test]
+    fn an_age_falls_in_one_band() {
+        assert_eq!(AgeBand::of_age(0), AgeBand::Under18);
+        assert_eq!(AgeBand::of_age(17), AgeBand::Under18);
+        assert_eq!(AgeBand::of_age(18), AgeBand::From18To39);
+        assert_eq!(AgeBand::of_age(69), AgeBand::From60To69);
+        assert_eq!(AgeBand::of_age(103), AgeBand::From80);
+    }
     use crate::rule::Condition;
 
     #[test]

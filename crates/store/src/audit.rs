@@ -36,6 +36,8 @@ pub enum Target {
     StaffSession,
     /// A search of residents (what was searched, masked, is the reason).
     ResidentSearch,
+    /// A segment rule tried in the builder (the rule and what it counted are the reason).
+    SegmentPreview,
     /// The audit log itself (an export).
     AuditLog,
 }
@@ -53,6 +55,7 @@ impl Target {
             Target::Campaign(id) => ("campaign", Some(id), None),
             Target::StaffSession => ("staff_session", None, None),
             Target::ResidentSearch => ("resident_search", None, None),
+            Target::SegmentPreview => ("segment_preview", None, None),
             Target::AuditLog => ("audit_log", None, None),
         }
     }

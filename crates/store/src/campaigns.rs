@@ -5,6 +5,13 @@
 //! evaluates the audience once, an INSERT … SELECT into `campaign_recipient`), then each batch
 //! of recipients is two set-based statements: INSERT … SELECT of the recommendations, then
 //! of their inbox messages.
+//!
+//! A department head runs campaigns for the department's own services to its own segments;
+//! supervisors any, and they approve the large ones. Submitting freezes the segment's rule
+//! into the campaign, so that editing the segment afterwards changes nothing it sends, and
+//! keeps the approval threshold of that moment: when the campaign starts sending, its
+//! audience is counted again and, unless a supervisor approved it, one grown past the
+//! threshold goes back for approval instead of out.
 use domain::ids::{ResidentId, StaffId};
 
 use super::StaffActor;
@@ -18,12 +25,13 @@ use domain::campaign::{
 };
 use domain::error::{AppError, ErrorCode};
 use domain::rule::{Reason, Rule, since};
-use domain::staff::Permission;
+use domain::staff::{Permission, Scope};
 use domain::validation::{FieldError, Problem};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
+    TransactionTrait,
 };
 
 async fn service_by_code(
@@ -90,6 +98,35 @@ async fn dry_run(
 
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<campaign::Model, AppError> {
     campaign::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// The campaigns a scope runs: those for its department's services, or all.
+fn in_scope(scope: Scope) -> Condition {
+    match scope.department() {
+        Some(department) => Condition::all().add(
+            campaign::Column::ServiceId.in_subquery(
+                Query::select()
+                    .column(service::Column::Id)
+                    .from(service::Entity)
+                    .and_where(Expr::col(service::Column::DepartmentId).eq(department))
+                    .to_owned(),
+            ),
+        ),
+        None => Condition::all(),
+    }
+}
+
+/// The campaign, if the scope runs it; "not found" otherwise.
+async fn find_in_scope(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    id: i64,
+) -> Result<campaign::Model, AppError> {
+    campaign::Entity::find_by_id(id)
+        .filter(in_scope(scope))
         .one(db)
         .await?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))
@@ -171,9 +208,21 @@ pub async fn create(
     draft: &CampaignDraft,
     now: DateTime<Utc>,
 ) -> Result<CampaignView, AppError> {
-    actor.member.require(Permission::ManageSegments)?;
+    let scope = actor.member.require(Permission::ManageSegments)?;
     let mut errors = draft.validate().err().unwrap_or_default();
-    let service = match service_by_code(db, &draft.service_code).await {
+    // Another department's service is no option for a head.
+    let service = match service_by_code(db, &draft.service_code)
+        .await
+        .and_then(|service| {
+            if scope.covers(service.department_id) {
+                Ok(service)
+            } else {
+                Err(AppError::invalid(vec![FieldError::new(
+                    "service_code",
+                    Problem::NotAnOption,
+                )]))
+            }
+        }) {
         Ok(service) => Some(service),
         Err(err) => {
             if draft.service_code.trim().is_empty() {
@@ -184,10 +233,11 @@ pub async fn create(
             }
         }
     };
-    let segment_known = segment::Entity::find_by_id(draft.segment_id)
-        .one(db)
-        .await?
-        .is_some();
+    let segment_known = match segments::find_in_scope(db, scope, draft.segment_id).await {
+        Ok(_) => true,
+        Err(err) if err.code == ErrorCode::NotFound => false,
+        Err(err) => return Err(err),
+    };
     if !segment_known {
         errors.push(FieldError::new("segment_id", Problem::NotAnOption));
     }
@@ -233,8 +283,8 @@ pub async fn get(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<CampaignView, AppError> {
-    actor.member.require(Permission::ManageSegments)?;
-    view(db, find(db, id).await?, now).await
+    let scope = actor.member.require(Permission::ManageSegments)?;
+    view(db, find_in_scope(db, scope, id).await?, now).await
 }
 
 pub async fn list(
@@ -242,8 +292,9 @@ pub async fn list(
     actor: &StaffActor,
     now: DateTime<Utc>,
 ) -> Result<Vec<CampaignView>, AppError> {
-    actor.member.require(Permission::ManageSegments)?;
+    let scope = actor.member.require(Permission::ManageSegments)?;
     let models = campaign::Entity::find()
+        .filter(in_scope(scope))
         .order_by_desc(campaign::Column::Id)
         .limit(100)
         .all(db)
@@ -278,7 +329,7 @@ async fn transition(
 }
 
 /// Puts a draft on the schedule, or before a supervisor when its dry run reaches more than
-/// `approval_threshold` residents.
+/// `approval_threshold` residents. The segment's rule and the threshold are frozen into it.
 pub async fn submit(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
@@ -286,16 +337,23 @@ pub async fn submit(
     approval_threshold: i64,
     now: DateTime<Utc>,
 ) -> Result<CampaignView, AppError> {
-    actor.member.require(Permission::ManageSegments)?;
-    let model = find(db, id).await?;
+    let scope = actor.member.require(Permission::ManageSegments)?;
+    let model = find_in_scope(db, scope, id).await?;
     if model.status != CampaignStatus::Draft {
         return Err(AppError::new(ErrorCode::InvalidStateChange));
     }
-    let audience = view(db, model, now).await?.audience;
+    let rule = segments::rule(db, model.segment_id).await?;
+    let service = service_by_id(db, offered(&model)?).await?;
+    let audience = dry_run(db, &rule, &service, model.frequency_cap, now).await?;
     let to = after_submit(audience, approval_threshold);
     transition(db, id, CampaignStatus::Draft, to, None).await?;
     campaign::Entity::update_many()
         .col_expr(campaign::Column::AudienceCount, Expr::value(audience))
+        .col_expr(campaign::Column::FrozenRule, Expr::value(rule))
+        .col_expr(
+            campaign::Column::ApprovalAbove,
+            Expr::value(approval_threshold),
+        )
         .filter(campaign::Column::Id.eq(id))
         .exec(db)
         .await?;
@@ -349,8 +407,8 @@ pub async fn cancel(
     id: i64,
     now: DateTime<Utc>,
 ) -> Result<CampaignView, AppError> {
-    actor.member.require(Permission::ManageSegments)?;
-    let model = find(db, id).await?;
+    let scope = actor.member.require(Permission::ManageSegments)?;
+    let model = find_in_scope(db, scope, id).await?;
     let from = model.status;
     if !from.may_cancel() {
         return Err(AppError::new(ErrorCode::InvalidStateChange));
@@ -426,6 +484,14 @@ async fn start_due<C: ConnectionTrait + TransactionTrait>(
         if in_quiet_hours(china_time, model.quiet_from, model.quiet_until) {
             continue;
         }
+        let service = service_by_id(db, offered(&model)?).await?;
+        let rule = match &model.frozen_rule {
+            Some(rule) => rule.clone(),
+            None => segments::rule(db, model.segment_id).await?,
+        };
+        if back_for_approval(db, &model, &rule, &service, now).await? {
+            continue;
+        }
         let txn = db.begin().await?;
         // Every batch is stamped with this moment: the campaign's messages share it.
         let claimed = campaign::Entity::update_many()
@@ -443,8 +509,6 @@ async fn start_due<C: ConnectionTrait + TransactionTrait>(
         if claimed.rows_affected != 1 {
             continue;
         }
-        let service = service_by_id(&txn, offered(&model)?).await?;
-        let rule = segments::rule(&txn, model.segment_id).await?;
         let members = Query::select()
             .expr(Expr::val(model.id))
             .column((resident::Entity, resident::Column::Id))
@@ -465,6 +529,46 @@ async fn start_due<C: ConnectionTrait + TransactionTrait>(
         tracing::info!(campaign = model.id, recipients, "campaign sending started");
     }
     Ok(())
+}
+
+/// Counts a due campaign's audience again; when it has grown past the threshold it was
+/// submitted under and no supervisor approved it, sends it back for approval (true).
+async fn back_for_approval(
+    db: &impl ConnectionTrait,
+    model: &campaign::Model,
+    rule: &Rule,
+    service: &service::Model,
+    now: DateTime<Utc>,
+) -> Result<bool, AppError> {
+    let Some(threshold) = model
+        .approval_above
+        .filter(|_| model.approved_by_staff_id.is_none())
+    else {
+        return Ok(false);
+    };
+    let audience = dry_run(db, rule, service, model.frequency_cap, now).await?;
+    if audience <= threshold {
+        return Ok(false);
+    }
+    let moved = campaign::Entity::update_many()
+        .col_expr(
+            campaign::Column::Status,
+            Expr::value(CampaignStatus::PendingApproval),
+        )
+        .col_expr(campaign::Column::AudienceCount, Expr::value(audience))
+        .filter(campaign::Column::Id.eq(model.id))
+        .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled))
+        .exec(db)
+        .await?;
+    if moved.rows_affected == 1 {
+        tracing::warn!(
+            campaign = model.id,
+            audience,
+            threshold,
+            "campaign grew past the approval threshold: back for approval"
+        );
+    }
+    Ok(true)
 }
 
 /// The service a campaign offers (campaigns for bundles are not made yet).

@@ -1,6 +1,11 @@
 //! Where segments are stored and sized: saving a named rule, and the preview the console
 //! shows while it is edited (count, districts, age bands, a masked sample), each one SQL
 //! statement over `resident` with the rule compiled by [`super::rules`].
+//!
+//! A department head keeps the department's own segments (the department is stamped on
+//! them); supervisors keep all, and theirs are city-wide. Every preview is recorded in the
+//! audit log; a count under ten is shown as "< 10", and the sample, shown only for ten or
+//! more, gives an age band rather than an age.
 use domain::ids::StaffId;
 
 use super::StaffActor;
@@ -12,15 +17,16 @@ use domain::error::{AppError, ErrorCode};
 use domain::region::RegionKind;
 use domain::rule::{Rule, age_cutoff, age_on, china_today};
 use domain::segment::{
-    AgeBand, AgeBandCount, BuilderOptions, DistrictCount, MaskedMember, RegionOption, SAMPLE_SIZE,
-    Segment, SegmentDraft, SegmentPreview, SegmentSummary, mask_name, rule_problem,
+    AgeBand, AgeBandCount, BuilderOptions, DistrictCount, Headcount, MaskedMember, RegionOption,
+    SAMPLE_SIZE, SMALL_CELL, Segment, SegmentDraft, SegmentPreview, SegmentSummary, mask_name,
+    rule_problem,
 };
-use domain::staff::Permission;
+use domain::staff::{Permission, Scope};
 use domain::text::LocalizedText;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use std::collections::HashMap;
 
@@ -47,6 +53,7 @@ pub async fn preview(
     actor.member.require(Permission::ManageSegments)?;
     rule.validate()
         .map_err(|err| AppError::invalid(vec![rule_problem(err)]))?;
+    let probed = serde_json::to_string(rule).unwrap_or_default();
     let today = china_today(now);
     let regions = regions(db).await?;
 
@@ -87,22 +94,44 @@ pub async fn preview(
         let district = regions.district_of(region_id).unwrap_or(region_id);
         *by_district.entry(district).or_default() += n;
     }
-    let mut by_district: Vec<DistrictCount> = by_district
+    let mut by_district: Vec<(i64, i64)> = by_district.into_iter().collect();
+    by_district.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let by_district = by_district
         .into_iter()
         .map(|(region_id, count)| DistrictCount {
             region_id,
             name: regions.name(region_id),
-            count,
+            count: Headcount::of(count),
         })
         .collect();
-    by_district.sort_by(|a, b| b.count.cmp(&a.count).then(a.region_id.cmp(&b.region_id)));
     let by_age_band = AgeBand::ALL
         .into_iter()
         .map(|band| AgeBandCount {
             band,
-            count: by_band.get(&band).copied().unwrap_or(0),
+            count: Headcount::of(by_band.get(&band).copied().unwrap_or(0)),
         })
         .collect();
+    let reason: String = format!("{} · {probed}", Headcount::of(count).label())
+        .chars()
+        .take(2000)
+        .collect();
+    audit::record(
+        db,
+        actor,
+        "segment.preview",
+        Target::SegmentPreview,
+        Some(&reason),
+        now,
+    )
+    .await?;
+    if count < SMALL_CELL {
+        return Ok(SegmentPreview {
+            count: Headcount::of(count),
+            by_district,
+            by_age_band,
+            sample: Vec::new(),
+        });
+    }
 
     let sample: Vec<(String, NaiveDate, i64)> = resident::Entity::find()
         .select_only()
@@ -119,13 +148,13 @@ pub async fn preview(
         .into_iter()
         .map(|(name, birth, region_id)| MaskedMember {
             name: mask_name(&name),
-            age: age_on(birth, today),
+            age_band: AgeBand::of_age(age_on(birth, today)),
             region: regions.name(region_id),
         })
         .collect();
 
     Ok(SegmentPreview {
-        count,
+        count: Headcount::of(count),
         by_district,
         by_age_band,
         sample,
@@ -172,19 +201,42 @@ fn checked(draft: &SegmentDraft) -> Result<(), AppError> {
     draft.validate().map_err(AppError::invalid)
 }
 
-/// Saves a new segment; 422 with the fields at fault and nothing stored.
+/// The segments a scope keeps: a department's own, or all.
+fn in_scope(scope: Scope) -> Condition {
+    match scope.department() {
+        Some(department) => Condition::all().add(segment::Column::DepartmentId.eq(department)),
+        None => Condition::all(),
+    }
+}
+
+/// The segment, if the actor's scope keeps it; "not found" otherwise.
+pub async fn find_in_scope(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    id: i64,
+) -> Result<segment::Model, AppError> {
+    segment::Entity::find_by_id(id)
+        .filter(in_scope(scope))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+/// Saves a new segment, the actor's department's; 422 with the fields at fault and nothing
+/// stored.
 pub async fn create(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
     draft: &SegmentDraft,
     now: DateTime<Utc>,
 ) -> Result<Segment, AppError> {
-    actor.member.require(Permission::ManageSegments)?;
+    let scope = actor.member.require(Permission::ManageSegments)?;
     checked(draft)?;
     let model = segment::ActiveModel {
         name: Set(draft.name.trim().to_owned()),
         description: Set(Some(draft.description.trim().to_owned()).filter(|d| !d.is_empty())),
         rule: Set(draft.rule.clone()),
+        department_id: Set(scope.department()),
         created_by_staff_id: Set(actor.member.id),
         created_at: Set(now),
         updated_at: Set(now),
@@ -204,7 +256,8 @@ pub async fn create(
     get(db, actor, model.id).await
 }
 
-/// Replaces a segment's name, description and rule.
+/// Replaces a segment's name, description and rule. A campaign already submitted keeps the
+/// rule it was submitted with.
 pub async fn update(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
@@ -212,7 +265,7 @@ pub async fn update(
     draft: &SegmentDraft,
     now: DateTime<Utc>,
 ) -> Result<Segment, AppError> {
-    actor.member.require(Permission::ManageSegments)?;
+    let scope = actor.member.require(Permission::ManageSegments)?;
     checked(draft)?;
     let updated = segment::Entity::update_many()
         .col_expr(segment::Column::Name, Expr::value(draft.name.trim()))
@@ -223,6 +276,7 @@ pub async fn update(
         .col_expr(segment::Column::Rule, Expr::value(draft.rule.clone()))
         .col_expr(segment::Column::UpdatedAt, Expr::value(now))
         .filter(segment::Column::Id.eq(id))
+        .filter(in_scope(scope))
         .exec(db)
         .await?;
     if updated.rows_affected == 0 {
@@ -237,11 +291,8 @@ pub async fn get(
     actor: &StaffActor,
     id: i64,
 ) -> Result<Segment, AppError> {
-    actor.member.require(Permission::ManageSegments)?;
-    let model = segment::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let scope = actor.member.require(Permission::ManageSegments)?;
+    let model = find_in_scope(db, scope, id).await?;
     let rule = model.rule.clone();
     let mut summaries = summaries(db, vec![model]).await?;
     let summary = summaries
@@ -250,13 +301,14 @@ pub async fn get(
     Ok(Segment { summary, rule })
 }
 
-/// Every saved segment, the latest changed first.
+/// Every saved segment the actor keeps, the latest changed first.
 pub async fn list(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
 ) -> Result<Vec<SegmentSummary>, AppError> {
-    actor.member.require(Permission::ManageSegments)?;
+    let scope = actor.member.require(Permission::ManageSegments)?;
     let models = segment::Entity::find()
+        .filter(in_scope(scope))
         .order_by_desc(segment::Column::UpdatedAt)
         .order_by_desc(segment::Column::Id)
         .limit(500)

@@ -10,6 +10,7 @@
 use chrono::Utc;
 use domain::rule::{age_cutoff, china_today};
 use futures_util::StreamExt;
+use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -330,6 +331,113 @@ on_both_backends! {
             0,
             "the list of recipients goes once it is sent"
         );
+    }
+
+    // Submitting freezes the rule: the segment edited afterwards (to a rule nobody matches)
+    // changes nothing the campaign sends. And a campaign that has grown past the approval
+    // threshold by the time it starts goes back to a supervisor instead of out.
+    async fn a_submitted_campaign_keeps_its_rule_and_rechecks_the_threshold(app) {
+        let (_, code) = fresh_service(&app).await;
+        let expected = reachable_members(&app).await;
+        let supervisor = app.staff("supervisor").await;
+        let tomorrow = Utc::now() + chrono::Duration::days(1);
+        let mut ids = Vec::new();
+        for name in ["冻结", "复核"] {
+            let (_, segment) = supervisor.post_json(SEGMENTS, json!({"name": name, "rule": sixty_plus_alone()})).await;
+            let segment_id = segment["summary"]["id"].as_i64().expect("segment id");
+            let (status, draft) = supervisor
+                .post_json(CAMPAIGNS, json!({"name": name, "service_code": code, "message": "{name}您好",
+                                             "segment_id": segment_id, "scheduled_at": tomorrow}))
+                .await;
+            assert_eq!(status, 201, "{draft}");
+            let id = draft["id"].as_i64().expect("id");
+            let (_, submitted) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
+            assert_eq!(submitted["status"], "scheduled", "{submitted}");
+            ids.push((id, segment_id));
+        }
+        let (frozen, segment_id) = ids[0];
+        assert_eq!(
+            app.scalar(&format!("SELECT COUNT(*) FROM campaign WHERE id = {frozen} AND frozen_rule IS NOT NULL AND approval_above = 1000")).await,
+            1,
+            "the rule and the threshold are frozen at submit"
+        );
+        let (status, _) = supervisor
+            .send_json(reqwest::Method::PUT, &format!("{SEGMENTS}/{segment_id}"),
+                       json!({"name": "改过", "rule": {"is": {"kind": "age", "min": 130, "max": null}}}))
+            .await;
+        assert_eq!(status, 200);
+        // The second grows past its threshold (as if a thousand residents had moved in).
+        let (rechecked, _) = ids[1];
+        app.db
+            .execute_unprepared(&format!("UPDATE campaign SET approval_above = 0 WHERE id = {rechecked}"))
+            .await
+            .unwrap();
+
+        let at = tomorrow + chrono::Duration::minutes(1);
+        while !store::campaigns::send_next(&app.db, at, 500).await.expect("sends").is_empty() {}
+        assert_eq!(
+            app.scalar(&format!("SELECT COUNT(*) FROM recommendation WHERE campaign_id = {frozen}")).await,
+            expected,
+            "sent to the rule it was submitted with"
+        );
+        let (_, waiting) = supervisor.get_json(&format!("{CAMPAIGNS}/{rechecked}")).await;
+        assert_eq!(waiting["status"], "pending_approval", "{waiting}");
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM recommendation WHERE campaign_id = {rechecked}")).await, 0);
+        // Once a supervisor approves it, it goes (to nobody new: the first one reached them all).
+        let (status, _) = supervisor.post_json(&format!("{CAMPAIGNS}/{rechecked}/approve"), json!({})).await;
+        assert_eq!(status, 200);
+        while !store::campaigns::send_next(&app.db, at, 500).await.expect("sends").is_empty() {}
+        assert_eq!(app.text(&format!("SELECT status FROM campaign WHERE id = {rechecked}")).await, "sent");
+    }
+
+    // A head runs campaigns for the department's own services to its own segments: not
+    // another department's service, not another's segment, and another's campaigns are not
+    // there for it.
+    async fn a_head_campaigns_only_for_the_department(app) {
+        let row = app.first_row(
+            "SELECT d.code, s.code FROM department d JOIN service s ON s.department_id = d.id \
+             JOIN staff st ON st.department_id = d.id AND st.role = 'department_head' \
+             ORDER BY d.id, s.id LIMIT 1",
+        ).await;
+        let (ours, our_service): (String, String) = (row.try_get_by_index(0).unwrap(), row.try_get_by_index(1).unwrap());
+        let row = app.first_row(&format!(
+            "SELECT d.code, s.code FROM department d JOIN service s ON s.department_id = d.id \
+             JOIN staff st ON st.department_id = d.id AND st.role = 'department_head' \
+             WHERE d.code <> '{ours}' ORDER BY d.id, s.id LIMIT 1"
+        )).await;
+        let (theirs, their_service): (String, String) = (row.try_get_by_index(0).unwrap(), row.try_get_by_index(1).unwrap());
+        let head = app.staff(&format!("{ours}_head")).await;
+        let other = app.staff(&format!("{theirs}_head")).await;
+        let (_, segment) = head.post_json(SEGMENTS, json!({"name": "本部门", "rule": sixty_plus_alone()})).await;
+        let segment_id = segment["summary"]["id"].as_i64().expect("segment id");
+        let (_, their_segment) = other.post_json(SEGMENTS, json!({"name": "别的部门", "rule": sixty_plus_alone()})).await;
+        let their_segment = their_segment["summary"]["id"].as_i64().expect("segment id");
+        let draft = |service: &str, segment: i64| json!({"name": "试", "service_code": service, "message": "{name}您好", "segment_id": segment});
+
+        let before = app.scalar("SELECT COUNT(*) FROM campaign").await;
+        let (status, body) = head.post_json(CAMPAIGNS, draft(&their_service, segment_id)).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "service_code");
+        let (status, body) = head.post_json(CAMPAIGNS, draft(&our_service, their_segment)).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "segment_id");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM campaign").await, before, "nothing stored");
+
+        let (status, theirs_campaign) = other.post_json(CAMPAIGNS, draft(&their_service, their_segment)).await;
+        assert_eq!(status, 201, "{theirs_campaign}");
+        let id = theirs_campaign["id"].as_i64().expect("id");
+        let (status, _) = head.get_json(&format!("{CAMPAIGNS}/{id}")).await;
+        assert_eq!(status, 404);
+        for action in ["submit", "cancel"] {
+            let (status, _) = head.post_json(&format!("{CAMPAIGNS}/{id}/{action}"), json!({})).await;
+            assert_eq!(status, 404, "{action}");
+        }
+        let (_, list) = head.get_json(CAMPAIGNS).await;
+        assert!(list.as_array().unwrap().iter().all(|c| c["id"] != id), "not in the list");
+        assert_eq!(app.text(&format!("SELECT status FROM campaign WHERE id = {id}")).await, "draft", "unchanged");
+        let supervisor = app.staff("supervisor").await;
+        let (status, _) = supervisor.get_json(&format!("{CAMPAIGNS}/{id}")).await;
+        assert_eq!(status, 200, "supervisors see all");
     }
 
     async fn bad_drafts_change_nothing_and_clerks_may_not(app) {

@@ -1,6 +1,7 @@
 //! A campaign: one service pushed to a segment's members (事项找人).
 use domain::campaign::CampaignStatus;
 use domain::ids::StaffId;
+use domain::rule::Rule;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
@@ -21,6 +22,10 @@ pub struct Model {
     pub quiet_from: Option<Time>,
     pub quiet_until: Option<Time>,
     pub audience_count: Option<i64>,
+    /// The segment's rule as it was when the campaign was submitted: what it sends to.
+    pub frozen_rule: Option<Rule>,
+    /// The approval threshold in force when it was submitted, checked again when it starts.
+    pub approval_above: Option<i64>,
     pub created_by_staff_id: StaffId,
     pub approved_by_staff_id: Option<StaffId>,
     pub sent_at: Option<DateTimeUtc>,

@@ -12,6 +12,8 @@ pub struct Model {
     pub description: Option<String>,
     /// `domain::rule::Rule` as JSON.
     pub rule: Rule,
+    /// The department it belongs to (its head made it); none: a supervisor's, city-wide.
+    pub department_id: Option<i64>,
     pub created_by_staff_id: StaffId,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

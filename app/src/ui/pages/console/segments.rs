@@ -272,7 +272,7 @@ fn Preview(preview: SegmentPreview) -> impl IntoView {
     let count = preview.count;
     view! {
         <p class="segment-count">
-            <span data-testid="segment-count" class="big-number">{count}</span>" "
+            <span data-testid="segment-count" class="big-number">{count.label()}</span>" "
             {t!(i18n, engage.residents)}
         </p>
         <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
@@ -281,7 +281,7 @@ fn Preview(preview: SegmentPreview) -> impl IntoView {
                 <thead><tr><th scope="col">{t!(i18n, engage.district)}</th><th scope="col">{t!(i18n, engage.count)}</th></tr></thead>
                 <tbody>
                     {preview.by_district.into_iter().map(|d| view! {
-                        <tr><td>{move || d.name.pick(english()).to_owned()}</td><td>{d.count}</td></tr>
+                        <tr><td>{move || d.name.pick(english()).to_owned()}</td><td>{d.count.label()}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -292,7 +292,7 @@ fn Preview(preview: SegmentPreview) -> impl IntoView {
                 <thead><tr><th scope="col">{t!(i18n, engage.age_band)}</th><th scope="col">{t!(i18n, engage.count)}</th></tr></thead>
                 <tbody>
                     {preview.by_age_band.into_iter().map(|b| view! {
-                        <tr><td>{move || b.band.label(english())}</td><td>{b.count}</td></tr>
+                        <tr><td>{move || b.band.label(english())}</td><td>{b.count.label()}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -302,12 +302,12 @@ fn Preview(preview: SegmentPreview) -> impl IntoView {
                 <caption>{t!(i18n, engage.sample)}</caption>
                 <thead><tr>
                     <th scope="col">{t!(i18n, engage.name)}</th>
-                    <th scope="col">{t!(i18n, engage.age)}</th>
+                    <th scope="col">{t!(i18n, engage.age_band)}</th>
                     <th scope="col">{t!(i18n, engage.region)}</th>
                 </tr></thead>
                 <tbody>
                     {preview.sample.into_iter().map(|m| view! {
-                        <tr><td>{m.name}</td><td>{m.age}</td><td>{move || m.region.pick(english()).to_owned()}</td></tr>
+                        <tr><td>{m.name}</td><td>{move || m.age_band.label(english())}</td><td>{move || m.region.pick(english()).to_owned()}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
