@@ -6,6 +6,7 @@ use super::entities::{proxy_consent, region, resident};
 use chrono::{DateTime, Datelike, Utc};
 use domain::error::AppError;
 use domain::profile::{HouseholdMember, Profile, ValidProfileUpdate};
+use domain::validation::{FieldError, Problem};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
@@ -89,6 +90,20 @@ pub async fn update(
         .one(db)
         .await?
         .ok_or_else(AppError::not_found)?;
+    // One account per mobile (a unique index backs this against a race).
+    let taken = resident::Entity::find()
+        .filter(resident::Column::Mobile.eq(&update.mobile))
+        .filter(resident::Column::PasswordHash.is_not_null())
+        .filter(resident::Column::Id.ne(resident_id))
+        .one(db)
+        .await?
+        .is_some();
+    if taken {
+        return Err(AppError::invalid(vec![FieldError::new(
+            "mobile",
+            Problem::AlreadyRegistered,
+        )]));
+    }
     let mut active: resident::ActiveModel = me.into();
     active.mobile = Set(Some(update.mobile));
     active.email = Set(update.email);

@@ -237,6 +237,36 @@ on_both_backends! {
         assert_eq!(status, 401);
     }
 
+    // One account per mobile: a profile cannot take another account's number.
+    async fn a_profile_cannot_take_another_accounts_mobile(app) {
+        let session = app.resident(1).await;
+        let (_, profile) = session.get_json("/api/v1/me/profile").await;
+        let update = json!({
+            "mobile": demo_mobile(2),
+            "email": "",
+            "address": "西湖区文三路 100 号",
+            "language": "zh-CN",
+            "elderly_mode": false,
+            "notify_consent": true,
+            "current_password": DEMO_PASSWORD,
+        });
+        let (status, body) = session.send_json(reqwest::Method::PUT, "/api/v1/me/profile", update).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["field"], "mobile");
+        assert_eq!(body["errors"][0]["code"], "already_registered");
+        assert_eq!(session.get_json("/api/v1/me/profile").await.1["mobile"], profile["mobile"], "unchanged");
+        // The database refuses it too, whatever path a write takes.
+        let refused = app
+            .db
+            .execute_unprepared(&format!(
+                "UPDATE resident SET mobile = '{}' WHERE mobile = '{}'",
+                demo_mobile(2),
+                demo_mobile(1)
+            ))
+            .await;
+        assert!(refused.is_err(), "the unique index");
+    }
+
     async fn a_new_mobile_number_needs_the_password(app) {
         let session = app.resident(1).await;
         let (status, profile) = session.get_json("/api/v1/me/profile").await;
