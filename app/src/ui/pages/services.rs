@@ -57,6 +57,26 @@ pub fn ServicesPage() -> impl IntoView {
 }
 
 /// Searching 长辈版 / 关怀版 / 亲情版 / 关爱版 / 大字版 finds the mode itself.
+/// A filter takes effect as soon as it is chosen: its form is submitted (and the router
+/// navigates). A handler of the bundle, not an inline `onchange`, which the
+/// Content-Security-Policy refuses; without JavaScript the form's button does it.
+fn submit_own_form(ev: leptos::ev::Event) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let form = ev
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+            .and_then(|select| select.closest("form").ok().flatten())
+            .and_then(|form| form.dyn_into::<web_sys::HtmlFormElement>().ok());
+        if let Some(form) = form {
+            let _ = form.request_submit();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ev;
+}
+
 #[component]
 fn ElderlyModeResult() -> impl IntoView {
     let i18n = use_i18n();
@@ -89,7 +109,7 @@ fn Filters(facets: CatalogFacets, query: ServiceQuery) -> impl IntoView {
             })
             .collect_view();
         view! {
-            <select id=id name=name onchange="this.form.requestSubmit()">
+            <select id=id name=name on:change=submit_own_form>
                 <option value="">{t!(i18n, services.all)}</option>
                 {options}
             </select>
