@@ -1,5 +1,8 @@
-//! Attachment files: the type judged by content (PDF, JPEG, PNG), stored once per content
-//! (named by SHA-256) in a directory outside the web root.
+//! Attachment files: the type judged by content (PDF, JPEG, PNG), PDFs with active content
+//! refused, images stripped of their metadata (EXIF: the camera, the time, the place a photo
+//! was taken), stored once per content (named by SHA-256) in a directory outside the web
+//! root, and handed back under a name of the system's (`材料-<id>.pdf`), never the one the
+//! file came with.
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -32,6 +35,110 @@ impl FileKind {
             FileKind::Png => "image/png",
         }
     }
+
+    /// The kind a stored content type names.
+    pub fn of_content_type(content_type: &str) -> Option<Self> {
+        [FileKind::Pdf, FileKind::Jpeg, FileKind::Png]
+            .into_iter()
+            .find(|kind| kind.content_type() == content_type)
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            FileKind::Pdf => "pdf",
+            FileKind::Jpeg => "jpg",
+            FileKind::Png => "png",
+        }
+    }
+}
+
+/// Why a file is refused though its type is one of ours.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// A PDF with scripts, embedded files or launch actions.
+    ActiveContent,
+    /// An image whose structure cannot be read (so its metadata cannot be taken out).
+    Unreadable,
+}
+
+/// The PDF names that make a document do something by itself: run JavaScript, carry other
+/// files, launch a program, play rich media or fill an XFA form.
+const ACTIVE_PDF_NAMES: [&[u8]; 7] = [
+    b"JavaScript",
+    b"JS",
+    b"EmbeddedFile",
+    b"EmbeddedFiles",
+    b"Launch",
+    b"RichMedia",
+    b"XFA",
+];
+
+/// Whether a PDF names active content. Names are read as PDF writes them, `#xx` escapes
+/// decoded (`/J#61vaScript` is `/JavaScript`). Compressed object streams are not opened:
+/// a PDF that hides the names there passes this check (left for a PDF parser).
+pub fn pdf_is_active(bytes: &[u8]) -> bool {
+    let delimiter = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b);
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'/' {
+            i += 1;
+            continue;
+        }
+        let mut name = Vec::new();
+        let mut j = i + 1;
+        while j < bytes.len() && !delimiter(bytes[j]) {
+            if bytes[j] == b'#' && j + 2 < bytes.len() {
+                let hex = std::str::from_utf8(&bytes[j + 1..j + 3]).ok();
+                if let Some(byte) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                    name.push(byte);
+                    j += 3;
+                    continue;
+                }
+            }
+            name.push(bytes[j]);
+            j += 1;
+        }
+        if ACTIVE_PDF_NAMES.contains(&name.as_slice()) {
+            return true;
+        }
+        i = j.max(i + 1);
+    }
+    false
+}
+
+/// The file as it is kept: a PDF as sent unless it is active; an image without its EXIF
+/// metadata (img-parts rewrites the container, the picture's bytes untouched).
+pub fn cleaned(kind: FileKind, bytes: Vec<u8>) -> Result<Vec<u8>, Refused> {
+    use img_parts::{Bytes, ImageEXIF};
+    match kind {
+        FileKind::Pdf if pdf_is_active(&bytes) => Err(Refused::ActiveContent),
+        FileKind::Pdf => Ok(bytes),
+        FileKind::Jpeg => {
+            let mut jpeg = img_parts::jpeg::Jpeg::from_bytes(Bytes::from(bytes))
+                .map_err(|_| Refused::Unreadable)?;
+            jpeg.set_exif(None);
+            // XMP (APP1 "http://ns.adobe.com/xap/1.0/") can hold a place too.
+            jpeg.segments_mut().retain(|segment| {
+                !(segment.marker() == img_parts::jpeg::markers::APP1
+                    && segment.contents().starts_with(b"http://ns.adobe.com/xap/"))
+            });
+            Ok(jpeg.encoder().bytes().to_vec())
+        }
+        FileKind::Png => {
+            let mut png = img_parts::png::Png::from_bytes(Bytes::from(bytes))
+                .map_err(|_| Refused::Unreadable)?;
+            png.set_exif(None);
+            // Text chunks can carry the same (XMP is an iTXt chunk).
+            png.chunks_mut()
+                .retain(|chunk| !matches!(&chunk.kind(), b"tEXt" | b"zTXt" | b"iTXt"));
+            Ok(png.encoder().bytes().to_vec())
+        }
+    }
+}
+
+/// The name a stored file is handed back under: `材料-<id>.<ext>` from its checked type.
+pub fn download_name(attachment_id: i64, kind: FileKind) -> String {
+    format!("材料-{attachment_id}.{}", kind.extension())
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -71,6 +178,64 @@ pub async fn read(dir: &Path, sha256: &str) -> std::io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pdf_that_runs_or_carries_something_is_active() {
+        let plain = b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj";
+        assert!(!pdf_is_active(plain));
+        for active in [
+            &b"%PDF-1.7\n<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"[..],
+            b"%PDF-1.7\n<< /Names << /EmbeddedFiles 3 0 R >> >>",
+            b"%PDF-1.7\n<< /S /Launch /F (cmd.exe) >>",
+            b"%PDF-1.7\n<< /S /J#61vaScript >>",
+        ] {
+            assert!(pdf_is_active(active), "{}", String::from_utf8_lossy(active));
+        }
+        assert!(!pdf_is_active(
+            b"%PDF-1.7 << /JSON (a word that merely starts alike) >>"
+        ));
+        assert_eq!(
+            cleaned(FileKind::Pdf, b"%PDF-1.7 /JS".to_vec()),
+            Err(Refused::ActiveContent)
+        );
+    }
+
+    /// A JPEG as a phone writes it: EXIF (with a place) before the picture.
+    fn jpeg_with_exif() -> Vec<u8> {
+        let mut jpeg = vec![0xFF, 0xD8];
+        let exif = b"Exif\0\0GPS 30.27N 120.15E";
+        jpeg.extend([0xFF, 0xE1, 0, (exif.len() + 2) as u8]);
+        jpeg.extend(exif);
+        let quantization = [0u8; 65];
+        jpeg.extend([0xFF, 0xDB, 0, 67]);
+        jpeg.extend(quantization);
+        jpeg.extend([0xFF, 0xDA, 0, 8, 1, 1, 0, 0, 63, 0]);
+        jpeg.extend(b"picture");
+        jpeg.extend([0xFF, 0xD9]);
+        jpeg
+    }
+
+    #[test]
+    fn a_photo_keeps_its_picture_and_loses_where_it_was_taken() {
+        let original = jpeg_with_exif();
+        let kept = cleaned(FileKind::Jpeg, original.clone()).expect("a readable JPEG");
+        let text = String::from_utf8_lossy(&kept);
+        assert!(!text.contains("GPS") && !text.contains("Exif"), "{text}");
+        assert!(text.contains("picture"), "the picture stays");
+        assert_eq!(FileKind::sniff(&kept), Some(FileKind::Jpeg));
+        assert!(kept.len() < original.len());
+        assert_eq!(
+            cleaned(FileKind::Jpeg, vec![0xFF, 0xD8, 0xFF, 0x00]),
+            Err(Refused::Unreadable)
+        );
+    }
+
+    #[test]
+    fn the_download_name_is_the_systems() {
+        assert_eq!(download_name(12, FileKind::Pdf), "材料-12.pdf");
+        assert_eq!(FileKind::of_content_type("image/png"), Some(FileKind::Png));
+        assert_eq!(FileKind::of_content_type("text/html"), None);
+    }
 
     #[test]
     fn the_type_comes_from_the_content() {

@@ -39,6 +39,8 @@ pub enum Problem {
     FileRequired,
     /// The file is not a PDF, JPEG or PNG (judged by its content, not its name).
     UnsupportedFileType,
+    /// A PDF that carries scripts, embedded files or actions that launch something.
+    ActiveContent,
     FileTooLarge {
         max_mb: u32,
     },
@@ -75,6 +77,7 @@ impl Problem {
             Problem::IdentityMismatch => "identity_mismatch",
             Problem::FileRequired => "file_required",
             Problem::UnsupportedFileType => "unsupported_file_type",
+            Problem::ActiveContent => "active_content",
             Problem::FileTooLarge { .. } => "file_too_large",
             Problem::InvalidFormat => "invalid_format",
             Problem::Duplicate => "duplicate",
@@ -114,6 +117,7 @@ impl Problem {
             Problem::UnsupportedFileType => {
                 td_string!(locale, problems.unsupported_file_type).to_owned()
             }
+            Problem::ActiveContent => td_string!(locale, problems.active_content).to_owned(),
             Problem::FileTooLarge { max_mb } => {
                 td_string!(locale, problems.file_too_large).replace("$max_mb", &max_mb.to_string())
             }
@@ -261,6 +265,7 @@ mod tests {
             Problem::IdentityMismatch,
             Problem::FileRequired,
             Problem::UnsupportedFileType,
+            Problem::ActiveContent,
             Problem::FileTooLarge { max_mb: 10 },
         ];
         for problem in problems {

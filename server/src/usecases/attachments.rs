@@ -1,8 +1,9 @@
-//! Handing in files with an application: each is checked by its content, stored by hash,
-//! and attached to the resident's application.
+//! Handing in files with an application: each is checked by its content (an active PDF
+//! refused, an image's metadata taken out), stored by hash, and attached to the resident's
+//! application.
 use domain::ids::{ApplicationNumber, ResidentId};
 
-use crate::files::{self, FileKind};
+use crate::files::{self, FileKind, Refused};
 use crate::http::upload::PostedFile;
 use crate::state::AppState;
 use chrono::Utc;
@@ -28,7 +29,19 @@ pub async fn attach(
             ));
             continue;
         };
-        let sha256 = files::store(&state.settings.upload_dir, &file.bytes)
+        let bytes = match files::cleaned(kind, file.bytes) {
+            Ok(bytes) => bytes,
+            Err(refused) => {
+                let problem = match refused {
+                    Refused::ActiveContent => Problem::ActiveContent,
+                    Refused::Unreadable => Problem::UnsupportedFileType,
+                };
+                tracing::warn!(?refused, material = file.material, "attachment refused");
+                problems.push(FieldError::new(material_key(file.material), problem));
+                continue;
+            }
+        };
+        let sha256 = files::store(&state.settings.upload_dir, &bytes)
             .await
             .map_err(|err| {
                 tracing::error!(error = %err, "cannot store an attachment");
@@ -42,7 +55,7 @@ pub async fn attach(
                 material: file.material,
                 file_name: &file.file_name,
                 content_type: kind.content_type(),
-                size_bytes: file.bytes.len() as i64,
+                size_bytes: bytes.len() as i64,
                 sha256: &sha256,
             },
             Utc::now(),

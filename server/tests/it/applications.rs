@@ -298,6 +298,25 @@ on_both_backends! {
         assert!(disposition.starts_with("attachment;"), "{disposition}");
         assert_eq!(download.headers()["content-type"], "application/pdf");
         assert_eq!(download.bytes().await.unwrap().as_ref(), PDF);
+        // The name it downloads under is the system's, from the checked type: a PDF sent as
+        // `.hta` (which Windows would run) comes back as `材料-<id>.pdf`.
+        let (status, body) = upload(&session, &number, material, "说明.hta", PDF).await;
+        assert_eq!(status, 201, "{body}");
+        let hta = body["attachments"].as_array().unwrap().iter().map(|a| a["id"].as_i64().unwrap()).max().unwrap();
+        let download = session.get(&format!("/api/v1/me/attachments/{hta}")).await;
+        let disposition = download.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert_eq!(
+            disposition,
+            format!("attachment; filename=\"material-{hta}.pdf\"; filename*=UTF-8''%E6%9D%90%E6%96%99-{hta}.pdf")
+        );
+        // A PDF that runs a script is refused, and nothing is kept.
+        let before = app.scalar("SELECT COUNT(*) FROM attachment").await;
+        let active = b"%PDF-1.7\n1 0 obj << /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >> endobj\n%%EOF";
+        let (status, body) = upload(&session, &number, material, "表格.pdf", active).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["code"], "active_content");
+        assert!(body["errors"][0]["message"].as_str().unwrap().contains("脚本"), "{body}");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM attachment").await, before);
         // Another resident: not found, nothing leaked.
         let other = app.resident(2).await;
         let response = other.get(&format!("/api/v1/me/attachments/{id}")).await;

@@ -3,7 +3,7 @@
 use domain::ids::{ApplicationNumber, ResidentId};
 
 use crate::auth::Resident;
-use crate::files;
+use crate::files::{self, FileKind};
 use crate::http::error::ApiError;
 use crate::http::upload;
 use crate::state::AppState;
@@ -219,20 +219,17 @@ pub async fn attachment_response(
             tracing::error!(error = %err, attachment, "attachment file missing");
             AppError::new(ErrorCode::NotFound)
         })?;
-    let ascii: String = found
-        .file_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = form_urlencoded::byte_serialize(found.file_name.as_bytes()).collect();
+    // Named by the system from the checked type, never as it came: a PDF named `.hta`
+    // must not download as one.
+    let kind = FileKind::of_content_type(&found.content_type).ok_or_else(|| {
+        tracing::error!(attachment, content_type = %found.content_type, "attachment of no known type");
+        AppError::new(ErrorCode::NotFound)
+    })?;
+    let name = files::download_name(attachment, kind);
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
     let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        "attachment; filename=\"material-{attachment}.{}\"; filename*=UTF-8''{}",
+        kind.extension(),
         encoded.replace('+', "%20")
     );
     Ok((
