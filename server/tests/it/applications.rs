@@ -677,12 +677,24 @@ on_both_backends! {
         let (_, proxy_list) = proxy_session.get_json("/api/v1/me/applications").await;
         let entry = proxy_list.as_array().unwrap().iter().find(|a| a["number"] == number.as_str()).unwrap().clone();
         assert_eq!(entry["for_name"], member_profile["name"]);
-        // Revoked: no new applications on the member's behalf.
+        let attachment = app.scalar(&format!(
+            "SELECT MIN(t.id) FROM attachment t JOIN application a ON a.id = t.application_id WHERE a.number = '{number}'"
+        )).await;
+        assert_eq!(proxy_session.get(&format!("/api/v1/me/attachments/{attachment}")).await.status().as_u16(), 200);
+        // Revoked: no new applications on the member's behalf, and no later step of the one
+        // filed: the proxy no longer reads it, its materials or its place in the list.
         member_session
             .post_form("/forms/profile/consent", &[("member", &proxy.0.to_string()), ("action", "revoke")])
             .await;
         let (status, _) = proxy_session.post_json("/api/v1/me/applications", new).await;
         assert_eq!(status, 404);
+        let (status, body) = proxy_session.get_json(&format!("/api/v1/me/applications/{number}")).await;
+        assert_eq!(status, 404, "{body}");
+        assert_eq!(proxy_session.get(&format!("/api/v1/me/attachments/{attachment}")).await.status().as_u16(), 404);
+        let (_, proxy_list) = proxy_session.get_json("/api/v1/me/applications").await;
+        assert!(proxy_list.as_array().unwrap().iter().all(|a| a["number"] != number.as_str()), "gone from the list");
+        let (status, _) = member_session.get_json(&format!("/api/v1/me/applications/{number}")).await;
+        assert_eq!(status, 200, "the member still has it");
     }
 
     async fn the_showcase_resident_has_a_case_in_every_state(app) {

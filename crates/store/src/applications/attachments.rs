@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 use domain::application::AttachmentView;
 use domain::catalog::Material;
 use domain::error::{AppError, ErrorCode};
-use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
 };
@@ -136,11 +135,7 @@ pub async fn downloadable_attachment(
         .ok_or_else(AppError::not_found)?;
     let application_id = found.application_id.ok_or_else(AppError::not_found)?;
     let visible = application::Entity::find_by_id(application_id)
-        .filter(
-            application::Column::ResidentId
-                .eq(resident_id)
-                .or(application::Column::SubmittedByResidentId.eq(resident_id)),
-        )
+        .filter(super::visible_to(resident_id))
         .one(db)
         .await?;
     match visible {

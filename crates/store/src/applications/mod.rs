@@ -25,11 +25,11 @@ pub use lifecycle::{Outcome, submit, take_back, withdraw};
 pub(crate) use reads::{Reader, detail_of};
 pub use reads::{detail, list_mine};
 
-use crate::entities::{application, resident};
+use crate::entities::{application, proxy_consent, resident};
 use domain::error::{AppError, ErrorCode};
 use i18n::Locale;
-use sea_orm::sea_query::ExprTrait;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
 
 /// The longest comment or note stored with an event.
 pub const COMMENT_MAX_CHARS: usize = 500;
@@ -56,7 +56,36 @@ pub(crate) fn locale_of(resident: &resident::Model) -> Locale {
     }
 }
 
-/// An application the resident may see: their own, or one they submitted for someone else.
+/// The applications a resident may see: their own, and those they submitted for a household
+/// member while that member's consent stands. Revoking it ends the proxy's access to every
+/// later step (reading, materials, answers), not only to new applications.
+pub(crate) fn visible_to(resident_id: ResidentId) -> Condition {
+    let consent_stands = Query::select()
+        .expr(Expr::val(1))
+        .from(proxy_consent::Entity)
+        .and_where(
+            Expr::col((proxy_consent::Entity, proxy_consent::Column::ResidentId))
+                .equals((application::Entity, application::Column::ResidentId)),
+        )
+        .and_where(
+            Expr::col((
+                proxy_consent::Entity,
+                proxy_consent::Column::ProxyResidentId,
+            ))
+            .eq(resident_id),
+        )
+        .and_where(Expr::col((proxy_consent::Entity, proxy_consent::Column::RevokedAt)).is_null())
+        .to_owned();
+    Condition::any()
+        .add(application::Column::ResidentId.eq(resident_id))
+        .add(
+            Condition::all()
+                .add(application::Column::SubmittedByResidentId.eq(resident_id))
+                .add(Expr::exists(consent_stands)),
+        )
+}
+
+/// An application the resident may see ([`visible_to`]).
 pub(crate) async fn visible_application(
     db: &impl ConnectionTrait,
     resident_id: ResidentId,
@@ -64,11 +93,7 @@ pub(crate) async fn visible_application(
 ) -> Result<application::Model, AppError> {
     application::Entity::find()
         .filter(application::Column::Number.eq(number.as_str()))
-        .filter(
-            application::Column::ResidentId
-                .eq(resident_id)
-                .or(application::Column::SubmittedByResidentId.eq(resident_id)),
-        )
+        .filter(visible_to(resident_id))
         .one(db)
         .await?
         .ok_or_else(AppError::not_found)

@@ -19,7 +19,6 @@ use domain::deadline::china_date;
 use domain::error::AppError;
 use domain::form::Answers;
 use domain::text::LocalizedText;
-use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
@@ -51,11 +50,7 @@ pub async fn list_mine(
     resident_id: ResidentId,
 ) -> Result<Vec<ApplicationSummary>, AppError> {
     let apps = application::Entity::find()
-        .filter(
-            application::Column::ResidentId
-                .eq(resident_id)
-                .or(application::Column::SubmittedByResidentId.eq(resident_id)),
-        )
+        .filter(super::visible_to(resident_id))
         .order_by_desc(application::Column::UpdatedAt)
         .order_by_desc(application::Column::Id)
         .limit(200)
