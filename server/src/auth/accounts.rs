@@ -38,8 +38,11 @@ pub async fn register(
 ) -> Result<Started, AppError> {
     let (headers, ip, previous_session) = request_of(parts);
     let valid = form.validate().map_err(AppError::invalid)?;
-    let hash = password::hash(valid.password.clone()).await?;
     let now = Utc::now();
+    // Counted before the expensive hash, per address and per ID number named.
+    let keys = throttle::Key::registration(ip.as_deref(), valid.id_number.as_str());
+    throttle::attempt(&state.db, &keys, now).await?;
+    let hash = password::hash(valid.password.clone()).await?;
     let resident_id = accounts::register(&state.db, &valid, hash, now).await?;
     tracing::info!(%resident_id, "resident registered");
     if let Some(previous) = previous_session {

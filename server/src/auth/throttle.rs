@@ -53,6 +53,22 @@ pub const PER_ADDRESS: Limit = Limit {
     waits: &[Duration::minutes(5)],
 };
 
+/// Registrations from one address: 60 an hour (a service centre helps many people, and a
+/// mobile network puts thousands behind one address), then an hour's wait.
+pub const REGISTRATIONS_PER_ADDRESS: Limit = Limit {
+    free: 60,
+    window: Duration::hours(1),
+    waits: &[Duration::hours(1)],
+};
+
+/// Registrations naming one ID number: 5 an hour, then an hour's wait. Whoever tries ID
+/// numbers against the register is slowed whatever address they come from.
+pub const REGISTRATIONS_PER_ID_NUMBER: Limit = Limit {
+    free: 5,
+    window: Duration::hours(1),
+    waits: &[Duration::hours(1)],
+};
+
 impl Limit {
     /// The wait after the `attempts`-th attempt of a count, if there is one.
     pub fn wait_after(&self, attempts: i32) -> Option<Duration> {
@@ -84,6 +100,19 @@ impl Key {
             key: format!("ip:{ip}"),
             limit: PER_ADDRESS,
         }
+    }
+
+    /// The keys of a registration: the client address and the ID number named (hashed).
+    pub fn registration(ip: Option<&str>, id_number: &str) -> Vec<Self> {
+        let mut keys = vec![Self {
+            limit: REGISTRATIONS_PER_ID_NUMBER,
+            ..Self::account("register", id_number)
+        }];
+        keys.extend(ip.map(|ip| Self {
+            key: format!("register-ip:{ip}"),
+            limit: REGISTRATIONS_PER_ADDRESS,
+        }));
+        keys
     }
 }
 
@@ -223,7 +252,16 @@ pub async fn succeeded(db: &impl ConnectionTrait, keys: &[Key]) -> Result<(), Ap
 
 /// Deletes the counts that are over (a job): their window passed and they are not waiting.
 pub async fn purge_ended(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, AppError> {
-    let longest = PER_ACCOUNT.window.max(PER_ADDRESS.window);
+    let longest = [
+        PER_ACCOUNT,
+        PER_ADDRESS,
+        REGISTRATIONS_PER_ADDRESS,
+        REGISTRATIONS_PER_ID_NUMBER,
+    ]
+    .iter()
+    .map(|limit| limit.window)
+    .max()
+    .unwrap_or(PER_ACCOUNT.window);
     let deleted = sign_in_throttle::Entity::delete_many()
         .filter(Column::WindowStartedAt.lt(now - longest))
         .filter(

@@ -210,6 +210,31 @@ on_both_backends! {
         assert_eq!(app.scalar("SELECT COUNT(*) FROM sign_in_throttle").await, 0, "counts that are over");
     }
 
+    // Registrations naming one ID number are limited whatever their outcome (an oracle for
+    // "is this ID in the register" must be slow), counted before the password is hashed.
+    async fn registrations_naming_one_id_number_are_limited(app) {
+        let mut statuses = Vec::new();
+        for n in 0..6 {
+            let response = app.post_json("/api/v1/accounts", registration(&format!("1390000{n:04}"))).await;
+            statuses.push(response.status().as_u16());
+            if n == 5 {
+                let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+                assert!(retry_after > 3000, "about an hour: {retry_after}");
+                let body: serde_json::Value = response.json().await.unwrap();
+                assert_eq!(body["code"], "too_many_attempts");
+            }
+        }
+        assert_eq!(statuses[0], 201, "{statuses:?}");
+        assert!(statuses[1..5].iter().all(|s| *s == 422), "already registered: {statuses:?}");
+        assert_eq!(statuses[5], 429, "{statuses:?}");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM resident WHERE mobile LIKE '1390000%'").await, 1);
+        // Another ID number from the same address is not held up.
+        let mut other = registration("13911112222");
+        other["id_number"] = json!("110105195001010012");
+        let response = app.post_json("/api/v1/accounts", other).await;
+        assert_eq!(response.status().as_u16(), 201);
+    }
+
     async fn signing_out_ends_the_session_on_the_server(app) {
         let session = app.resident(1).await;
         let before = app.scalar("SELECT COUNT(*) FROM session").await;
