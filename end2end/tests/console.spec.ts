@@ -502,3 +502,19 @@ test.describe('without JavaScript', () => {
     await expect(page.locator('.key-facts .chip')).toHaveText('已受理');
   });
 });
+
+test('a resident search posts what is searched and shows the hits masked', async ({ openPage }) => {
+  const supervisor = await openPage();
+  await staffSignIn(supervisor, 'supervisor');
+  await supervisor.goto('/admin/residents');
+  await waitForHydration(supervisor);
+  const mobile = '13800000001';
+  await supervisor.getByLabel('身份证号、手机号码或姓名').fill(mobile);
+  await supervisor.getByRole('search').getByRole('button').click();
+  const hits = supervisor.getByTestId('resident-hits');
+  await expect(hits.locator('tbody tr')).toHaveCount(1);
+  await expect(hits).toContainText('138****0001');
+  await expect(hits).not.toContainText(mobile);
+  expect(supervisor.url(), 'the number is in no address').not.toContain(mobile);
+  await expect(supervisor.locator('#resident-q')).toHaveValue(mobile);
+});

@@ -69,7 +69,9 @@ pub async fn get_resident_record(id: ResidentId) -> Result<ResidentRecord, AppEr
     store::resident_records::view(&super::db()?, &super::staff()?, id, chrono::Utc::now()).await
 }
 
-#[server(prefix = "/rpc", endpoint = "staff/residents", input = GetUrl)]
+/// Searches residents; a POST (the default input) so that the words searched, perhaps an ID
+/// number, never travel in an address.
+#[server(prefix = "/rpc", endpoint = "staff/residents")]
 pub async fn find_residents(q: String) -> Result<Vec<ResidentHit>, AppError> {
     store::resident_records::search(&super::db()?, &super::staff()?, &q, chrono::Utc::now()).await
 }

@@ -34,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .route("/admin/forms/sign-in", post(sign_in))
         .route("/admin/forms/sign-out", post(sign_out))
         .route("/admin/forms/cases/{number}", post(act))
+        .route("/admin/forms/residents/search", post(search_residents))
         .route("/admin/forms/residents/{id}/reveal", post(reveal))
         .route("/admin/forms/residents/{id}/tags", post(add_tag))
         .route(
@@ -195,6 +196,32 @@ async fn act(
 pub(crate) fn form_of<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
     form.map(|Form(value)| value)
         .map_err(|_| AppError::new(ErrorCode::InvalidParameter))
+}
+
+/// The resident search form: what was searched travels in the staff session's flash to the
+/// search page, never in an address (an ID number in a URL ends up in logs and histories).
+#[derive(Deserialize)]
+struct SearchForm {
+    #[serde(default)]
+    q: String,
+}
+
+async fn search_residents(
+    State(state): State<AppState>,
+    staff: FormStaff,
+    form: Result<Form<SearchForm>, FormRejection>,
+) -> Response {
+    let q = form.map(|Form(form)| form.q).unwrap_or_default();
+    let values = BTreeMap::from([("q".to_owned(), q)]);
+    back(
+        &state,
+        &staff.session_id,
+        "/admin/residents",
+        "resident_search",
+        values,
+        None,
+    )
+    .await
 }
 
 async fn reveal(

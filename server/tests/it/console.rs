@@ -104,7 +104,6 @@ on_both_backends! {
             ("/api/v1/staff/queue".into(), [200, 200, 200, 200, 200, 200, 200]),
             (format!("/api/v1/staff/cases/{number}"), [200, 200, 200, 404, 404, 200, 200]),
             (format!("/api/v1/staff/residents/{resident}"), [200, 200, 200, 404, 404, 200, 200]),
-            ("/api/v1/staff/residents?q=13800000001".into(), [200, 200, 200, 200, 200, 200, 200]),
             ("/api/v1/staff/audit".into(), [403, 403, 403, 403, 403, 200, 200]),
             ("/api/v1/staff/audit.csv".into(), [403, 403, 403, 403, 403, 200, 200]),
             ("/api/v1/staff/sessions".into(), [403, 403, 403, 403, 403, 403, 200]),
@@ -126,6 +125,7 @@ on_both_backends! {
             (format!("/api/v1/staff/residents/{resident}/reveal"), json!({"field": "id_number", "reason": "核对身份"}), [200, 200, 200, 404, 404, 200, 403]),
             (format!("/api/v1/staff/residents/{resident}/tags"), json!({"tag": tag, "reason": "走访核实"}), [204, 204, 204, 404, 404, 403, 403]),
             (format!("/api/v1/staff/cases/{number}/actions"), json!({"action": "comment", "text": "已电话联系", "internal": true}), [200, 200, 200, 404, 404, 200, 403]),
+            ("/api/v1/staff/residents/search".into(), json!({"q": "13800000001"}), [200, 200, 200, 200, 200, 200, 200]),
         ];
         for (path, body, expected) in &writes {
             for ((who, session), want) in people.iter().zip(expected) {
@@ -474,21 +474,31 @@ on_both_backends! {
     }
 
     // Searching residents is recorded with what was searched, masked; typed wildcards match
-    // literally.
+    // literally; what is searched travels in a body, never in an address.
     async fn resident_searches_are_audited_masked_and_match_wildcards_literally(app) {
         let supervisor = app.staff("supervisor").await;
-        let (status, hits) = supervisor.get_json("/api/v1/staff/residents?q=%25").await;
+        let search = "/api/v1/staff/residents/search";
+        let (status, hits) = supervisor.post_json(search, json!({"q": "%"})).await;
         assert_eq!(status, 200);
         assert_eq!(hits, json!([]), "'%' is a character, not everyone");
-        let (status, hits) = supervisor.get_json("/api/v1/staff/residents?q=_").await;
+        let (status, hits) = supervisor.post_json(search, json!({"q": "_"})).await;
         assert_eq!(status, 200);
         assert_eq!(hits, json!([]));
         let mobile = crate::helpers::demo_mobile(1);
-        let (_, hits) = supervisor.get_json(&format!("/api/v1/staff/residents?q={mobile}")).await;
+        let (_, hits) = supervisor.post_json(search, json!({"q": mobile})).await;
         assert_eq!(hits.as_array().unwrap().len(), 1);
         assert_eq!(audit_count(&app, "action = 'resident.search'").await, 3);
+        assert_eq!(supervisor.get(&format!("/api/v1/staff/residents?q={mobile}")).await.status().as_u16(), 404, "no search by address");
+        // The console's form: posted, the results on the search page, the number in no URL.
+        let response = supervisor.post_form("/admin/forms/residents/search", &[("q", &mobile)]).await;
+        assert_eq!(response.status().as_u16(), 303);
+        let location = response.headers()["location"].to_str().unwrap().to_owned();
+        assert!(location.starts_with("/admin/residents?at=") && !location.contains(&mobile), "{location}");
+        let page = supervisor.get(&location).await.text().await.unwrap();
+        assert!(page.contains("data-testid=\"resident-hits\""), "the results");
+        assert!(page.contains(&format!("{}****{}", &mobile[..3], &mobile[7..])), "masked in the list");
         let masked = format!("mobile {}****{} · 1 found", &mobile[..3], &mobile[7..]);
-        assert_eq!(audit_count(&app, &format!("action = 'resident.search' AND reason = '{masked}'")).await, 1);
+        assert_eq!(audit_count(&app, &format!("action = 'resident.search' AND reason = '{masked}'")).await, 2, "the API's and the page's");
         assert_eq!(audit_count(&app, &format!("reason LIKE '%{mobile}%'")).await, 0, "never the full number");
     }
 

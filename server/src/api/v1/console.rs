@@ -106,10 +106,12 @@ pub struct Search {
     pub q: String,
 }
 
+/// `POST /api/v1/staff/residents/search` with `{"q": …}`: a body, not a query string, so
+/// that an ID number searched for stays out of logs.
 pub async fn search_residents(
     State(state): State<AppState>,
     Staff(actor): Staff,
-    Query(search): Query<Search>,
+    Json(search): Json<Search>,
 ) -> Result<Json<Vec<ResidentHit>>, ApiError> {
     Ok(Json(
         resident_records::search(&state.db, &actor, &search.q, Utc::now()).await?,

@@ -123,7 +123,7 @@ fn staff_router() -> Router<AppState> {
         .route("/surveys/{id}/schedule", post(surveys::schedule))
         .route("/surveys/{id}/close", post(surveys::close))
         .route("/attachments/{id}", get(console::download))
-        .route("/residents", get(console::search_residents))
+        .route("/residents/search", post(console::search_residents))
         .route("/residents/{id}", get(console::resident))
         .route("/residents/{id}/reveal", post(console::reveal))
         .route("/residents/{id}/tags", post(console::add_tag))

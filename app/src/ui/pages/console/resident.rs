@@ -21,27 +21,53 @@ use server_fns::console::{find_residents, get_resident_record, take_staff_flash}
 pub fn ResidentSearchPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let q = move || query.with(|q| q.get("q")).unwrap_or_default();
-    let hits = Resource::new(q, find_residents);
+    // The search form posts; what was searched comes back in the session's flash, once.
+    let search = Resource::new(
+        move || query.with(|q| q.get("at")),
+        |_| async move {
+            let flash = take_staff_flash("resident_search".to_owned()).await?;
+            let q = flash
+                .and_then(|f| f.values.get("q").cloned())
+                .unwrap_or_default();
+            let hits = find_residents(q.clone()).await?;
+            Ok::<_, domain::error::AppError>((q, hits))
+        },
+    );
     view! {
         <Title text=move || td_string!(i18n.get_locale(), console.residents_title).to_owned() />
         <h1>{t!(i18n, console.residents_title)}</h1>
-        <form method="get" action="/admin/residents" class="filter-bar" role="search">
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let (q, hits) = match search.await {
+                    Ok(found) => found,
+                    Err(error) => return view! { <SearchForm q=String::new() /> <ErrorNotice error /> }.into_any(),
+                };
+                let searched = !q.is_empty();
+                view! {
+                    <SearchForm q />
+                    {match hits {
+                        hits if hits.is_empty() && searched => view! { <p>{t!(i18n, console.no_residents)}</p> }.into_any(),
+                        hits if hits.is_empty() => ().into_any(),
+                        hits => view! { <HitList hits /> }.into_any(),
+                    }}
+                }
+                .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SearchForm(q: String) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <form method="post" action="/admin/forms/residents/search" class="filter-bar" role="search">
             <div class="field">
                 <label for="resident-q">{t!(i18n, console.resident_search_label)}</label>
                 <input id="resident-q" name="q" type="search" value=q maxlength="50" />
             </div>
             <button type="submit" class="button">{t!(i18n, home.search_button)}</button>
         </form>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match hits.await {
-                    Ok(hits) if hits.is_empty() => view! { <p>{t!(i18n, console.no_residents)}</p> }.into_any(),
-                    Ok(hits) => view! { <HitList hits /> }.into_any(),
-                    Err(error) => view! { <ErrorNotice error /> }.into_any(),
-                }
-            })}
-        </Suspense>
     }
 }
 
