@@ -127,3 +127,22 @@ test('a draft saves itself and resumes on another device', async ({ page, browse
   await expect(phone.locator('article.application-card .chip').first()).toHaveText('草稿');
   await other.close();
 });
+
+test('signing out everywhere ends the session on every device', async ({ page, openPage }) => {
+  const mobile = '13800000078';
+  await signIn(page, mobile);
+  const borrowed = await openPage();
+  await signIn(borrowed, mobile);
+
+  await page.goto('/me/profile');
+  const section = page.getByTestId('sign-out-everywhere');
+  await expect(section.getByRole('heading', { level: 2 })).toHaveText('登录设备');
+  await section.getByRole('button', { name: '在所有设备上退出登录' }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+
+  // The other device is signed out too: its next page asks it to sign in.
+  await borrowed.goto('/me/applications');
+  await expect(borrowed).toHaveURL(/\/sign-in/);
+  await page.goto('/me/applications');
+  await expect(page).toHaveURL(/\/sign-in/);
+});

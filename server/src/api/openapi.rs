@@ -22,6 +22,7 @@ use utoipa::OpenApi;
         super::v1::account::register,
         super::v1::account::sign_in,
         super::v1::account::sign_out,
+        super::v1::account::sign_out_everywhere,
         super::v1::account::me,
         super::v1::account::get_profile,
         super::v1::account::put_profile,

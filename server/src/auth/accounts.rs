@@ -85,3 +85,14 @@ pub async fn sign_in(state: &AppState, form: &SignIn, parts: &Parts) -> Result<S
     tracing::info!(%resident_id, "resident signed in");
     Ok(Started { token, resident_id })
 }
+
+/// "Sign out everywhere" (在所有设备上退出): ends every session of the resident, on every
+/// device, this one included — for a lost phone or a borrowed one.
+pub async fn sign_out_everywhere(
+    state: &AppState,
+    resident_id: ResidentId,
+) -> Result<(), AppError> {
+    session::destroy_all_of(&state.db, resident_id).await?;
+    tracing::info!(%resident_id, "resident signed out everywhere");
+    Ok(())
+}

@@ -108,3 +108,25 @@ pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> Response {
     )
         .into_response()
 }
+
+/// `POST /forms/sign-out-everywhere`: every session of the resident ends; this browser is
+/// signed out and sent to the sign-in page.
+pub async fn sign_out_everywhere(State(state): State<AppState>, parts: Parts) -> Response {
+    let Some(resident_id) = parts
+        .extensions
+        .get::<CurrentSession>()
+        .and_then(|current| current.resident_id)
+    else {
+        return Redirect::to("/sign-in").into_response();
+    };
+    if let Err(err) = accounts::sign_out_everywhere(&state, resident_id).await {
+        tracing::warn!(error = %err, "signing out everywhere failed");
+        return Redirect::to("/me/profile").into_response();
+    }
+    let cookies = session::SessionCookies::of(&parts.headers, &state.settings);
+    (
+        [(header::SET_COOKIE, cookies.end_resident())],
+        Redirect::to("/sign-in"),
+    )
+        .into_response()
+}

@@ -30,6 +30,10 @@ pub fn router() -> Router<AppState> {
         .route("/forms/sign-in", post(accounts::sign_in))
         .route("/forms/sign-out", post(accounts::sign_out))
         .route(
+            "/forms/sign-out-everywhere",
+            post(accounts::sign_out_everywhere),
+        )
+        .route(
             "/forms/applications/{number}/withdraw",
             post(applications::withdraw),
         )

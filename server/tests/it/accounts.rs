@@ -235,6 +235,32 @@ on_both_backends! {
         assert_eq!(response.status().as_u16(), 201);
     }
 
+    // "Sign out everywhere" ends every session of the resident (the form and the API), and
+    // nobody else's.
+    async fn signing_out_everywhere_ends_every_session_of_the_resident_only(app) {
+        let phone = app.resident(1).await;
+        let borrowed = app.resident(1).await;
+        let someone_else = app.resident(2).await;
+        let response = phone.post_form("/forms/sign-out-everywhere", &[]).await;
+        assert_eq!(response.status().as_u16(), 303);
+        assert_eq!(response.headers()["location"], "/sign-in");
+        assert!(response.headers()["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+        for (which, session) in [("this browser", &phone), ("the borrowed phone", &borrowed)] {
+            assert_eq!(session.get("/api/v1/me").await.status().as_u16(), 401, "{which}");
+        }
+        assert_eq!(someone_else.get("/api/v1/me").await.status().as_u16(), 200, "another resident");
+        let resident = app.scalar(&format!("SELECT id FROM resident WHERE mobile = '{}'", demo_mobile(1))).await;
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM session WHERE resident_id = {resident}")).await, 0);
+
+        // The API does the same.
+        let first = app.resident(1).await;
+        let second = app.resident(1).await;
+        let response = first.request_delete("/api/v1/me/sessions").await;
+        assert_eq!(response.status().as_u16(), 204);
+        assert_eq!(second.get("/api/v1/me").await.status().as_u16(), 401);
+        assert_eq!(app.client.delete(app.url("/api/v1/me/sessions")).send().await.unwrap().status().as_u16(), 401);
+    }
+
     async fn signing_out_ends_the_session_on_the_server(app) {
         let session = app.resident(1).await;
         let before = app.scalar("SELECT COUNT(*) FROM session").await;

@@ -176,6 +176,13 @@ fn ProfileView(profile: Profile, flash: Flash, saved: bool) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+        <section class="section" aria-labelledby="sessions-heading" data-testid="sign-out-everywhere">
+            <h2 id="sessions-heading">{t!(i18n, profile.sessions_heading)}</h2>
+            <p>{t!(i18n, profile.sessions_hint)}</p>
+            <form method="post" action="/forms/sign-out-everywhere">
+                <button type="submit" class="button button--danger">{t!(i18n, profile.sign_out_everywhere)}</button>
+            </form>
+        </section>
     }
 }
 

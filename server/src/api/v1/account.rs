@@ -97,6 +97,27 @@ pub async fn sign_out(State(state): State<AppState>, parts: Parts) -> Result<Res
         .into_response())
 }
 
+/// Sign out everywhere: every session of the resident ends, on every device.
+#[utoipa::path(delete, path = "/api/v1/me/sessions", tag = "accounts",
+    responses(
+        (status = 204, description = "Every session ended; the session cookie is cleared"),
+        (status = 401, description = "Not signed in", body = ApiErrorBody),
+    )
+)]
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    Resident(resident_id): Resident,
+    parts: Parts,
+) -> Result<Response, ApiError> {
+    accounts::sign_out_everywhere(&state, resident_id).await?;
+    let cookies = session::SessionCookies::of(&parts.headers, &state.settings);
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, cookies.end_resident())],
+    )
+        .into_response())
+}
+
 /// The signed-in resident.
 #[utoipa::path(get, path = "/api/v1/me", tag = "accounts",
     responses((status = 200, body = Viewer), (status = 401, body = ApiErrorBody)))]

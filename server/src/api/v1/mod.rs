@@ -30,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .route("/accounts", post(account::register))
         .route("/session", post(account::sign_in).delete(account::sign_out))
         .route("/me", get(account::me))
+        .route("/me/sessions", delete(account::sign_out_everywhere))
         .route(
             "/me/profile",
             get(account::get_profile).put(account::put_profile),

@@ -352,6 +352,13 @@ impl Session<'_> {
         self.send_json(reqwest::Method::POST, path, body).await
     }
 
+    pub async fn request_delete(&self, path: &str) -> reqwest::Response {
+        self.request(reqwest::Method::DELETE, path)
+            .send()
+            .await
+            .expect("request")
+    }
+
     /// A plain HTML form post (as a browser without JavaScript sends it).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.request(reqwest::Method::POST, path)
