@@ -237,15 +237,6 @@ mod tests {
         assert_eq!(Headcount::of(9).label(), "< 10");
         assert_eq!(Headcount::of(10).label(), "10");
     }
-
-    #[test]
-    fn an_age_falls_in_one_band() {
-        assert_eq!(AgeBand::of_age(0), AgeBand::Under18);
-        assert_eq!(AgeBand::of_age(17), AgeBand::Under18);
-        assert_eq!(AgeBand::of_age(18), AgeBand::From18To39);
-        assert_eq!(AgeBand::of_age(69), AgeBand::From60To69);
-        assert_eq!(AgeBand::of_age(103), AgeBand::From80);
-    }
     use crate::rule::Condition;
 
     #[test]
