@@ -98,6 +98,9 @@ const ROUTES: Record<Kind, Route[]> = {
     { name: 'service detail', path: firstListedService },
     { name: 'sign in', path: '/sign-in' },
     { name: 'register', path: '/register' },
+    { name: 'register, second step', path: '/register?step=code' },
+    { name: 'identity check', path: '/register/identity-check' },
+    { name: 'password reset', path: '/password-reset?step=code' },
     { name: 'satisfaction', path: '/satisfaction' },
   ],
   resident: [
@@ -118,8 +121,12 @@ const ROUTES: Record<Kind, Route[]> = {
     { name: 'rectifications', path: '/admin/rectifications' },
     { name: 'surveys', path: '/admin/surveys' },
     { name: 'audit log', path: '/admin/audit' },
+    { name: 'identity checks', path: '/admin/identity-checks' },
   ],
-  catalogue: [{ name: 'catalogue', path: '/admin/catalog' }],
+  catalogue: [
+    { name: 'catalogue', path: '/admin/catalog' },
+    { name: 'staff sessions and accounts', path: '/admin/sessions' },
+  ],
 };
 
 /** Signs the page's context in as the kind of user (in Chinese, before the language switch). */

@@ -5,7 +5,7 @@
  * reading a page aloud. Works without JavaScript: the server renders the mode.
  */
 import { type Page } from '@playwright/test';
-import { expect, postSwitch, serviceWithoutUploads, test, waitForHydration } from './support';
+import { expect, postSwitch, register, serviceWithoutUploads, test, waitForHydration } from './support';
 
 /** A valid resident ID number of someone born in 1955 (aged 60+). */
 function olderIdNumber(sequence: number): string {
@@ -19,12 +19,12 @@ function olderIdNumber(sequence: number): string {
 async function registerOlderResident(page: Page): Promise<string> {
   const unique = (Date.now() + Math.floor(Math.random() * 1000)) % 100_000_000;
   const mobile = `137${String(unique).padStart(8, '0')}`;
-  await page.goto('/register');
-  await page.getByLabel('姓名').fill('王秀兰');
-  await page.getByLabel('手机号码').fill(mobile);
-  await page.getByLabel('身份证号码').fill(olderIdNumber(unique));
-  await page.getByLabel('密码').fill('my grandson set this up');
-  await page.getByRole('button', { name: '注册并登录' }).click();
+  await register(page, {
+    name: '王秀兰',
+    mobile,
+    idNumber: olderIdNumber(unique),
+    password: 'my grandson set this up',
+  });
   await expect(page).toHaveURL(/\/me\/applications$/);
   return mobile;
 }

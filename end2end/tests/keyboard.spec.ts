@@ -111,10 +111,13 @@ test('a resident signs in and applies with the keyboard alone', async ({ page, c
 });
 
 test('the error summary takes focus and its links take the keyboard to each field', async ({ page }) => {
-  await page.goto('/register');
+  // The second step of registering, where Enter submits the registration itself (the
+  // button asking for a new code comes after it).
+  await page.goto('/register?step=code');
   await waitForHydration(page);
   await page.getByLabel('姓名').fill('王');
   await page.getByLabel('手机号码').fill('12345');
+  await page.getByLabel('短信验证码').fill('12');
   await page.getByLabel('身份证号码').fill('110105');
   await page.getByLabel('密码').fill('1234');
   await page.getByLabel('密码').press('Enter');
@@ -153,8 +156,9 @@ test('sign-in works with a password manager’s fields and with paste', async ({
 
   // Registration asks for a new password, so managers offer to generate and save one.
   await page.context().clearCookies();
-  await page.goto('/register');
+  await page.goto('/register?step=code');
   await expect(page.locator('input[type="password"]')).toHaveAttribute('autocomplete', 'new-password');
+  await expect(page.getByLabel('短信验证码')).toHaveAttribute('autocomplete', 'one-time-code');
 });
 
 /** The text-spacing overrides of WCAG 1.4.12, as a user style sheet would apply them. */

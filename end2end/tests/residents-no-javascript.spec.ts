@@ -10,6 +10,7 @@ import {
   attachMaterials,
   expect,
   idNumber,
+  register,
   serviceWithUploads,
   signIn,
   test,
@@ -74,14 +75,14 @@ test('register without JavaScript, problems first, then in', async ({ page }) =>
   await page.goto('/register');
   await page.getByLabel('姓名').fill('无脚本居民');
   await page.getByLabel('手机号码').fill('123');
-  await page.getByLabel('身份证号码').fill(idNumber(unique));
-  await page.getByLabel('密码').fill('a sentence I remember');
-  await page.getByRole('button', { name: '注册并登录' }).click();
+  await page.getByRole('button', { name: '获取验证码' }).click();
   await expect(page.locator('.error-summary')).toContainText('手机号码');
-  await page.getByLabel('手机号码').fill(`137${String(unique).padStart(8, '0')}`);
-  await page.getByLabel('身份证号码').fill(idNumber(unique));
-  await page.getByLabel('密码').fill('a sentence I remember');
-  await page.getByRole('button', { name: '注册并登录' }).click();
+  await register(page, {
+    name: '无脚本居民',
+    mobile: `137${String(unique).padStart(8, '0')}`,
+    idNumber: idNumber(unique),
+    password: 'a sentence I remember',
+  });
   await expect(page).toHaveURL(/\/me\/applications$/);
   await expect(page.getByText('您还没有办件。')).toBeVisible();
 });

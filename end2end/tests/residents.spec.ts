@@ -11,6 +11,7 @@ import {
   expect,
   expectNoReload,
   idNumber,
+  register,
   markNoReload,
   serviceWithUploads,
   signIn,
@@ -18,14 +19,14 @@ import {
   waitForHydration,
 } from './support';
 
-test('a new resident registers and lands on an empty "my applications"', async ({ page, consoleErrors }) => {
+test('a new resident proves the number with a code, registers and lands on "my applications"', async ({ page, consoleErrors }) => {
   const unique = Date.now() % 100_000_000;
-  await page.goto('/register');
-  await page.getByLabel('姓名').fill('测试居民');
-  await page.getByLabel('手机号码').fill(`139${String(unique).padStart(8, '0')}`);
-  await page.getByLabel('身份证号码').fill(idNumber(unique));
-  await page.getByLabel('密码').fill('a sentence I remember');
-  await page.getByRole('button', { name: '注册并登录' }).click();
+  await register(page, {
+    name: '测试居民',
+    mobile: `139${String(unique).padStart(8, '0')}`,
+    idNumber: idNumber(unique),
+    password: 'a sentence I remember',
+  });
   await expect(page).toHaveURL(/\/me\/applications$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('我的办件');
   await expect(page.getByText('您还没有办件。')).toBeVisible();
@@ -37,17 +38,25 @@ test('registration problems are listed at the top and next to each field', async
   await page.goto('/register');
   await page.getByLabel('姓名').fill('测试居民');
   await page.getByLabel('手机号码').fill('12345');
-  await page.getByLabel('身份证号码').fill('110105194912310021');
-  await page.getByLabel('密码').fill('12345678');
-  await page.getByRole('button', { name: '注册并登录' }).click();
+  await page.getByRole('button', { name: '获取验证码' }).click();
   const summary = page.locator('.error-summary');
   await expect(summary).toBeVisible();
   await expect(summary.getByRole('heading')).toHaveText(/^错误：/);
   await expect(summary.getByRole('link', { name: /手机号码/ })).toHaveAttribute('href', '#field-mobile');
   await expect(page.locator('#field-mobile')).toHaveAttribute('aria-invalid', 'true');
+
+  const mobile = `139${String((Date.now() + 3) % 100_000_000).padStart(8, '0')}`;
+  await page.getByLabel('手机号码').fill(mobile);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await page.getByLabel('短信验证码').fill('000000');
+  await page.getByLabel('身份证号码').fill('110105194912310021');
+  await page.getByLabel('密码').fill('12345678');
+  await page.getByRole('button', { name: '注册并登录' }).click();
+  await expect(summary.getByRole('link', { name: /身份证号码/ })).toHaveAttribute('href', '#field-id_number');
   await expect(page.locator('#field-password-error')).toContainText('太常见');
   // What was typed is kept, except secrets.
   await expect(page.getByLabel('姓名')).toHaveValue('测试居民');
+  await expect(page.getByLabel('手机号码')).toHaveValue(mobile);
   await expect(page.getByLabel('身份证号码')).toHaveValue('');
 });
 

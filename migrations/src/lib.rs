@@ -20,6 +20,7 @@ mod m20261128_000010_ratings_loop;
 mod m20261129_000011_campaign_batches;
 mod m20261129_000012_elderly_mode;
 mod m20261204_000013_scoped_campaigns;
+mod m20261204_000014_one_time_codes;
 
 pub use m20261128_000009_console::APPEND_ONLY_SQLITE;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000011_campaign_batches::Migration),
             Box::new(m20261129_000012_elderly_mode::Migration),
             Box::new(m20261204_000013_scoped_campaigns::Migration),
+            Box::new(m20261204_000014_one_time_codes::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! server runs with no configuration at all; the README lists them.
 
 use crate::http::client::TrustedProxies;
+use crate::sms::GatewaySettings;
 use domain::rating_policy::RatingPolicy;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -45,6 +46,9 @@ pub struct Settings {
     /// `MINSHENG_TRUSTED_PROXIES`: the reverse proxies whose `Forwarded` / `X-Forwarded-*`
     /// headers are believed (addresses or CIDR blocks); none by default.
     pub trusted_proxies: TrustedProxies,
+    /// `MINSHENG_SMS_GATEWAY_URL` and `MINSHENG_SMS_GATEWAY_KEY`: the SMS platform one-time
+    /// codes go through; unset, messages only reach the outbox table and the log.
+    pub sms_gateway: GatewaySettings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +109,7 @@ impl Settings {
             )?,
             public_origin: public_origin_from_env()?,
             trusted_proxies: trusted_proxies_from_env()?,
+            sms_gateway: sms_gateway_from_env()?,
         })
     }
 }
@@ -154,6 +159,31 @@ pub fn leptos_options() -> Result<leptos::config::LeptosOptions, ConfigError> {
 }
 
 /// `MINSHENG_TRUSTED_PROXIES`, e.g. `10.0.0.0/8, 192.0.2.1`.
+fn sms_gateway_from_env() -> Result<GatewaySettings, ConfigError> {
+    let read = |name| {
+        std::env::var(name)
+            .ok()
+            .map(|v| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let Some(url) = read("MINSHENG_SMS_GATEWAY_URL") else {
+        return Ok(GatewaySettings::Outbox);
+    };
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(ConfigError::Invalid {
+            name: "MINSHENG_SMS_GATEWAY_URL",
+            expected: "an http:// or https:// address",
+            value: url,
+        });
+    }
+    let key = read("MINSHENG_SMS_GATEWAY_KEY").ok_or_else(|| ConfigError::Invalid {
+        name: "MINSHENG_SMS_GATEWAY_KEY",
+        expected: "the gateway's key whenever MINSHENG_SMS_GATEWAY_URL is set",
+        value: String::new(),
+    })?;
+    Ok(GatewaySettings::Http { url, key })
+}
+
 fn trusted_proxies_from_env() -> Result<TrustedProxies, ConfigError> {
     let value = std::env::var("MINSHENG_TRUSTED_PROXIES").unwrap_or_default();
     TrustedProxies::parse(&value).map_err(|entry| ConfigError::Invalid {

@@ -51,7 +51,8 @@ pub async fn tick(db: &DatabaseConnection, push: &PushHub) {
     purge(db, now).await;
 }
 
-/// Deletes what has run out: expired sessions, sign-in counts that are over.
+/// Deletes what has run out: expired sessions, throttle counts that are over, expired
+/// one-time codes, text messages older than a week.
 async fn purge(db: &DatabaseConnection, now: chrono::DateTime<Utc>) {
     match crate::auth::session::purge_expired(db, now).await {
         Ok(0) => {}
@@ -62,6 +63,16 @@ async fn purge(db: &DatabaseConnection, now: chrono::DateTime<Utc>) {
         Ok(0) => {}
         Ok(deleted) => tracing::info!(deleted, "deleted sign-in counts that are over"),
         Err(err) => tracing::warn!(error = %err, "deleting sign-in counts failed"),
+    }
+    match store::one_time_codes::purge(db, now).await {
+        Ok(0) => {}
+        Ok(deleted) => tracing::info!(deleted, "deleted expired one-time codes"),
+        Err(err) => tracing::warn!(error = %err, "deleting one-time codes failed"),
+    }
+    match store::sms_outbox::purge(db, now).await {
+        Ok(0) => {}
+        Ok(deleted) => tracing::info!(deleted, "deleted text messages older than a week"),
+        Err(err) => tracing::warn!(error = %err, "deleting old text messages failed"),
     }
 }
 

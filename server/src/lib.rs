@@ -28,6 +28,7 @@ pub mod jobs;
 pub mod portal;
 pub mod push;
 pub mod routes;
+pub mod sms;
 pub mod state;
 pub mod telemetry;
 pub mod usecases;

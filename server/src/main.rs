@@ -55,6 +55,12 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Print the newest text message the outbox holds for a mobile number (on the embedded
+    /// SMS gateway, the one-time code a developer or a browser test needs).
+    SmsOutbox {
+        /// The mobile number, e.g. 13800000001.
+        mobile: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -72,6 +78,10 @@ enum StaffCommand {
         #[arg(long)]
         department: Option<String>,
     },
+    /// Disable an account: it can no longer sign in, and its sessions end now.
+    Disable { username: String },
+    /// Enable a disabled account again.
+    Enable { username: String },
 }
 
 #[tokio::main]
@@ -126,7 +136,39 @@ async fn main() -> anyhow::Result<()> {
                     department,
                 },
         } => add_staff(db, &username, &name, &role, department.as_deref()).await,
+        Command::Staff {
+            command: StaffCommand::Disable { username },
+        } => set_staff_active(db, &username, false).await,
+        Command::Staff {
+            command: StaffCommand::Enable { username },
+        } => set_staff_active(db, &username, true).await,
+        Command::SmsOutbox { mobile } => {
+            let mobile = domain::validation::normalize_mobile(&mobile)
+                .with_context(|| format!("{mobile:?} is not a mainland mobile number"))?;
+            let message = store::sms_outbox::newest_to(&db, &mobile)
+                .await?
+                .with_context(|| format!("no message to {mobile} in the outbox"))?;
+            println!("{}", message.body);
+            Ok(())
+        }
     }
+}
+
+async fn set_staff_active(
+    db: sea_orm::DatabaseConnection,
+    username: &str,
+    active: bool,
+) -> anyhow::Result<()> {
+    let id = store::staff_accounts::set_active(&db, username, active)
+        .await
+        .with_context(|| format!("no staff account {username:?}"))?;
+    let done = if active {
+        "enabled"
+    } else {
+        "disabled; its sessions have ended"
+    };
+    println!("staff account {username} (id {id}) {done}");
+    Ok(())
 }
 
 /// Creates a staff account; the password is read from `MINSHENG_STAFF_PASSWORD` or the first

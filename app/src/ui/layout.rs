@@ -108,6 +108,7 @@ fn ConsoleHeader() -> impl IntoView {
                                     <a href="/admin">{t!(i18n, console.home_title)}</a>
                                     <a href="/admin/queue">{t!(i18n, console.queue_title)}</a>
                                     <a href="/admin/residents">{t!(i18n, console.residents_title)}</a>
+                                    {may(Permission::CheckIdentity).then(|| view! { <a href="/admin/identity-checks">{t!(i18n, console.identity_checks_title)}</a> })}
                                     {may(Permission::ViewRatings).then(|| view! { <a href="/admin/rectifications">{t!(i18n, rectify.home_link)}</a> })}
                                     {may(Permission::ViewRatings).then(|| view! { <a href="/admin/figures">{t!(i18n, figures.title)}</a> })}
                                     {may(Permission::SearchAudit).then(|| view! { <a href="/admin/audit">{t!(i18n, console.audit_title)}</a> })}

@@ -62,6 +62,8 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=path!("/sign-in") view=pages::sign_in::SignInPage ssr=SsrMode::Async />
                         <Route path=path!("/register") view=pages::register::RegisterPage ssr=SsrMode::Async />
+                        <Route path=path!("/register/identity-check") view=pages::register::IdentityCheckPage />
+                        <Route path=path!("/password-reset") view=pages::password_reset::PasswordResetPage ssr=SsrMode::Async />
                         <Route path=path!("/apply/:code") view=pages::apply::ApplyPage ssr=SsrMode::Async />
                         <Route path=path!("/apply/bundle/:code") view=pages::apply::ApplyBundlePage ssr=SsrMode::Async />
                         <Route path=path!("/me/applications") view=pages::my_applications::MyApplicationsPage ssr=SsrMode::Async />
@@ -89,6 +91,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/catalog/services/:code") view=pages::console::catalog::ServiceEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/catalog/bundles/:code") view=pages::console::catalog::BundleEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/sessions") view=pages::console::sessions::StaffSessionsPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/identity-checks") view=pages::console::identity_checks::IdentityChecksPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/surveys") view=pages::console::surveys::SurveysPage ssr=SsrMode::Async />
                         <Route path=path!("/admin/surveys/:id") view=pages::console::surveys::SurveyRoutePage ssr=SsrMode::Async />
                         <Route path=path!("/admin/surveys/:id/edit") view=pages::console::surveys::SurveyEditorPage ssr=SsrMode::Async />

@@ -3,6 +3,7 @@
 use crate::ids::ResidentId;
 
 use super::id_number::IdNumber;
+use super::one_time_code;
 use super::validation::{FieldError, Problem, normalize_mobile, too_long};
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,9 @@ pub struct Registration {
     pub mobile: String,
     pub id_number: String,
     pub password: String,
+    /// The one-time code sent to `mobile` (POST /api/v1/verification-codes).
+    #[serde(default)]
+    pub code: String,
 }
 
 /// A registration that passed every check: the values as they will be stored.
@@ -52,6 +56,7 @@ pub struct ValidRegistration {
     pub mobile: String,
     pub id_number: IdNumber,
     pub password: String,
+    pub code: String,
 }
 
 impl Registration {
@@ -91,16 +96,85 @@ impl Registration {
         if let Err(problem) = check_password(&self.password) {
             errors.push(FieldError::new("password", problem));
         }
-        match (mobile, id_number) {
-            (Some(mobile), Some(id_number)) if errors.is_empty() => Ok(ValidRegistration {
-                name: name.to_owned(),
+        let code = one_time_code::parse(&self.code)
+            .map_err(|problem| errors.push(FieldError::new("code", problem)))
+            .ok();
+        match (mobile, id_number, code) {
+            (Some(mobile), Some(id_number), Some(code)) if errors.is_empty() => {
+                Ok(ValidRegistration {
+                    name: name.to_owned(),
+                    mobile,
+                    id_number,
+                    password: self.password.clone(),
+                    code,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+/// The answer to a registration that claims a register record without the register's
+/// mobile number: nothing to sign in to until the identity check at a window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AwaitingIdentityCheck {
+    pub awaiting_identity_check: bool,
+}
+
+/// A new password, proved by a one-time code sent to the account's mobile number: the
+/// reset of a forgotten password and the change of a known one alike.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PasswordReset {
+    pub mobile: String,
+    pub code: String,
+    pub password: String,
+}
+
+/// A password reset that passed every check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidPasswordReset {
+    pub mobile: String,
+    pub code: String,
+    pub password: String,
+}
+
+impl PasswordReset {
+    pub fn validate(&self) -> Result<ValidPasswordReset, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mobile = one_time_code::mobile_of(&self.mobile)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let code = one_time_code::parse(&self.code)
+            .map_err(|problem| errors.push(FieldError::new("code", problem)))
+            .ok();
+        if let Err(problem) = check_password(&self.password) {
+            errors.push(FieldError::new("password", problem));
+        }
+        match (mobile, code) {
+            (Some(mobile), Some(code)) if errors.is_empty() => Ok(ValidPasswordReset {
                 mobile,
-                id_number,
+                code,
                 password: self.password.clone(),
             }),
             _ => Err(errors),
         }
     }
+}
+
+/// A claim of a register record waiting for its identity check, as the window clerk sees
+/// it once they have typed the ID number from the card in front of them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct PendingClaim {
+    pub resident_id: ResidentId,
+    pub name: String,
+    /// The number proved online, masked: the person confirms it is theirs.
+    pub claimed_mobile: String,
+    /// The number the register holds, masked, if it holds one.
+    pub register_mobile: Option<String>,
+    pub requested_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// How a resident names their account at sign-in: mobile number or ID number.
@@ -155,6 +229,7 @@ mod tests {
             mobile: "138 1234 5678".into(),
             id_number: "11010519491231002X".into(),
             password: "correct horse battery".into(),
+            code: " 042 042".into(),
         }
     }
 
@@ -164,6 +239,7 @@ mod tests {
         assert_eq!(valid.name, "李明");
         assert_eq!(valid.mobile, "13812345678");
         assert_eq!(valid.id_number.as_str(), "11010519491231002X");
+        assert_eq!(valid.code, "042042");
     }
 
     #[test]
@@ -173,6 +249,7 @@ mod tests {
             mobile: "12345".into(),
             id_number: "110105194912310021".into(),
             password: "short".into(),
+            code: "12345".into(),
         }
         .validate()
         .unwrap_err();
@@ -187,6 +264,36 @@ mod tests {
                 ("mobile", &Problem::InvalidMobile),
                 ("id_number", &Problem::InvalidIdNumber),
                 ("password", &Problem::PasswordTooShort { min: 8 }),
+                ("code", &Problem::InvalidCode),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_password_reset_needs_a_number_a_code_and_a_good_password() {
+        let reset = PasswordReset {
+            mobile: "+86 138 0000 0001".into(),
+            code: "123456".into(),
+            password: "a new sentence to remember".into(),
+        };
+        assert_eq!(reset.validate().expect("valid").mobile, "13800000001");
+        let errors = PasswordReset {
+            mobile: String::new(),
+            code: String::new(),
+            password: "12345678".into(),
+        }
+        .validate()
+        .unwrap_err();
+        let fields: Vec<_> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), &e.problem))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("mobile", &Problem::Required),
+                ("code", &Problem::Required),
+                ("password", &Problem::PasswordTooCommon),
             ]
         );
     }

@@ -382,6 +382,17 @@ pub struct StaffSessionView {
     pub user_agent: Option<String>,
 }
 
+/// A staff account as administrators list it, to disable or enable it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAccountView {
+    pub id: StaffId,
+    pub username: String,
+    pub name: String,
+    pub role: StaffRole,
+    pub department: Option<LocalizedText>,
+    pub active: bool,
+}
+
 /// Pages for `total` items of `size` each (at least one).
 pub fn page_count(total: i64, size: u64) -> u32 {
     let size = size.max(1) as i64;

@@ -52,6 +52,15 @@ pub enum ErrorCode {
     WindowClosed,
     /// A form or API call sent from another site (cross-site request forgery); refused.
     CrossSiteRequest,
+    /// Registration could not go ahead. One answer whatever the reason (the ID number has an
+    /// account, the name is not the register's, the number is taken), so that registering is
+    /// no oracle for what the population register holds.
+    RegistrationRefused,
+    /// The account claims a register record and waits for an identity check at a service
+    /// window (身份核验) before it can be used.
+    IdentityCheckPending,
+    /// The member of staff's account is disabled.
+    AccountDisabled,
 }
 
 impl ErrorCode {
@@ -66,9 +75,12 @@ impl ErrorCode {
             ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
             ErrorCode::Unauthenticated | ErrorCode::InvalidCredentials => 401,
-            ErrorCode::Forbidden | ErrorCode::CrossSiteRequest => 403,
+            ErrorCode::Forbidden
+            | ErrorCode::CrossSiteRequest
+            | ErrorCode::IdentityCheckPending
+            | ErrorCode::AccountDisabled => 403,
             ErrorCode::TooManyAttempts => 429,
-            ErrorCode::ValidationFailed => 422,
+            ErrorCode::ValidationFailed | ErrorCode::RegistrationRefused => 422,
             ErrorCode::InvalidStateChange
             | ErrorCode::Conflict
             | ErrorCode::AlreadyRated
@@ -98,6 +110,11 @@ impl ErrorCode {
             ErrorCode::AlreadyRated => td_string!(locale, errors.already_rated),
             ErrorCode::WindowClosed => td_string!(locale, errors.window_closed),
             ErrorCode::CrossSiteRequest => td_string!(locale, errors.cross_site_request),
+            ErrorCode::RegistrationRefused => td_string!(locale, errors.registration_refused),
+            ErrorCode::IdentityCheckPending => {
+                td_string!(locale, errors.identity_check_pending)
+            }
+            ErrorCode::AccountDisabled => td_string!(locale, errors.account_disabled),
         }
     }
 }
@@ -304,6 +321,10 @@ mod tests {
             ErrorCode::Conflict,
             ErrorCode::AlreadyRated,
             ErrorCode::WindowClosed,
+            ErrorCode::CrossSiteRequest,
+            ErrorCode::RegistrationRefused,
+            ErrorCode::IdentityCheckPending,
+            ErrorCode::AccountDisabled,
         ];
         for code in codes {
             let zh = code.message(Locale::zh_CN);

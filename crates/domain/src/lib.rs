@@ -19,6 +19,7 @@ pub mod ids;
 pub mod link;
 pub mod mode;
 pub mod notification;
+pub mod one_time_code;
 pub mod profile;
 pub mod rating;
 pub mod rating_policy;

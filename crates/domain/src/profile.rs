@@ -40,7 +40,7 @@ pub struct Profile {
 }
 
 /// The editable part of the profile, as the form sends it. Changing the mobile number needs
-/// the password again.
+/// the password again and a one-time code sent to the new number.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProfileUpdate {
@@ -57,6 +57,9 @@ pub struct ProfileUpdate {
     /// Required only when the mobile number changes.
     #[serde(default)]
     pub current_password: String,
+    /// The code sent to the new number (purpose `change_mobile`); only when it changes.
+    #[serde(default)]
+    pub code: String,
 }
 
 /// An HTML checkbox sends "on" when ticked and nothing when not; JSON clients send a bool.
@@ -146,6 +149,7 @@ mod tests {
             elderly_mode: true,
             notify_consent: false,
             current_password: String::new(),
+            code: String::new(),
         };
         let valid = update.validate().unwrap();
         assert_eq!(valid.mobile, "13900000002");

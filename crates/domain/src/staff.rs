@@ -105,10 +105,13 @@ pub enum Permission {
     ManageSegments,
     /// Approve a campaign that reaches more residents than the approval threshold.
     ApproveCampaigns,
+    /// Confirm, with the person and their ID card at the window, an online claim of a
+    /// register record (身份核验).
+    CheckIdentity,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 21] = [
+    pub const ALL: [Permission; 22] = [
         Permission::ViewQueue,
         Permission::ViewCase,
         Permission::Accept,
@@ -130,6 +133,7 @@ impl Permission {
         Permission::ManageSurveys,
         Permission::ManageSegments,
         Permission::ApproveCampaigns,
+        Permission::CheckIdentity,
     ];
 }
 
@@ -155,6 +159,7 @@ impl StaffRole {
                     | EditTags
                     | ViewRatings
                     | AnswerRectification
+                    | CheckIdentity
             ),
             StaffRole::Reviewer => matches!(
                 permission,
@@ -189,6 +194,7 @@ impl StaffRole {
                     | AnswerRectification
                     | ManageSurveys
                     | ManageSegments
+                    | CheckIdentity
             ),
             StaffRole::Supervisor => matches!(
                 permission,

@@ -31,8 +31,8 @@ pub enum Problem {
     PasswordTooCommon,
     PasswordsDiffer,
     AlreadyRegistered,
-    /// The name does not match the ID number's record in the population register.
-    IdentityMismatch,
+    /// The one-time code is not six digits, or not the one sent, or no longer valid.
+    InvalidCode,
     /// The current password, asked again before a sensitive change, is wrong.
     WrongPassword,
     /// A material marked required has no file.
@@ -74,7 +74,7 @@ impl Problem {
             Problem::PasswordsDiffer => "passwords_differ",
             Problem::AlreadyRegistered => "already_registered",
             Problem::WrongPassword => "wrong_password",
-            Problem::IdentityMismatch => "identity_mismatch",
+            Problem::InvalidCode => "invalid_code",
             Problem::FileRequired => "file_required",
             Problem::UnsupportedFileType => "unsupported_file_type",
             Problem::ActiveContent => "active_content",
@@ -112,7 +112,7 @@ impl Problem {
                 td_string!(locale, problems.already_registered).to_owned()
             }
             Problem::WrongPassword => td_string!(locale, problems.wrong_password).to_owned(),
-            Problem::IdentityMismatch => td_string!(locale, problems.identity_mismatch).to_owned(),
+            Problem::InvalidCode => td_string!(locale, problems.invalid_code).to_owned(),
             Problem::FileRequired => td_string!(locale, problems.file_required).to_owned(),
             Problem::UnsupportedFileType => {
                 td_string!(locale, problems.unsupported_file_type).to_owned()
@@ -158,6 +158,16 @@ pub struct Flash {
     pub values: std::collections::BTreeMap<String, String>,
     pub errors: Vec<FieldError>,
     pub error: Option<super::error::ErrorCode>,
+}
+
+impl Flash {
+    /// The problem of one field, if it had one.
+    pub fn problem(&self, field: &str) -> Option<Problem> {
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.problem.clone())
+    }
 }
 
 /// Text longer than `max` characters (not bytes: one Chinese character counts once).
@@ -262,7 +272,7 @@ mod tests {
             Problem::PasswordsDiffer,
             Problem::AlreadyRegistered,
             Problem::WrongPassword,
-            Problem::IdentityMismatch,
+            Problem::InvalidCode,
             Problem::FileRequired,
             Problem::UnsupportedFileType,
             Problem::ActiveContent,

@@ -4,7 +4,7 @@ use domain::ids::{ApplicationNumber, ResidentId};
 
 use domain::console::{
     ApplicationForStaff, AuditPage, AuditQuery, ConsoleHome, QueueFilter, QueuePage, ResidentHit,
-    ResidentRecord, StaffSessionView,
+    ResidentRecord, StaffAccountView, StaffSessionView,
 };
 use domain::error::AppError;
 use domain::staff::StaffMember;
@@ -86,6 +86,31 @@ pub async fn get_audit_page(query: Option<AuditQuery>) -> Result<AuditPage, AppE
 #[server(prefix = "/rpc", endpoint = "staff/sessions", input = GetUrl)]
 pub async fn get_staff_sessions() -> Result<Vec<StaffSessionView>, AppError> {
     store::staff_accounts::sessions(&super::db()?, &super::staff()?, chrono::Utc::now()).await
+}
+
+/// Every staff account, to disable or enable one (administrators).
+#[server(prefix = "/rpc", endpoint = "staff/accounts", input = GetUrl)]
+pub async fn get_staff_accounts() -> Result<Vec<StaffAccountView>, AppError> {
+    store::staff_accounts::accounts(&super::db()?, &super::staff()?).await
+}
+
+/// The claim waiting for an identity check on the record of this ID number; a POST, so the
+/// number never travels in an address.
+#[server(prefix = "/rpc", endpoint = "staff/identity-claim")]
+pub async fn find_pending_claim(
+    id_number: String,
+) -> Result<Option<domain::account::PendingClaim>, AppError> {
+    use domain::validation::{FieldError, Problem};
+    let id_number = domain::id_number::IdNumber::parse(&id_number).map_err(|_| {
+        AppError::invalid(vec![FieldError::new("id_number", Problem::InvalidIdNumber)])
+    })?;
+    store::identity_checks::claim_of(
+        &super::db()?,
+        &super::staff()?,
+        &id_number,
+        chrono::Utc::now(),
+    )
+    .await
 }
 
 #[server(prefix = "/rpc", endpoint = "staff/catalog", input = GetUrl)]

@@ -1,67 +1,93 @@
 //! Resident accounts in the database: registering (claiming one's record in the population
-//! register, or a new record), finding an account to sign in, the signed-in viewer, and the
-//! account's choice of elderly mode (长辈版).
+//! register, or a new record), finding an account to sign in, new passwords, the signed-in
+//! viewer, and the account's choice of elderly mode (长辈版). Claims waiting for an identity
+//! check are in `identity_checks`.
 use domain::ids::ResidentId;
 
 use super::entities::{region, resident};
 use super::notifications::unread_count;
 use chrono::{DateTime, Utc};
 use domain::account::{AccountName, ValidRegistration, Viewer};
-use domain::error::AppError;
-use domain::validation::{FieldError, Problem};
+use domain::error::{AppError, ErrorCode};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
-/// Registers an account. A resident already in the register (same ID number) claims their
-/// record when the name matches; otherwise a new record is made. Returns the resident's id.
+/// How a registration ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Registered {
+    /// An account the resident can sign in to: a new record, or their register record
+    /// claimed with the mobile number the register holds for them.
+    Account(ResidentId),
+    /// A claim of a register record that holds another number or none: it waits for a
+    /// clerk to check the person at a service window.
+    AwaitingCheck(ResidentId),
+}
+
+/// Registers an account for a resident whose mobile number is proved (by a one-time code).
+///
+/// A resident already in the register (same ID number, same name) claims their record: at
+/// once when the register holds this mobile number for them, otherwise as a claim waiting
+/// for an identity check (a later claim replaces an earlier one; a claim made with the
+/// register's number replaces any). Not in the register: a new record. Any other case —
+/// the ID number has an account, the name is not the register's, the number belongs to
+/// another account or claim — is one refusal that does not say which.
 pub async fn register(
     db: &sea_orm::DatabaseConnection,
     valid: &ValidRegistration,
     password_hash: String,
     now: DateTime<Utc>,
-) -> Result<ResidentId, AppError> {
+) -> Result<Registered, AppError> {
+    let refused = || AppError::new(ErrorCode::RegistrationRefused);
     let txn = db.begin().await?;
-    let mobile_taken = resident::Entity::find()
-        .filter(resident::Column::Mobile.eq(&valid.mobile))
-        .filter(resident::Column::PasswordHash.is_not_null())
+    let number_taken = resident::Entity::find()
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(resident::Column::Mobile.eq(&valid.mobile))
+                        .add(resident::Column::PasswordHash.is_not_null()),
+                )
+                .add(resident::Column::ClaimMobile.eq(&valid.mobile)),
+        )
         .filter(resident::Column::IdNumber.ne(valid.id_number.as_str()))
         .one(&txn)
         .await?
         .is_some();
-    if mobile_taken {
-        return Err(AppError::invalid(vec![FieldError::new(
-            "mobile",
-            Problem::AlreadyRegistered,
-        )]));
+    if number_taken {
+        return Err(refused());
     }
     let existing = resident::Entity::find()
         .filter(resident::Column::IdNumber.eq(valid.id_number.as_str()))
         .one(&txn)
         .await?;
-    let id = match existing {
-        Some(record) if record.password_hash.is_some() => {
-            return Err(AppError::invalid(vec![FieldError::new(
-                "id_number",
-                Problem::AlreadyRegistered,
-            )]));
-        }
-        Some(record) if record.name != valid.name => {
-            return Err(AppError::invalid(vec![FieldError::new(
-                "name",
-                Problem::IdentityMismatch,
-            )]));
+    let registered = match existing {
+        Some(record) if record.password_hash.is_some() || record.name != valid.name => {
+            return Err(refused());
         }
         Some(record) => {
             let id = record.id;
+            let holds_this_number = record.mobile.as_deref() == Some(valid.mobile.as_str());
             let mut active = record.into_active_model();
-            active.mobile = Set(Some(valid.mobile.clone()));
-            active.password_hash = Set(Some(password_hash));
+            if holds_this_number {
+                active.password_hash = Set(Some(password_hash));
+                active.claim_mobile = Set(None);
+                active.claim_password_hash = Set(None);
+                active.claim_requested_at = Set(None);
+            } else {
+                active.claim_mobile = Set(Some(valid.mobile.clone()));
+                active.claim_password_hash = Set(Some(password_hash));
+                active.claim_requested_at = Set(Some(now));
+            }
             active.updated_at = Set(now);
             active.update(&txn).await?;
-            id
+            if holds_this_number {
+                Registered::Account(id)
+            } else {
+                Registered::AwaitingCheck(id)
+            }
         }
         None => {
             // Not yet in the register: the district itself until an address is given.
@@ -70,8 +96,8 @@ pub async fn register(
                 .order_by_asc(region::Column::Id)
                 .one(&txn)
                 .await?
-                .ok_or_else(|| AppError::new(domain::error::ErrorCode::Internal))?;
-            resident::ActiveModel {
+                .ok_or_else(|| AppError::new(ErrorCode::Internal))?;
+            let id = resident::ActiveModel {
                 id_number: Set(valid.id_number.as_str().to_owned()),
                 name: Set(valid.name.clone()),
                 gender: Set(valid.id_number.gender().as_str().to_owned()),
@@ -89,27 +115,105 @@ pub async fn register(
             }
             .insert(&txn)
             .await?
-            .id
+            .id;
+            Registered::Account(id)
         }
     };
     txn.commit().await?;
-    Ok(id)
+    Ok(registered)
 }
 
-/// The account a sign-in names: its id and password hash, if it has registered.
+/// What a sign-in names: an account, or a claim still waiting for its identity check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    pub resident_id: ResidentId,
+    pub password_hash: String,
+    pub awaiting_check: bool,
+}
+
+/// The account (or waiting claim) a sign-in names, by its mobile number or ID number.
 pub async fn find_account(
     db: &impl ConnectionTrait,
     name: &AccountName,
-) -> Result<Option<(ResidentId, String)>, AppError> {
-    let query = resident::Entity::find().filter(resident::Column::PasswordHash.is_not_null());
-    let query = match name {
-        AccountName::Mobile(mobile) => query.filter(resident::Column::Mobile.eq(mobile.as_str())),
-        AccountName::IdNumber(id) => query.filter(resident::Column::IdNumber.eq(id.as_str())),
+) -> Result<Option<Account>, AppError> {
+    let has_account = resident::Column::PasswordHash.is_not_null();
+    let condition = match name {
+        AccountName::Mobile(mobile) => Condition::any()
+            .add(
+                Condition::all()
+                    .add(resident::Column::Mobile.eq(mobile.as_str()))
+                    .add(has_account),
+            )
+            .add(resident::Column::ClaimMobile.eq(mobile.as_str())),
+        AccountName::IdNumber(id) => Condition::all()
+            .add(resident::Column::IdNumber.eq(id.as_str()))
+            .add(
+                Condition::any()
+                    .add(has_account)
+                    .add(resident::Column::ClaimPasswordHash.is_not_null()),
+            ),
     };
-    Ok(query
+    let found = resident::Entity::find().filter(condition).one(db).await?;
+    Ok(found.and_then(
+        |record| match (record.password_hash, record.claim_password_hash) {
+            (Some(hash), _) => Some(Account {
+                resident_id: record.id,
+                password_hash: hash,
+                awaiting_check: false,
+            }),
+            (None, Some(hash)) => Some(Account {
+                resident_id: record.id,
+                password_hash: hash,
+                awaiting_check: true,
+            }),
+            (None, None) => None,
+        },
+    ))
+}
+
+/// The account that has this mobile number, if one has.
+pub async fn account_with_mobile(
+    db: &impl ConnectionTrait,
+    mobile: &str,
+) -> Result<Option<ResidentId>, AppError> {
+    Ok(resident::Entity::find()
+        .filter(resident::Column::Mobile.eq(mobile))
+        .filter(resident::Column::PasswordHash.is_not_null())
         .one(db)
         .await?
-        .and_then(|r| r.password_hash.map(|hash| (r.id, hash))))
+        .map(|record| record.id))
+}
+
+/// Whether the number is an account's or a waiting claim's: such a number gets no
+/// registration code.
+pub async fn mobile_is_taken(db: &impl ConnectionTrait, mobile: &str) -> Result<bool, AppError> {
+    Ok(account_with_mobile(db, mobile).await?.is_some()
+        || resident::Entity::find()
+            .filter(resident::Column::ClaimMobile.eq(mobile))
+            .one(db)
+            .await?
+            .is_some())
+}
+
+/// A new password for an account (reset or changed with a one-time code).
+pub async fn set_password(
+    db: &impl ConnectionTrait,
+    resident_id: ResidentId,
+    password_hash: String,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let changed = resident::Entity::update_many()
+        .col_expr(resident::Column::PasswordHash, Expr::value(password_hash))
+        .col_expr(resident::Column::UpdatedAt, Expr::value(now))
+        .filter(resident::Column::Id.eq(resident_id))
+        .filter(resident::Column::PasswordHash.is_not_null())
+        .exec(db)
+        .await?;
+    if changed.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::NotFound))
+    }
 }
 
 pub async fn password_hash(

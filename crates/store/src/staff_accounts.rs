@@ -1,5 +1,6 @@
 //! Staff accounts and their sessions: the account a staff sign-in checks, the member a
-//! session stands for, and the administrators' list of open staff sessions (to end one).
+//! session stands for, the administrators' list of open staff sessions (to end one) and of
+//! accounts (to disable or enable one).
 //! There are no built-in accounts: the first administrator is made with `server staff add`.
 use domain::ids::StaffId;
 
@@ -7,7 +8,7 @@ use super::StaffActor;
 use super::audit::{self, Target};
 use super::entities::{department, session, staff};
 use chrono::{DateTime, Utc};
-use domain::console::StaffSessionView;
+use domain::console::{StaffAccountView, StaffSessionView};
 use domain::error::{AppError, ErrorCode};
 use domain::staff::{Permission, StaffMember, StaffRole};
 use domain::text::LocalizedText;
@@ -131,6 +132,97 @@ pub async fn end_session(
     )
     .await?;
     tracing::info!(by = %actor.member.id, staff_id = ?row.staff_id, "staff session ended");
+    Ok(())
+}
+
+/// Every staff account, departments first (administrators).
+pub async fn accounts(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+) -> Result<Vec<StaffAccountView>, AppError> {
+    actor.member.require(Permission::ManageStaffSessions)?;
+    let rows = staff::Entity::find()
+        .find_also_related(department::Entity)
+        .order_by_asc(staff::Column::DepartmentId)
+        .order_by_asc(staff::Column::Username)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, department)| StaffAccountView {
+            id: row.id,
+            username: row.username,
+            name: row.name,
+            role: row.role,
+            department: department.map(|d| LocalizedText::new(d.name, d.name_en)),
+            active: row.active,
+        })
+        .collect())
+}
+
+/// Disables an account (its sessions end at once: a disabled member is signed out
+/// everywhere) or enables it again. By name: the `server staff disable|enable` command.
+pub async fn set_active(
+    db: &impl ConnectionTrait,
+    username: &str,
+    active: bool,
+) -> Result<StaffId, AppError> {
+    let row = staff::Entity::find()
+        .filter(staff::Column::Username.eq(username.trim()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::with_field(ErrorCode::NotFound, "username"))?;
+    apply_active(db, row.id, active).await?;
+    Ok(row.id)
+}
+
+/// The same from the console, by an administrator, recorded in the audit log. Nobody
+/// disables their own account (the last administrator cannot lock everyone out).
+pub async fn set_active_by(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    staff_id: StaffId,
+    active: bool,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    actor.member.require(Permission::ManageStaffSessions)?;
+    if staff_id == actor.member.id && !active {
+        return Err(AppError::new(ErrorCode::InvalidStateChange));
+    }
+    if staff::Entity::find_by_id(staff_id).one(db).await?.is_none() {
+        return Err(AppError::not_found());
+    }
+    apply_active(db, staff_id, active).await?;
+    let action = if active {
+        "staff.enable"
+    } else {
+        "staff.disable"
+    };
+    let reason = format!("staff {staff_id}");
+    audit::record(db, actor, action, Target::StaffSession, Some(&reason), now).await?;
+    tracing::info!(by = %actor.member.id, %staff_id, active, "staff account changed");
+    Ok(())
+}
+
+async fn apply_active(
+    db: &impl ConnectionTrait,
+    staff_id: StaffId,
+    active: bool,
+) -> Result<(), AppError> {
+    staff::Entity::update_many()
+        .col_expr(
+            staff::Column::Active,
+            sea_orm::sea_query::Expr::value(active),
+        )
+        .filter(staff::Column::Id.eq(staff_id))
+        .exec(db)
+        .await?;
+    if !active {
+        session::Entity::delete_many()
+            .filter(session::Column::StaffId.eq(staff_id))
+            .exec(db)
+            .await?;
+    }
     Ok(())
 }
 

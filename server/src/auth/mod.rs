@@ -1,8 +1,10 @@
 //! Who is asking: resident sessions stored in the database (any instance can serve any
-//! request), Argon2id passwords checked off the async runtime, and sign-in throttling.
+//! request), Argon2id passwords checked off the async runtime, one-time codes that prove a
+//! mobile number, and throttling.
 use domain::ids::ResidentId;
 
 pub mod accounts;
+pub mod one_time_codes;
 pub mod password;
 pub mod session;
 pub mod staff;

@@ -1,5 +1,5 @@
-//! Sign-in throttling, per account and per client address, shared by every instance (the
-//! state is in the database).
+//! Throttling of sign-ins, registrations and one-time codes, per account (or number) and
+//! per client address, shared by every instance (the state is in the database).
 //!
 //! An attempt is counted *before* the password is checked, by one conditional UPSERT per
 //! key: it adds the attempt and returns the new count only when the key is not waiting, so
@@ -69,6 +69,28 @@ pub const REGISTRATIONS_PER_ID_NUMBER: Limit = Limit {
     waits: &[Duration::hours(1)],
 };
 
+/// One-time codes to one mobile number: the first at once, each next one a minute after the
+/// last, five in an hour, then an hour's wait (text messages cost money and disturb the
+/// owner of the number).
+pub const CODES_PER_MOBILE: Limit = Limit {
+    free: 1,
+    window: Duration::hours(1),
+    waits: &[
+        Duration::minutes(1),
+        Duration::minutes(1),
+        Duration::minutes(1),
+        Duration::minutes(1),
+        Duration::hours(1),
+    ],
+};
+
+/// One-time codes asked for from one address: 30 an hour, then an hour's wait.
+pub const CODES_PER_ADDRESS: Limit = Limit {
+    free: 30,
+    window: Duration::hours(1),
+    waits: &[Duration::hours(1)],
+};
+
 impl Limit {
     /// The wait after the `attempts`-th attempt of a count, if there is one.
     pub fn wait_after(&self, attempts: i32) -> Option<Duration> {
@@ -116,6 +138,21 @@ impl Key {
     }
 }
 
+impl Key {
+    /// The keys of a request for a one-time code: the number (hashed) and the address.
+    pub fn code_request(ip: Option<&str>, mobile: &str) -> Vec<Self> {
+        let mut keys = vec![Self {
+            limit: CODES_PER_MOBILE,
+            ..Self::account("code", mobile)
+        }];
+        keys.extend(ip.map(|ip| Self {
+            key: format!("code-ip:{ip}"),
+            limit: CODES_PER_ADDRESS,
+        }));
+        keys
+    }
+}
+
 /// The keys of a sign-in: the account as typed (`kind` keeps residents and staff apart) and
 /// the client address.
 pub fn sign_in_keys(kind: &str, account: &str, ip: Option<&str>) -> Vec<Key> {
@@ -138,7 +175,7 @@ pub async fn attempt(
                 give_back(db, counted).await?;
             }
             let wait = waiting(db, &key.key, now).await?;
-            tracing::warn!(key = %key.key, wait_s = wait.num_seconds(), "sign-in refused while waiting");
+            tracing::warn!(key = %key.key, wait_s = wait.num_seconds(), "attempt refused while waiting");
             let seconds = u64::try_from(wait.num_seconds()).unwrap_or(1);
             return Err(AppError::new(ErrorCode::TooManyAttempts).retry_after(seconds));
         }
@@ -257,6 +294,8 @@ pub async fn purge_ended(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Resul
         PER_ADDRESS,
         REGISTRATIONS_PER_ADDRESS,
         REGISTRATIONS_PER_ID_NUMBER,
+        CODES_PER_MOBILE,
+        CODES_PER_ADDRESS,
     ]
     .iter()
     .map(|limit| limit.window)
@@ -302,6 +341,16 @@ mod tests {
         assert_eq!(PER_ADDRESS.wait_after(19), None);
         assert_eq!(PER_ADDRESS.wait_after(20), Some(Duration::minutes(5)));
         assert_eq!(PER_ADDRESS.wait_after(40), Some(Duration::minutes(5)));
+    }
+
+    #[test]
+    fn a_number_gets_a_code_a_minute_five_an_hour() {
+        assert_eq!(CODES_PER_MOBILE.wait_after(1), Some(Duration::minutes(1)));
+        assert_eq!(CODES_PER_MOBILE.wait_after(4), Some(Duration::minutes(1)));
+        assert_eq!(CODES_PER_MOBILE.wait_after(5), Some(Duration::hours(1)));
+        let keys = Key::code_request(Some("10.0.0.1"), "13800000001");
+        assert!(!keys[0].key.contains("13800000001"), "{}", keys[0].key);
+        assert_eq!(keys[1].key, "code-ip:10.0.0.1");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use domain::ids::{ApplicationNumber, ResidentId};
 
 pub mod campaigns;
 pub mod catalog;
+pub mod identity_checks;
 pub mod rectifications;
 pub mod segments;
 pub mod surveys;
@@ -42,6 +43,15 @@ pub fn router() -> Router<AppState> {
             post(remove_tag),
         )
         .route("/admin/forms/sessions/{id}/end", post(end_session))
+        .route("/admin/forms/staff/{id}/{change}", post(set_staff_active))
+        .route(
+            "/admin/forms/identity-checks/find",
+            post(identity_checks::find),
+        )
+        .route(
+            "/admin/forms/identity-checks/{id}/{decision}",
+            post(identity_checks::decide),
+        )
         .route(
             "/admin/forms/rectifications/{id}",
             post(rectifications::act),
@@ -309,6 +319,30 @@ async fn end_session(
     Path(id): Path<String>,
 ) -> Response {
     let result = staff_accounts::end_session(&state.db, &staff.actor, &id, Utc::now()).await;
+    back(
+        &state,
+        &staff.session_id,
+        "/admin/sessions",
+        "sessions",
+        BTreeMap::new(),
+        result.err(),
+    )
+    .await
+}
+
+/// `POST /admin/forms/staff/{id}/disable|enable` (administrators).
+async fn set_staff_active(
+    State(state): State<AppState>,
+    staff: FormStaff,
+    Path((id, change)): Path<(domain::ids::StaffId, String)>,
+) -> Response {
+    let result = match change.as_str() {
+        "disable" | "enable" => {
+            let active = change == "enable";
+            staff_accounts::set_active_by(&state.db, &staff.actor, id, active, Utc::now()).await
+        }
+        _ => Err(AppError::not_found()),
+    };
     back(
         &state,
         &staff.session_id,

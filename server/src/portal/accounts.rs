@@ -1,7 +1,8 @@
-//! Register, sign in, sign out.
+//! Ask for a one-time code, register, sign in, reset the password, sign out.
 
-use super::back_with_problems;
-use crate::auth::{accounts, session};
+use super::{back_with_flash, back_with_problems};
+use crate::auth::{accounts, one_time_codes, session};
+use crate::http::client::ip_of;
 use crate::http::request::safe_next;
 use crate::state::AppState;
 use axum::Form;
@@ -9,14 +10,76 @@ use axum::extract::{Query, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::account::{Registration, SignIn};
+use domain::account::{PasswordReset, Registration, SignIn};
+use domain::one_time_code::{self, CodeRequest, Purpose};
 use serde::Deserialize;
-use std::collections::BTreeMap;
-use store::CurrentSession;
+use std::collections::{BTreeMap, HashMap};
+use store::{CurrentSession, Flash};
 
 #[derive(Deserialize)]
 pub struct Next {
     next: Option<String>,
+}
+
+/// Fields of a form that asks for a code which never go back into a page.
+const SECRET_FIELDS: [&str; 4] = ["password", "current_password", "id_number", "code"];
+
+/// `POST /forms/verification-code`, the second submit button of the register, password and
+/// profile forms (the whole form travels along): sends the code to the form's `mobile`
+/// for its `purpose`, then back to the page with what was typed kept (never a password, ID
+/// number or code) and the notice that it went out.
+pub async fn send_code(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let field = |key: &str| form.get(key).cloned().unwrap_or_default();
+    let purpose = match field("purpose").as_str() {
+        "reset_password" => Purpose::ResetPassword,
+        "change_mobile" => Purpose::ChangeMobile,
+        _ => Purpose::Register,
+    };
+    let (page, flash_form) = match purpose {
+        Purpose::Register => ("/register", "register"),
+        Purpose::ResetPassword => ("/password-reset", "password_reset"),
+        Purpose::ChangeMobile => ("/me/profile", "profile"),
+    };
+    // Register and reset go on to the form's second step; the profile has one step.
+    let next = match purpose {
+        Purpose::ChangeMobile => page.to_owned(),
+        _ => format!("{page}?step=code"),
+    };
+    let back_to = if field("step") == "code" {
+        next.as_str()
+    } else {
+        page
+    };
+    let mut values: BTreeMap<String, String> = form
+        .iter()
+        .filter(|(key, _)| !SECRET_FIELDS.contains(&key.as_str()) && *key != "purpose")
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect();
+    let request = CodeRequest {
+        mobile: field("mobile"),
+        purpose: Some(purpose),
+    };
+    let resident = parts
+        .extensions
+        .get::<CurrentSession>()
+        .and_then(|s| s.resident_id);
+    match one_time_codes::send(&state, &request, ip_of(&parts).as_deref(), resident).await {
+        Ok(sent) => {
+            values.insert(one_time_code::SENT_TO.to_owned(), sent.sent_to);
+            let flash = Flash {
+                form: flash_form.to_owned(),
+                values,
+                errors: Vec::new(),
+                error: None,
+            };
+            back_with_flash(&state, &parts, &next, &flash).await
+        }
+        Err(error) => back_with_problems(&state, &parts, back_to, flash_form, values, error).await,
+    }
 }
 
 pub async fn register(
@@ -27,20 +90,55 @@ pub async fn register(
 ) -> Response {
     let headers = &parts.headers;
     match accounts::register(&state, &form, &parts).await {
-        Ok(started) => signed_in(
+        Ok(accounts::Registered::SignedIn(started)) => signed_in(
             &state,
             headers,
             &started.token,
             session::Lifetime::Browser,
             &safe_next(next.next.as_deref()),
         ),
+        Ok(accounts::Registered::AwaitingCheck) => {
+            Redirect::to("/register/identity-check").into_response()
+        }
         Err(error) => {
             // Never the password or the ID number back into a page.
             let values = BTreeMap::from([
                 ("name".to_owned(), form.name.clone()),
                 ("mobile".to_owned(), form.mobile.clone()),
             ]);
-            back_with_problems(&state, &parts, "/register", "register", values, error).await
+            back_with_problems(
+                &state,
+                &parts,
+                "/register?step=code",
+                "register",
+                values,
+                error,
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /forms/password-reset`: the new password is set and this browser, like every
+/// other, is signed out; the sign-in page says so.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(form): Form<PasswordReset>,
+) -> Response {
+    match accounts::reset_password(&state, &form, &parts).await {
+        Ok(()) => {
+            let cookies = session::SessionCookies::of(&parts.headers, &state.settings);
+            (
+                [(header::SET_COOKIE, cookies.end_resident())],
+                Redirect::to("/sign-in?reset=1"),
+            )
+                .into_response()
+        }
+        Err(error) => {
+            let values = BTreeMap::from([("mobile".to_owned(), form.mobile.clone())]);
+            let page = "/password-reset?step=code";
+            back_with_problems(&state, &parts, page, "password_reset", values, error).await
         }
     }
 }

@@ -26,7 +26,9 @@ use store::{CurrentSession, Flash, sessions};
 /// Form posts without files (the request body limit applies).
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/forms/verification-code", post(accounts::send_code))
         .route("/forms/register", post(accounts::register))
+        .route("/forms/password-reset", post(accounts::reset_password))
         .route("/forms/sign-in", post(accounts::sign_in))
         .route("/forms/sign-out", post(accounts::sign_out))
         .route(
@@ -93,15 +95,20 @@ pub async fn back_with_problems(
     values: BTreeMap<String, String>,
     error: AppError,
 ) -> Response {
-    let session = parts.extensions.get::<CurrentSession>();
-    let headers = &parts.headers;
-    let ip = ip_of(parts);
     let flash = Flash {
         form: form.to_owned(),
         values,
         errors: error.errors.clone(),
         error: Some(error.code),
     };
+    back_with_flash(state, parts, to, &flash).await
+}
+
+/// 303 to `to` with `flash` for the page there (problems, or what was typed and a notice).
+pub async fn back_with_flash(state: &AppState, parts: &Parts, to: &str, flash: &Flash) -> Response {
+    let session = parts.extensions.get::<CurrentSession>();
+    let headers = &parts.headers;
+    let ip = ip_of(parts);
     // The query makes the address new, so a router that is already there reloads the page.
     let to = format!(
         "{to}{}retry={}",
@@ -110,22 +117,15 @@ pub async fn back_with_problems(
     );
     match session {
         Some(session) => {
-            if let Err(err) = sessions::set_flash(&state.db, &session.id, &flash).await {
+            if let Err(err) = sessions::set_flash(&state.db, &session.id, flash).await {
                 tracing::warn!(error = %err, "cannot keep the form's problems");
             }
             Redirect::to(&to).into_response()
         }
         None => {
             let cookies = crate::auth::session::SessionCookies::of(headers, &state.settings);
-            match crate::auth::session::start(
-                &state.db,
-                None,
-                Some(&flash),
-                headers,
-                ip,
-                Utc::now(),
-            )
-            .await
+            match crate::auth::session::start(&state.db, None, Some(flash), headers, ip, Utc::now())
+                .await
             {
                 Ok((token, _)) => (
                     [(

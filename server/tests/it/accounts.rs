@@ -17,7 +17,7 @@ fn registration(mobile: &str) -> serde_json::Value {
 
 on_both_backends! {
     async fn registering_creates_a_hashed_account_and_signs_in(app) {
-        let response = app.post_json("/api/v1/accounts", registration("139 0000 1234")).await;
+        let response = app.register(registration("139 0000 1234")).await;
         assert_eq!(response.status().as_u16(), 201);
         let set_cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_owned();
         assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
@@ -64,6 +64,7 @@ on_both_backends! {
                 ("mobile", "invalid_mobile"),
                 ("id_number", "invalid_id_number"),
                 ("password", "password_too_common"),
+                ("code", "required"),
             ]
         );
         assert!(body["errors"][1]["message"].as_str().unwrap().contains("11 digits"));
@@ -75,17 +76,31 @@ on_both_backends! {
         assert_eq!(app.scalar("SELECT COUNT(*) FROM resident").await, before);
     }
 
+    // A number with an account gets no registration code (a text saying so instead), and an
+    // ID number registers once; every refusal is the one answer.
     async fn a_mobile_number_or_id_number_registers_once(app) {
         let taken = demo_mobile(1);
-        let response = app.post_json("/api/v1/accounts", registration(&taken)).await;
-        assert_eq!(response.status().as_u16(), 422);
+        let response = app
+            .post_json("/api/v1/verification-codes", json!({ "mobile": taken, "purpose": "register" }))
+            .await;
+        assert_eq!(response.status().as_u16(), 202, "the same answer as for any number");
+        assert_eq!(app.newest_code_to(&taken).await, None, "no code for a number with an account");
+        let told = app.text(&format!("SELECT body FROM sms_outbox WHERE mobile = '{taken}'")).await;
+        assert!(told.contains("已注册"), "{told}");
+        let mut guessed = registration(&taken);
+        guessed["code"] = json!("123456");
+        let response = app.post_json("/api/v1/accounts", guessed).await;
         let body: serde_json::Value = response.json().await.unwrap();
-        assert_eq!(body["errors"][0]["field"], "mobile");
-        assert_eq!(body["errors"][0]["code"], "already_registered");
-        assert_eq!(app.post_json("/api/v1/accounts", registration("13900001235")).await.status().as_u16(), 201);
-        let again = app.post_json("/api/v1/accounts", registration("13900001236")).await;
+        assert_eq!(body["errors"][0]["field"], "code");
+        assert_eq!(body["errors"][0]["code"], "invalid_code");
+
+        assert_eq!(app.register(registration("13900001235")).await.status().as_u16(), 201);
+        let again = app.register(registration("13900001236")).await;
+        assert_eq!(again.status().as_u16(), 422);
         let body: serde_json::Value = again.json().await.unwrap();
-        assert_eq!(body["errors"][0]["field"], "id_number");
+        assert_eq!(body["code"], "registration_refused");
+        assert!(body["errors"].as_array().is_none_or(Vec::is_empty), "no field named: {body}");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM resident WHERE mobile = '13900001236'").await, 0);
     }
 
     async fn residents_sign_in_with_mobile_or_id_number(app) {
@@ -215,7 +230,7 @@ on_both_backends! {
     async fn registrations_naming_one_id_number_are_limited(app) {
         let mut statuses = Vec::new();
         for n in 0..6 {
-            let response = app.post_json("/api/v1/accounts", registration(&format!("1390000{n:04}"))).await;
+            let response = app.register(registration(&format!("1390000{n:04}"))).await;
             statuses.push(response.status().as_u16());
             if n == 5 {
                 let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
@@ -225,13 +240,13 @@ on_both_backends! {
             }
         }
         assert_eq!(statuses[0], 201, "{statuses:?}");
-        assert!(statuses[1..5].iter().all(|s| *s == 422), "already registered: {statuses:?}");
+        assert!(statuses[1..5].iter().all(|s| *s == 422), "refused: {statuses:?}");
         assert_eq!(statuses[5], 429, "{statuses:?}");
         assert_eq!(app.scalar("SELECT COUNT(*) FROM resident WHERE mobile LIKE '1390000%'").await, 1);
         // Another ID number from the same address is not held up.
         let mut other = registration("13911112222");
         other["id_number"] = json!("110105195001010012");
-        let response = app.post_json("/api/v1/accounts", other).await;
+        let response = app.register(other).await;
         assert_eq!(response.status().as_u16(), 201);
     }
 
@@ -303,8 +318,8 @@ on_both_backends! {
         });
         let (status, body) = session.send_json(reqwest::Method::PUT, "/api/v1/me/profile", update).await;
         assert_eq!(status, 422, "{body}");
-        assert_eq!(body["errors"][0]["field"], "mobile");
-        assert_eq!(body["errors"][0]["code"], "already_registered");
+        // No code can be had for another account's number (see the next test).
+        assert_eq!(body["errors"][0]["field"], "code");
         assert_eq!(session.get_json("/api/v1/me/profile").await.1["mobile"], profile["mobile"], "unchanged");
         // The database refuses it too, whatever path a write takes.
         let refused = app
@@ -318,7 +333,9 @@ on_both_backends! {
         assert!(refused.is_err(), "the unique index");
     }
 
-    async fn a_new_mobile_number_needs_the_password(app) {
+    // A new number needs the password and a code sent to that number (proved like a
+    // registration's, or anyone could take a stranger's number and block their registering).
+    async fn a_new_mobile_number_needs_the_password_and_a_code(app) {
         let session = app.resident(1).await;
         let (status, profile) = session.get_json("/api/v1/me/profile").await;
         assert_eq!(status, 200);
@@ -336,6 +353,19 @@ on_both_backends! {
         let unchanged = session.get_json("/api/v1/me/profile").await.1;
         assert_eq!(unchanged["mobile"], profile["mobile"]);
         update["current_password"] = json!(DEMO_PASSWORD);
+        let (status, body) = session.send_json(reqwest::Method::PUT, "/api/v1/me/profile", update.clone()).await;
+        assert_eq!(status, 422);
+        assert_eq!(body["errors"][0]["field"], "code", "{body}");
+        let ask = json!({ "mobile": "13912340000", "purpose": "change_mobile" });
+        let anonymous = app.post_json("/api/v1/verification-codes", ask.clone()).await;
+        assert_eq!(anonymous.status().as_u16(), 401, "only for one's own account");
+        let (status, _) = session.post_json("/api/v1/verification-codes", ask).await;
+        assert_eq!(status, 202);
+        // Another account's number gets no code (and the same answer).
+        let (status, _) = session.post_json("/api/v1/verification-codes", json!({ "mobile": demo_mobile(2), "purpose": "change_mobile" })).await;
+        assert_eq!(status, 202);
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM one_time_code WHERE mobile = '{}'", demo_mobile(2))).await, 0);
+        update["code"] = json!(app.newest_code_to("13912340000").await.unwrap());
         let (status, body) = session.send_json(reqwest::Method::PUT, "/api/v1/me/profile", update).await;
         assert_eq!(status, 200);
         assert_eq!(body["mobile"], "13912340000");
@@ -351,9 +381,10 @@ on_both_backends! {
 
     async fn the_plain_forms_work_without_javascript(app) {
         // A first visit: the forms, and no error summary (it once showed an empty one).
-        for path in ["/sign-in", "/register"] {
+        for path in ["/sign-in", "/register", "/register?step=code"] {
             let html = app.client.get(app.url(path)).send().await.unwrap().text().await.unwrap();
-            assert!(html.contains("autocomplete=\"username\"") || html.contains("autocomplete=\"new-password\""), "{path}");
+            let fields = ["autocomplete=\"username\"", "autocomplete=\"tel\"", "autocomplete=\"new-password\""];
+            assert!(fields.iter().any(|field| html.contains(field)), "{path}");
             assert!(!html.contains("error-summary"), "{path} shows no problem before a post");
         }
         // Wrong password: back to the page, with the problem kept for it.

@@ -22,6 +22,7 @@ mod demo_data;
 mod elderly_mode;
 mod figures;
 mod http_edge;
+mod identity;
 mod life_events;
 mod pages;
 mod ratings;

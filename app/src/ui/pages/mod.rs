@@ -8,6 +8,7 @@ pub mod home;
 pub mod messages;
 pub mod my_applications;
 pub mod not_found;
+pub mod password_reset;
 pub mod profile;
 pub mod register;
 pub mod satisfaction;

@@ -1,11 +1,13 @@
 //! The profile (我的资料): contact details, address and preferences that every form is
 //! prefilled from; the household, and who may apply on whose behalf (代办).
 
+use super::register::{CodeSentNotice, SendCodeButton};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::forms::{ErrorSummary, TextInput};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
 use domain::console::RecordAccess;
+use domain::one_time_code::SENT_TO;
 use domain::profile::Profile;
 use domain::validation::{Flash, Problem};
 use i18n::*;
@@ -94,13 +96,7 @@ fn RecordAccesses(accesses: Vec<RecordAccess>) -> impl IntoView {
 #[component]
 fn ProfileView(profile: Profile, flash: Flash, saved: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let problem = |key: &str| {
-        flash
-            .errors
-            .iter()
-            .find(|e| e.field == key)
-            .map(|e| e.problem.clone())
-    };
+    let problem = |key: &str| flash.problem(key);
     let value = |key: &str, current: String| flash.values.get(key).cloned().unwrap_or(current);
     let l = move |key: &'static str| {
         Signal::derive(move || label(key, i18n.get_locale() == Locale::en))
@@ -126,6 +122,16 @@ fn ProfileView(profile: Profile, flash: Flash, saved: bool) -> impl IntoView {
         </dl>
         <form method="post" action="/forms/profile" class="stack">
             <TextInput name="mobile" kind="tel" label=l("mobile") value=value("mobile", profile.mobile.clone().unwrap_or_default()) autocomplete="tel" problem=problem("mobile") />
+            <CodeSentNotice sent_to=flash.values.get(SENT_TO).cloned() />
+            <TextInput
+                name="code"
+                label=l("code")
+                autocomplete="one-time-code"
+                inputmode="numeric"
+                required=false
+                hint=Signal::derive(move || td_string!(i18n.get_locale(), profile.code_for_mobile).to_owned())
+                problem=problem("code")
+            />
             <TextInput name="email" kind="email" label=l("email") value=value("email", profile.email.clone().unwrap_or_default()) autocomplete="email" required=false problem=problem("email") />
             <TextInput name="address" label=l("address") value=value("address", profile.address.clone()) autocomplete="street-address" problem=problem("address") />
             <TextInput
@@ -153,6 +159,8 @@ fn ProfileView(profile: Profile, flash: Flash, saved: bool) -> impl IntoView {
                 <label for="field-notify_consent">{t!(i18n, profile.notify_consent)}</label>
             </div>
             <button type="submit" class="button button--primary">{t!(i18n, profile.save)}</button>
+            // After the form's own button, so that Enter in a field saves.
+            <SendCodeButton purpose="change_mobile" />
         </form>
         <section class="section" id="household" aria-labelledby="household-heading">
             <h2 id="household-heading">{t!(i18n, profile.household)}</h2>
@@ -176,6 +184,10 @@ fn ProfileView(profile: Profile, flash: Flash, saved: bool) -> impl IntoView {
                 }).collect_view()}
             </ul>
         </section>
+        <section class="section" aria-labelledby="password-heading">
+            <h2 id="password-heading">{t!(i18n, profile.change_password)}</h2>
+            <p>{t!(i18n, profile.change_password_hint)} " " <a href="/password-reset">{t!(i18n, profile.change_password)}</a></p>
+        </section>
         <section class="section" aria-labelledby="sessions-heading" data-testid="sign-out-everywhere">
             <h2 id="sessions-heading">{t!(i18n, profile.sessions_heading)}</h2>
             <p>{t!(i18n, profile.sessions_hint)}</p>
@@ -193,6 +205,7 @@ fn label(key: &str, english: bool) -> String {
         "email" => td_string!(locale, profile.email),
         "address" => td_string!(locale, profile.address),
         "current_password" => td_string!(locale, profile.current_password),
+        "code" => td_string!(locale, account.code_label),
         "language" => td_string!(locale, profile.language),
         _ => "",
     }

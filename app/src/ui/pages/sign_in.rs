@@ -23,16 +23,23 @@ pub fn SignInPage() -> impl IntoView {
         move || query.with(|q| q.get("retry")),
         |_| take_flash("sign_in".into()),
     );
+    let reset = move || query.with(|q| q.get("reset")).is_some();
     view! {
         <Title text=move || td_string!(i18n.get_locale(), account.sign_in_title).to_owned() />
         <section class="narrow">
             <h1>{t!(i18n, account.sign_in_title)}</h1>
+            {move || reset().then(|| view! {
+                <div class="notice notice--success" role="status" data-testid="password-reset-done">
+                    <p>{t!(i18n, account.reset_done)}</p>
+                </div>
+            })}
             <Suspense>
                 {move || Suspend::new(async move {
                     let flash = flash.await.ok().flatten().unwrap_or_default();
                     view! { <SignInForm flash next=next() /> }
                 })}
             </Suspense>
+            <p>{t!(i18n, account.forgot_password)} " " <a href="/password-reset">{t!(i18n, account.reset_title)}</a></p>
             <p>{t!(i18n, account.no_account)} " " <a href="/register">{t!(i18n, account.register_link)}</a></p>
             <p class="field__hint">{t!(i18n, account.help)}</p>
         </section>

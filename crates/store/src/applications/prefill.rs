@@ -125,6 +125,9 @@ mod tests {
             elderly_mode_offered_at: None,
             notify_consent: false,
             email: None,
+            claim_mobile: None,
+            claim_password_hash: None,
+            claim_requested_at: None,
             created_at: at,
             updated_at: at,
         }

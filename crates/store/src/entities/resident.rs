@@ -25,6 +25,11 @@ pub struct Model {
     pub elderly_mode_offered_at: Option<DateTimeUtc>,
     pub notify_consent: bool,
     pub email: Option<String>,
+    /// A claim of this register record made online without the register's mobile number:
+    /// the number proved and the password chosen, waiting for a clerk to check the person.
+    pub claim_mobile: Option<String>,
+    pub claim_password_hash: Option<String>,
+    pub claim_requested_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -1,6 +1,8 @@
-//! Accounts and sessions: register, sign in, sign out, who am I, the profile.
+//! Accounts and sessions: one-time codes, register, sign in, reset the password, sign out,
+//! who am I, the profile.
 
-use crate::auth::{Resident, accounts, session};
+use crate::auth::{Resident, accounts, one_time_codes, session};
+use crate::http::client::ip_of;
 use crate::http::error::ApiError;
 use crate::state::AppState;
 use crate::usecases;
@@ -10,8 +12,9 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use domain::account::{Registration, SignIn, Viewer};
+use domain::account::{AwaitingIdentityCheck, PasswordReset, Registration, SignIn, Viewer};
 use domain::error::ApiErrorBody;
+use domain::one_time_code::{CodeRequest, CodeSent};
 use domain::profile::{Profile, ProfileUpdate};
 use store::{CurrentSession, accounts as account_store, profile};
 
@@ -32,12 +35,47 @@ fn with_session(
         .into_response()
 }
 
-/// Register a resident account (and sign in).
+/// Send a one-time code by text message, to register or to set a new password.
+///
+/// The answer is the same whether or not the number has an account (which would otherwise
+/// be learnt here): a number with an account gets, instead of a registration code, a message
+/// saying so; a reset for a number with no account sends nothing. A code for a new number of
+/// one's account (`change_mobile`) needs the resident signed in.
+#[utoipa::path(
+    post, path = "/api/v1/verification-codes", tag = "accounts", request_body = CodeRequest,
+    responses(
+        (status = 202, description = "A message is on its way (or, see above, stands for one)", body = CodeSent),
+        (status = 401, description = "`change_mobile` without a signed-in resident", body = ApiErrorBody),
+        (status = 422, description = "The mobile number is missing or not a mainland mobile number", body = ApiErrorBody),
+        (status = 429, description = "A code was sent a moment ago, or five this hour; `Retry-After` says when", body = ApiErrorBody),
+        (status = 503, description = "The SMS gateway did not take the message", body = ApiErrorBody),
+    )
+)]
+pub async fn send_code(
+    State(state): State<AppState>,
+    parts: Parts,
+    Json(request): Json<CodeRequest>,
+) -> Result<(StatusCode, Json<CodeSent>), ApiError> {
+    let resident = parts
+        .extensions
+        .get::<CurrentSession>()
+        .and_then(|s| s.resident_id);
+    let sent = one_time_codes::send(&state, &request, ip_of(&parts).as_deref(), resident).await?;
+    Ok((StatusCode::ACCEPTED, Json(sent)))
+}
+
+/// Register a resident account with the code sent to the mobile number (and sign in).
+///
+/// Claiming a record of the population register needs the mobile number the register holds
+/// for the person; with another number (or none in the register) the claim waits for an
+/// identity check at a service window and nothing is signed in (202).
 #[utoipa::path(
     post, path = "/api/v1/accounts", tag = "accounts", request_body = Registration,
     responses(
         (status = 201, description = "Registered and signed in; the session cookie is set", body = Viewer),
-        (status = 422, description = "A field is wrong or already registered", body = ApiErrorBody),
+        (status = 202, description = "A claim of a register record, waiting for an identity check at a window", body = AwaitingIdentityCheck),
+        (status = 422, description = "A field is wrong (`validation_failed`, the code included) or registration is refused (`registration_refused`, whatever the reason)", body = ApiErrorBody),
+        (status = 429, description = "Too many registrations naming this ID number or from this address", body = ApiErrorBody),
     )
 )]
 pub async fn register(
@@ -45,7 +83,15 @@ pub async fn register(
     parts: Parts,
     Json(form): Json<Registration>,
 ) -> Result<Response, ApiError> {
-    let started = accounts::register(&state, &form, &parts).await?;
+    let started = match accounts::register(&state, &form, &parts).await? {
+        accounts::Registered::SignedIn(started) => started,
+        accounts::Registered::AwaitingCheck => {
+            let body = AwaitingIdentityCheck {
+                awaiting_identity_check: true,
+            };
+            return Ok((StatusCode::ACCEPTED, Json(body)).into_response());
+        }
+    };
     let viewer = account_store::viewer(&state.db, started.resident_id).await?;
     Ok(with_session(
         &state,
@@ -57,12 +103,32 @@ pub async fn register(
     ))
 }
 
+/// Set a new password with the code sent to the account's mobile number (purpose
+/// `reset_password`); every session of the account ends.
+#[utoipa::path(
+    post, path = "/api/v1/password-reset", tag = "accounts", request_body = PasswordReset,
+    responses(
+        (status = 204, description = "The new password is set; every session of the account has ended"),
+        (status = 422, description = "A field is wrong, or the code is wrong, expired or used up", body = ApiErrorBody),
+        (status = 429, description = "Too many attempts from this address", body = ApiErrorBody),
+    )
+)]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    parts: Parts,
+    Json(form): Json<PasswordReset>,
+) -> Result<StatusCode, ApiError> {
+    accounts::reset_password(&state, &form, &parts).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// Sign in with mobile number or ID number and password.
 #[utoipa::path(
     post, path = "/api/v1/session", tag = "accounts", request_body = SignIn,
     responses(
         (status = 200, description = "Signed in; a new session cookie is set", body = Viewer),
         (status = 401, description = "Wrong account or password", body = ApiErrorBody),
+        (status = 403, description = "The right password of a claim still waiting for its identity check (`identity_check_pending`)", body = ApiErrorBody),
         (status = 429, description = "Too many failed sign-ins: cooling down", body = ApiErrorBody),
     )
 )]

@@ -45,6 +45,7 @@ pub fn test_settings(database_url: String) -> Settings {
         campaign_approval_threshold: 1000,
         public_origin: None,
         trusted_proxies: Default::default(),
+        sms_gateway: Default::default(),
     }
 }
 
@@ -91,6 +92,9 @@ impl TestApp {
         tokio::spawn(async move {
             axum::serve(listener, router).await.expect("serve");
         });
+        // reqwest has TLS (the SMS gateway adapter's), and rustls wants its cryptography
+        // chosen once per process.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -223,6 +227,45 @@ impl TestApp {
             .send()
             .await
             .expect("request")
+    }
+
+    /// Asks for a one-time code for `mobile` (`register` or `reset_password`) and reads it
+    /// from the outbox, as the resident reads the text message.
+    pub async fn code_for(&self, mobile: &str, purpose: &str) -> String {
+        let response = self
+            .post_json(
+                "/api/v1/verification-codes",
+                serde_json::json!({ "mobile": mobile, "purpose": purpose }),
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 202, "a code for {mobile}");
+        self.newest_code_to(mobile)
+            .await
+            .expect("a code in the outbox")
+    }
+
+    /// The six-digit code in the newest text message to `mobile`, if it holds one.
+    pub async fn newest_code_to(&self, mobile: &str) -> Option<String> {
+        let mobile = domain::validation::normalize_mobile(mobile).expect("a mobile number");
+        let sql = format!(
+            "SELECT body FROM sms_outbox WHERE mobile = '{mobile}' ORDER BY id DESC LIMIT 1"
+        );
+        let body = self.text(&sql).await;
+        let digits: Vec<char> = body.chars().collect();
+        digits
+            .windows(6)
+            .find(|w| w.iter().all(char::is_ascii_digit))
+            .map(|w| w.iter().collect())
+    }
+
+    /// Registers through the API with a code asked for first: the registration's answer.
+    pub async fn register(&self, mut registration: serde_json::Value) -> reqwest::Response {
+        let mobile = registration["mobile"]
+            .as_str()
+            .expect("a mobile")
+            .to_owned();
+        registration["code"] = self.code_for(&mobile, "register").await.into();
+        self.post_json("/api/v1/accounts", registration).await
     }
 
     /// One text from a SQL query (the first column of the first row).

@@ -1,5 +1,5 @@
 //! The staff console's pages under `/admin`: sign-in, home, queue, case, resident 360,
-//! audit log and staff sessions. Every page reads through a server function that checks the
+//! identity checks, audit log, staff sessions and accounts. Every page reads through a server function that checks the
 //! staff session, role and department again; links and buttons only mirror what is allowed.
 
 pub mod application;
@@ -7,6 +7,7 @@ pub mod audit;
 pub mod catalog;
 pub mod figures;
 pub mod home;
+pub mod identity_checks;
 pub mod queue;
 pub mod rectifications;
 pub mod resident;
@@ -74,7 +75,8 @@ pub fn FlashNotice(flash: Option<Flash>) -> impl IntoView {
             || flash.form == "sessions"
             || flash.form == "rectification"
             || flash.form == "segment"
-            || flash.form == "campaign" =>
+            || flash.form == "campaign"
+            || flash.form == "identity_decision" =>
         {
             view! {
                 <div class="notice notice--success" role="status" data-testid="console-done">
