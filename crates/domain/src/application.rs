@@ -141,6 +141,13 @@ impl ApplicationStatus {
 /// How long after submitting a resident may still take an application back to correct it.
 pub const CORRECTION_MINUTES: i64 = 10;
 
+/// Files one application can hold (every material, supplements included).
+pub const MAX_FILES_PER_APPLICATION: u64 = 30;
+
+/// What one resident's applications may take in files in 24 hours (a flood of uploads fills
+/// the disk for everyone).
+pub const DAILY_UPLOAD_BYTES: i64 = 200 * 1024 * 1024;
+
 /// Until when the resident may take an application back as a draft to correct it: for
 /// [`CORRECTION_MINUTES`] after submitting, while it is `submitted` and no department has
 /// acted on it (`staff_acted`: accepted, sent back, assigned or commented). None when it

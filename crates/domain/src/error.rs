@@ -61,6 +61,9 @@ pub enum ErrorCode {
     IdentityCheckPending,
     /// The member of staff's account is disabled.
     AccountDisabled,
+    /// The resident's files of the last 24 hours reached the daily volume; `retry_after`
+    /// says when there is room again.
+    UploadLimitReached,
 }
 
 impl ErrorCode {
@@ -79,7 +82,7 @@ impl ErrorCode {
             | ErrorCode::CrossSiteRequest
             | ErrorCode::IdentityCheckPending
             | ErrorCode::AccountDisabled => 403,
-            ErrorCode::TooManyAttempts => 429,
+            ErrorCode::TooManyAttempts | ErrorCode::UploadLimitReached => 429,
             ErrorCode::ValidationFailed | ErrorCode::RegistrationRefused => 422,
             ErrorCode::InvalidStateChange
             | ErrorCode::Conflict
@@ -115,6 +118,7 @@ impl ErrorCode {
                 td_string!(locale, errors.identity_check_pending)
             }
             ErrorCode::AccountDisabled => td_string!(locale, errors.account_disabled),
+            ErrorCode::UploadLimitReached => td_string!(locale, errors.upload_limit_reached),
         }
     }
 }
@@ -325,6 +329,7 @@ mod tests {
             ErrorCode::RegistrationRefused,
             ErrorCode::IdentityCheckPending,
             ErrorCode::AccountDisabled,
+            ErrorCode::UploadLimitReached,
         ];
         for code in codes {
             let zh = code.message(Locale::zh_CN);

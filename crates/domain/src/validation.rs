@@ -44,6 +44,10 @@ pub enum Problem {
     FileTooLarge {
         max_mb: u32,
     },
+    /// The application holds as many files as it may.
+    TooManyFiles {
+        max: u32,
+    },
     /// Characters a code or key may not have (catalogue codes, question keys).
     InvalidFormat,
     /// The same value as an earlier item of the list.
@@ -79,6 +83,7 @@ impl Problem {
             Problem::UnsupportedFileType => "unsupported_file_type",
             Problem::ActiveContent => "active_content",
             Problem::FileTooLarge { .. } => "file_too_large",
+            Problem::TooManyFiles { .. } => "too_many_files",
             Problem::InvalidFormat => "invalid_format",
             Problem::Duplicate => "duplicate",
             Problem::OutOfRange { .. } => "out_of_range",
@@ -118,6 +123,9 @@ impl Problem {
                 td_string!(locale, problems.unsupported_file_type).to_owned()
             }
             Problem::ActiveContent => td_string!(locale, problems.active_content).to_owned(),
+            Problem::TooManyFiles { max } => {
+                td_string!(locale, problems.too_many_files).replace("$max", &max.to_string())
+            }
             Problem::FileTooLarge { max_mb } => {
                 td_string!(locale, problems.file_too_large).replace("$max_mb", &max_mb.to_string())
             }
@@ -277,6 +285,7 @@ mod tests {
             Problem::UnsupportedFileType,
             Problem::ActiveContent,
             Problem::FileTooLarge { max_mb: 10 },
+            Problem::TooManyFiles { max: 30 },
         ];
         for problem in problems {
             let zh = problem.message(Locale::zh_CN);

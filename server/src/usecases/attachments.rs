@@ -13,7 +13,8 @@ use domain::validation::{FieldError, Problem};
 use store::applications::{self, NewAttachment};
 
 /// Checks each file's content, stores it, and attaches it to the application. Returns the
-/// problems of refused files.
+/// problems of refused files; a file beyond the application's count or the resident's daily
+/// volume is refused before it is stored.
 pub async fn attach(
     state: &AppState,
     resident_id: ResidentId,
@@ -41,6 +42,25 @@ pub async fn attach(
                 continue;
             }
         };
+        let size_bytes = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+        let now = Utc::now();
+        match applications::upload_allowed(
+            &state.db,
+            resident_id,
+            number,
+            file.material,
+            size_bytes,
+            now,
+        )
+        .await
+        {
+            Ok(()) => {}
+            Err(error) if error.code == ErrorCode::ValidationFailed => {
+                problems.extend(error.errors);
+                continue;
+            }
+            Err(error) => return Err(error),
+        }
         let sha256 = files::store(&state.settings.upload_dir, &bytes)
             .await
             .map_err(|err| {
@@ -55,10 +75,10 @@ pub async fn attach(
                 material: file.material,
                 file_name: &file.file_name,
                 content_type: kind.content_type(),
-                size_bytes: bytes.len() as i64,
+                size_bytes,
                 sha256: &sha256,
             },
-            Utc::now(),
+            now,
         )
         .await?;
     }

@@ -275,6 +275,62 @@ on_both_backends! {
         }
     }
 
+    // Uploads are limited: 30 files an application (422 on the material), 200 MB of an
+    // applicant's files a day (429 with Retry-After); a refused file is not stored.
+    async fn uploads_are_limited_per_application_and_per_day(app) {
+        let session = app.resident(1).await;
+        let service = service_with_uploads(&app).await;
+        let (_, form) = session.post_json("/api/v1/me/applications", json!({ "service_code": service["code"] })).await;
+        let number = form["number"].as_str().unwrap().to_owned();
+        let material = upload_indexes(&service)[0];
+        let (status, _) = upload(&session, &number, material, "一.pdf", PDF).await;
+        assert_eq!(status, 201);
+        let (application, resident): (i64, i64) = {
+            let row = app.first_row(&format!("SELECT id, resident_id FROM application WHERE number = '{number}'")).await;
+            (row.try_get_by_index(0).unwrap(), row.try_get_by_index(1).unwrap())
+        };
+        // Earlier today the resident handed in nearly 200 MB (elsewhere: no application).
+        let earlier = (chrono::Utc::now() - chrono::Duration::hours(23)).to_rfc3339();
+        let big = domain::application::DAILY_UPLOAD_BYTES - 10;
+        app.db
+            .execute_unprepared(&format!(
+                "INSERT INTO attachment (resident_id, file_name, content_type, size_bytes, sha256, created_at) \
+                 VALUES ({resident}, 'earlier.pdf', 'application/pdf', {big}, 'x', '{earlier}')"
+            ))
+            .await
+            .unwrap();
+        let before = app.scalar("SELECT COUNT(*) FROM attachment").await;
+        let response = session
+            .post_multipart(
+                &format!("/api/v1/me/applications/{number}/attachments"),
+                reqwest::multipart::Form::new().part(format!("material_{material}"), reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("二.pdf")),
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 429);
+        let retry_after: i64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+        assert!((3000..=3600).contains(&retry_after), "about an hour, when the earlier files leave the day: {retry_after}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "upload_limit_reached");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM attachment").await, before, "nothing stored");
+
+        // A day later the volume is free again, but the application is full.
+        let two_days_ago = (chrono::Utc::now() - chrono::Duration::hours(48)).to_rfc3339();
+        app.db.execute_unprepared(&format!("UPDATE attachment SET created_at = '{two_days_ago}' WHERE file_name = 'earlier.pdf'")).await.unwrap();
+        for n in 1..domain::application::MAX_FILES_PER_APPLICATION {
+            app.db
+                .execute_unprepared(&format!(
+                    "INSERT INTO attachment (resident_id, application_id, file_name, content_type, size_bytes, sha256, created_at) \
+                     VALUES ({resident}, {application}, 'f{n}.pdf', 'application/pdf', 10, 'x', '{two_days_ago}')"
+                ))
+                .await
+                .unwrap();
+        }
+        let (status, body) = upload(&session, &number, material, "三十一.pdf", PDF).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(body["errors"][0]["code"], "too_many_files");
+        assert_eq!(body["errors"][0]["field"], format!("material_{material}"));
+    }
+
     async fn files_are_checked_by_content_and_kept_private(app) {
         let session = app.resident(1).await;
         let service = service_with_uploads(&app).await;

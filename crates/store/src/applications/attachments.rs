@@ -4,12 +4,16 @@ use domain::ids::{ApplicationId, ApplicationNumber, ResidentId};
 use super::definition::definition_of;
 use super::visible_application;
 use crate::entities::{application, attachment};
-use chrono::{DateTime, Utc};
-use domain::application::AttachmentView;
+use chrono::{DateTime, Duration, Utc};
+use domain::application::{AttachmentView, DAILY_UPLOAD_BYTES, MAX_FILES_PER_APPLICATION};
 use domain::catalog::Material;
 use domain::error::{AppError, ErrorCode};
+use domain::form::material_key;
+use domain::validation::{FieldError, Problem};
+use sea_orm::sea_query::{Expr, Func};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 fn material_index(materials: &[Material], stored: Option<&str>) -> Option<usize> {
@@ -47,6 +51,58 @@ pub struct NewAttachment<'a> {
     pub content_type: &'a str,
     pub size_bytes: i64,
     pub sha256: &'a str,
+}
+
+/// Whether one more file of `size_bytes` may be handed in for the application: at most
+/// [`MAX_FILES_PER_APPLICATION`] on it, and the applicant's files of the last 24 hours within
+/// [`DAILY_UPLOAD_BYTES`] (then `upload_limit_reached` with the seconds until there is room).
+/// Asked before the file is stored.
+pub async fn upload_allowed(
+    db: &impl ConnectionTrait,
+    resident_id: ResidentId,
+    number: &ApplicationNumber,
+    material: usize,
+    size_bytes: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let app = visible_application(db, resident_id, number).await?;
+    let on_application = attachment::Entity::find()
+        .filter(attachment::Column::ApplicationId.eq(app.id))
+        .count(db)
+        .await?;
+    if on_application >= MAX_FILES_PER_APPLICATION {
+        let max = u32::try_from(MAX_FILES_PER_APPLICATION).unwrap_or(u32::MAX);
+        return Err(AppError::invalid(vec![FieldError::new(
+            material_key(material),
+            Problem::TooManyFiles { max },
+        )]));
+    }
+    let since = now - Duration::hours(24);
+    let (volume, oldest): (Option<i64>, Option<DateTime<Utc>>) = attachment::Entity::find()
+        .select_only()
+        // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back.
+        .column_as(
+            Expr::expr(Func::cast_as(
+                Func::sum(Expr::col(attachment::Column::SizeBytes)),
+                "BIGINT",
+            )),
+            "volume",
+        )
+        .column_as(attachment::Column::CreatedAt.min(), "oldest")
+        .filter(attachment::Column::ResidentId.eq(app.resident_id))
+        .filter(attachment::Column::CreatedAt.gt(since))
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or((None, None));
+    if volume.unwrap_or(0) + size_bytes > DAILY_UPLOAD_BYTES {
+        let room_at = oldest.map_or(now, |oldest| oldest + Duration::hours(24));
+        let wait = u64::try_from((room_at - now).num_seconds())
+            .unwrap_or(0)
+            .max(1);
+        return Err(AppError::new(ErrorCode::UploadLimitReached).retry_after(wait));
+    }
+    Ok(())
 }
 
 pub async fn add_attachment(

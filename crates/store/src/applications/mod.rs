@@ -16,7 +16,9 @@ mod lifecycle;
 mod prefill;
 mod reads;
 
-pub use attachments::{NewAttachment, add_attachment, downloadable_attachment, remove_attachment};
+pub use attachments::{
+    NewAttachment, add_attachment, downloadable_attachment, remove_attachment, upload_allowed,
+};
 pub use definition::Subject;
 pub use drafts::{application_number, edit_form, open_form, save_draft};
 pub(crate) use events::{ActorRef, Change, record_change, record_note};

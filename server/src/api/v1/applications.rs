@@ -122,7 +122,11 @@ pub async fn save_answers(
 /// Attach files: multipart parts named `material_<index>` (PDF, JPEG or PNG by content).
 #[utoipa::path(post, path = "/api/v1/me/applications/{number}/attachments", tag = "applications",
     params(("number" = String, Path)),
-    responses((status = 201, body = ApplicationForm), (status = 422, description = "A file is too large or not a PDF/JPEG/PNG", body = ApiErrorBody)))]
+    responses(
+        (status = 201, body = ApplicationForm),
+        (status = 422, description = "A file is too large, not a PDF/JPEG/PNG, active, or beyond the application's 30 files", body = ApiErrorBody),
+        (status = 429, description = "The applicant's files of the last 24 hours reached 200 MB (`upload_limit_reached`); `Retry-After` says when there is room", body = ApiErrorBody),
+    ))]
 pub async fn attach(
     State(state): State<AppState>,
     Resident(id): Resident,
