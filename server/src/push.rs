@@ -20,6 +20,15 @@ const CHANNEL: &str = "minsheng_push";
 /// them all).
 const BUFFER: usize = 64;
 
+/// Open streams one resident may have on one instance (tabs and devices; a page holds one).
+/// Beyond it a new stream is refused: a script opening streams in a loop would otherwise
+/// hold a connection and a task each.
+pub const MAX_STREAMS_PER_RESIDENT: usize = 10;
+
+/// A resident has [`MAX_STREAMS_PER_RESIDENT`] streams open here already.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TooManyStreams;
+
 type Streams = Arc<Mutex<HashMap<ResidentId, Vec<(u64, mpsc::Sender<PushEvent>)>>>>;
 
 /// The open streams of this instance, by resident: a push goes to its resident's streams
@@ -71,18 +80,24 @@ impl PushHub {
     }
 
     /// A new stream for the resident's open page.
-    pub fn subscribe(&self, resident_id: ResidentId) -> Subscription {
+    pub fn subscribe(&self, resident_id: ResidentId) -> Result<Subscription, TooManyStreams> {
         let (sender, events) = mpsc::channel(BUFFER);
         let key = NEXT_KEY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut streams) = self.streams.lock() {
-            streams.entry(resident_id).or_default().push((key, sender));
+            let open = streams.entry(resident_id).or_default();
+            // A stream whose page went without the drop reaching us yet does not count.
+            open.retain(|(_, sender)| !sender.is_closed());
+            if open.len() >= MAX_STREAMS_PER_RESIDENT {
+                return Err(TooManyStreams);
+            }
+            open.push((key, sender));
         }
-        Subscription {
+        Ok(Subscription {
             events,
             resident_id,
             key,
             streams: self.streams.clone(),
-        }
+        })
     }
 
     /// Hands a push that arrived (from this instance or another) to the open streams.

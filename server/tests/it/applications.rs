@@ -555,6 +555,26 @@ on_both_backends! {
         assert_eq!(responded, 1);
     }
 
+    // One resident holds at most ten live streams on a server; the eleventh is refused with
+    // Retry-After, and nobody else is held up.
+    async fn a_resident_opens_ten_event_streams_at_most(app) {
+        let session = app.resident(1).await;
+        let mut open = Vec::new();
+        for _ in 0..server::push::MAX_STREAMS_PER_RESIDENT {
+            let response = session.get("/api/v1/me/events").await;
+            assert_eq!(response.status().as_u16(), 200);
+            open.push(response);
+        }
+        let refused = session.get("/api/v1/me/events").await;
+        assert_eq!(refused.status().as_u16(), 429);
+        assert_eq!(refused.headers()["retry-after"], "30");
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["code"], "too_many_attempts");
+        let other = app.resident(2).await;
+        assert_eq!(other.get("/api/v1/me/events").await.status().as_u16(), 200);
+        drop(open);
+    }
+
     async fn state_changes_are_pushed_to_the_open_stream(app) {
         let session = app.resident(1).await;
         let service = service_with_uploads(&app).await;

@@ -7,7 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use chrono::Utc;
-use domain::error::ApiErrorBody;
+use domain::error::{ApiErrorBody, AppError, ErrorCode};
 use domain::notification::NotificationPage;
 use futures_util::stream::Stream;
 use serde::Deserialize;
@@ -48,12 +48,21 @@ pub async fn mark_read(
 /// unread count) and `application_updated` (an application changed). Reconnecting clients
 /// find what they missed in the inbox.
 #[utoipa::path(get, path = "/api/v1/me/events", tag = "notifications",
-    responses((status = 200, description = "text/event-stream"), (status = 401, body = ApiErrorBody)))]
+    responses(
+        (status = 200, description = "text/event-stream"),
+        (status = 401, body = ApiErrorBody),
+        (status = 429, description = "The resident has 10 streams open on this server already; `Retry-After` says when to try again", body = ApiErrorBody),
+    ))]
 pub async fn events(
     State(state): State<AppState>,
     Resident(id): Resident,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let mut subscription = state.push.subscribe(id);
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    let Ok(mut subscription) = state.push.subscribe(id) else {
+        tracing::warn!(resident_id = %id, "too many open event streams");
+        return Err(AppError::new(ErrorCode::TooManyAttempts)
+            .retry_after(STREAM_RETRY_SECONDS)
+            .into());
+    };
     let stream = async_stream::stream! {
         // A first event tells the page the stream is live.
         yield Ok(Event::default().event("ready").data("{}"));
@@ -64,5 +73,8 @@ pub async fn events(
             }
         }
     };
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20)))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))))
 }
+
+/// When a refused stream may try again: a closed page's stream is gone by then.
+const STREAM_RETRY_SECONDS: u64 = 30;
