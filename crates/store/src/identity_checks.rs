@@ -51,71 +51,71 @@ pub async fn claim_of(
     }))
 }
 
-/// The person is who the claim says: the claim becomes the record's account (its number and
-/// password), and the resident can sign in.
-pub async fn confirm(
+/// What the clerk decides about a waiting claim.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// The person is who the claim says: the claim becomes the record's account (its number
+    /// and password), and the resident can sign in.
+    Confirm,
+    /// The person at the window is not who the claim says (or does not recognise the
+    /// number): the claim is gone, the record unchanged.
+    Refuse,
+}
+
+impl Decision {
+    /// From the console form's address: `confirm` or `refuse`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "confirm" => Some(Decision::Confirm),
+            "refuse" => Some(Decision::Refuse),
+            _ => None,
+        }
+    }
+
+    fn action(self) -> &'static str {
+        match self {
+            Decision::Confirm => "identity_check.confirm",
+            Decision::Refuse => "identity_check.refuse",
+        }
+    }
+}
+
+/// Confirms or refuses the claim waiting on the record, in one transaction with its line in
+/// the audit log.
+pub async fn decide(
     db: &sea_orm::DatabaseConnection,
     actor: &StaffActor,
     resident_id: ResidentId,
+    decision: Decision,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     actor.member.require(Permission::CheckIdentity)?;
     let txn = db.begin().await?;
     let record = waiting(&txn, resident_id).await?;
-    let mobile = record
-        .claim_mobile
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    // The number may have become another account's since the claim was made.
-    if accounts::account_with_mobile(&txn, &mobile)
-        .await?
-        .is_some()
-    {
-        return Err(AppError::new(ErrorCode::Conflict));
+    if decision == Decision::Confirm {
+        let mobile = record
+            .claim_mobile
+            .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+        // The number may have become another account's since the claim was made.
+        if accounts::account_with_mobile(&txn, &mobile)
+            .await?
+            .is_some()
+        {
+            return Err(AppError::new(ErrorCode::Conflict));
+        }
+        resident::Entity::update_many()
+            .col_expr(Column::Mobile, Expr::col(Column::ClaimMobile))
+            .col_expr(Column::PasswordHash, Expr::col(Column::ClaimPasswordHash))
+            .col_expr(Column::UpdatedAt, Expr::value(now))
+            .filter(Column::Id.eq(resident_id))
+            .exec(&txn)
+            .await?;
     }
-    resident::Entity::update_many()
-        .col_expr(Column::Mobile, Expr::col(Column::ClaimMobile))
-        .col_expr(Column::PasswordHash, Expr::col(Column::ClaimPasswordHash))
-        .col_expr(Column::UpdatedAt, Expr::value(now))
-        .filter(Column::Id.eq(resident_id))
-        .exec(&txn)
-        .await?;
     clear_claim(&txn, resident_id).await?;
-    audit::record(
-        &txn,
-        actor,
-        "identity_check.confirm",
-        Target::Resident(resident_id),
-        None,
-        now,
-    )
-    .await?;
+    let target = Target::Resident(resident_id);
+    audit::record(&txn, actor, decision.action(), target, None, now).await?;
     txn.commit().await?;
-    tracing::info!(%resident_id, staff = %actor.member.id, "identity check confirmed");
-    Ok(())
-}
-
-/// The person at the window is not who the claim says (or does not recognise the number):
-/// the claim is gone, the record unchanged.
-pub async fn refuse(
-    db: &sea_orm::DatabaseConnection,
-    actor: &StaffActor,
-    resident_id: ResidentId,
-    now: DateTime<Utc>,
-) -> Result<(), AppError> {
-    actor.member.require(Permission::CheckIdentity)?;
-    let txn = db.begin().await?;
-    waiting(&txn, resident_id).await?;
-    clear_claim(&txn, resident_id).await?;
-    audit::record(
-        &txn,
-        actor,
-        "identity_check.refuse",
-        Target::Resident(resident_id),
-        None,
-        now,
-    )
-    .await?;
-    txn.commit().await?;
+    tracing::info!(%resident_id, staff = %actor.member.id, ?decision, "identity check decided");
     Ok(())
 }
 

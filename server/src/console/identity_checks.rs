@@ -10,6 +10,7 @@ use domain::error::AppError;
 use domain::ids::ResidentId;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use store::identity_checks::Decision;
 
 use crate::state::AppState;
 
@@ -47,11 +48,11 @@ pub async fn decide(
     staff: FormStaff,
     Path((id, decision)): Path<(ResidentId, String)>,
 ) -> Response {
-    let now = Utc::now();
-    let result = match decision.as_str() {
-        "confirm" => store::identity_checks::confirm(&state.db, &staff.actor, id, now).await,
-        "refuse" => store::identity_checks::refuse(&state.db, &staff.actor, id, now).await,
-        _ => Err(AppError::not_found()),
+    let result = match Decision::parse(&decision) {
+        Some(decided) => {
+            store::identity_checks::decide(&state.db, &staff.actor, id, decided, Utc::now()).await
+        }
+        None => Err(AppError::not_found()),
     };
     let values = BTreeMap::from([("decision".to_owned(), decision)]);
     back(
