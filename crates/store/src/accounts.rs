@@ -43,15 +43,7 @@ pub async fn register(
     let refused = || AppError::new(ErrorCode::RegistrationRefused);
     let txn = db.begin().await?;
     let number_taken = resident::Entity::find()
-        .filter(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(resident::Column::Mobile.eq(&valid.mobile))
-                        .add(resident::Column::PasswordHash.is_not_null()),
-                )
-                .add(resident::Column::ClaimMobile.eq(&valid.mobile)),
-        )
+        .filter(holds_number(&valid.mobile))
         .filter(resident::Column::IdNumber.ne(valid.id_number.as_str()))
         .one(&txn)
         .await?
@@ -138,13 +130,7 @@ pub async fn find_account(
 ) -> Result<Option<Account>, AppError> {
     let has_account = resident::Column::PasswordHash.is_not_null();
     let condition = match name {
-        AccountName::Mobile(mobile) => Condition::any()
-            .add(
-                Condition::all()
-                    .add(resident::Column::Mobile.eq(mobile.as_str()))
-                    .add(has_account),
-            )
-            .add(resident::Column::ClaimMobile.eq(mobile.as_str())),
+        AccountName::Mobile(mobile) => holds_number(mobile),
         AccountName::IdNumber(id) => Condition::all()
             .add(resident::Column::IdNumber.eq(id.as_str()))
             .add(
@@ -184,15 +170,26 @@ pub async fn account_with_mobile(
         .map(|record| record.id))
 }
 
+/// The records that hold `mobile`: an account with it, or a claim waiting with it. One
+/// number, one of them (a registration, a claim and a profile's new number are refused it).
+fn holds_number(mobile: &str) -> Condition {
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(resident::Column::Mobile.eq(mobile))
+                .add(resident::Column::PasswordHash.is_not_null()),
+        )
+        .add(resident::Column::ClaimMobile.eq(mobile))
+}
+
 /// Whether the number is an account's or a waiting claim's: such a number gets no
 /// registration code.
 pub async fn mobile_is_taken(db: &impl ConnectionTrait, mobile: &str) -> Result<bool, AppError> {
-    Ok(account_with_mobile(db, mobile).await?.is_some()
-        || resident::Entity::find()
-            .filter(resident::Column::ClaimMobile.eq(mobile))
-            .one(db)
-            .await?
-            .is_some())
+    Ok(resident::Entity::find()
+        .filter(holds_number(mobile))
+        .one(db)
+        .await?
+        .is_some())
 }
 
 /// A new password for an account (reset or changed with a one-time code).

@@ -136,9 +136,7 @@ impl Key {
         }));
         keys
     }
-}
 
-impl Key {
     /// The keys of a request for a one-time code: the number (hashed) and the address.
     pub fn code_request(ip: Option<&str>, mobile: &str) -> Vec<Self> {
         let mut keys = vec![Self {
