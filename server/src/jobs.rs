@@ -59,7 +59,7 @@ async fn purge(db: &DatabaseConnection, now: chrono::DateTime<Utc>) {
         Ok(deleted) => tracing::info!(deleted, "deleted expired sessions"),
         Err(err) => tracing::warn!(error = %err, "deleting expired sessions failed"),
     }
-    match crate::auth::throttle::purge_ended(db, now).await {
+    match store::throttle::purge_ended(db, now).await {
         Ok(0) => {}
         Ok(deleted) => tracing::info!(deleted, "deleted sign-in counts that are over"),
         Err(err) => tracing::warn!(error = %err, "deleting sign-in counts failed"),

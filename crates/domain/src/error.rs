@@ -40,6 +40,9 @@ pub enum ErrorCode {
     InvalidCredentials,
     /// Too many failed sign-ins; wait for the cool-down.
     TooManyAttempts,
+    /// Too many requests from one address or account in a short time (the API, server
+    /// functions, segment previews); `retry_after` says when to try again.
+    TooManyRequests,
     /// One or more fields are wrong; `errors` lists each.
     ValidationFailed,
     /// The application's state does not allow this (e.g. withdrawing after a decision).
@@ -82,7 +85,9 @@ impl ErrorCode {
             | ErrorCode::CrossSiteRequest
             | ErrorCode::IdentityCheckPending
             | ErrorCode::AccountDisabled => 403,
-            ErrorCode::TooManyAttempts | ErrorCode::UploadLimitReached => 429,
+            ErrorCode::TooManyAttempts
+            | ErrorCode::TooManyRequests
+            | ErrorCode::UploadLimitReached => 429,
             ErrorCode::ValidationFailed | ErrorCode::RegistrationRefused => 422,
             ErrorCode::InvalidStateChange
             | ErrorCode::Conflict
@@ -107,6 +112,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => td_string!(locale, errors.forbidden),
             ErrorCode::InvalidCredentials => td_string!(locale, errors.invalid_credentials),
             ErrorCode::TooManyAttempts => td_string!(locale, errors.too_many_attempts),
+            ErrorCode::TooManyRequests => td_string!(locale, errors.too_many_requests),
             ErrorCode::ValidationFailed => td_string!(locale, errors.validation_failed),
             ErrorCode::InvalidStateChange => td_string!(locale, errors.invalid_state_change),
             ErrorCode::Conflict => td_string!(locale, errors.conflict),
@@ -292,12 +298,31 @@ impl From<sea_orm::DbErr> for AppError {
                 ErrorCode::Unavailable
             }
             DbErr::RecordNotFound(_) => ErrorCode::NotFound,
+            _ if statement_timed_out(&err) => {
+                tracing::warn!(error = %err, "statement cancelled at the statement timeout");
+                ErrorCode::Timeout
+            }
             _ => {
                 tracing::error!(error = %err, "database error");
                 ErrorCode::Internal
             }
         };
         AppError::new(code).caused_by(err)
+    }
+}
+
+/// PostgreSQL cancelled the statement (SQLSTATE 57014, `query_canceled`): it ran past the
+/// pool's `statement_timeout`.
+#[cfg(feature = "ssr")]
+fn statement_timed_out(err: &sea_orm::DbErr) -> bool {
+    use sea_orm::{DbErr, RuntimeErr};
+    match err {
+        DbErr::Query(RuntimeErr::SqlxError(sqlx)) | DbErr::Exec(RuntimeErr::SqlxError(sqlx)) => {
+            sqlx.as_database_error()
+                .and_then(|db| db.code())
+                .is_some_and(|code| code == "57014")
+        }
+        _ => false,
     }
 }
 
@@ -320,6 +345,7 @@ mod tests {
             ErrorCode::Forbidden,
             ErrorCode::InvalidCredentials,
             ErrorCode::TooManyAttempts,
+            ErrorCode::TooManyRequests,
             ErrorCode::ValidationFailed,
             ErrorCode::InvalidStateChange,
             ErrorCode::Conflict,

@@ -29,6 +29,7 @@ pub mod sessions;
 pub mod sms_outbox;
 pub mod staff_accounts;
 pub mod surveys;
+pub mod throttle;
 pub mod workflow;
 
 pub use sea_orm::DatabaseConnection as Db;

@@ -12,14 +12,15 @@ use super::StaffActor;
 use super::audit::{self, Target};
 use super::entities::{region, resident, segment, service, staff, tag};
 use super::rules;
+use super::throttle;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::error::{AppError, ErrorCode};
+use domain::personal::MaskedName;
 use domain::region::RegionKind;
 use domain::rule::{Rule, age_cutoff, age_on, china_today};
 use domain::segment::{
     AgeBand, AgeBandCount, BuilderOptions, DistrictCount, Headcount, MaskedMember, RegionOption,
-    SAMPLE_SIZE, SMALL_CELL, Segment, SegmentDraft, SegmentPreview, SegmentSummary, mask_name,
-    rule_problem,
+    SAMPLE_SIZE, SMALL_CELL, Segment, SegmentDraft, SegmentPreview, SegmentSummary, rule_problem,
 };
 use domain::staff::{Permission, Scope};
 use domain::text::LocalizedText;
@@ -53,6 +54,12 @@ pub async fn preview(
     actor.member.require(Permission::ManageSegments)?;
     rule.validate()
         .map_err(|err| AppError::invalid(vec![rule_problem(err)]))?;
+    // Each preview counts the population: a script looping over rules is slowed here, before
+    // the query, on every edge that previews (server function, form page, JSON API).
+    let key = throttle::Key::segment_preview(actor.member.id);
+    throttle::attempt(db, &[key], now).await.map_err(|err| {
+        AppError::new(ErrorCode::TooManyRequests).retry_after(err.retry_after.unwrap_or(60))
+    })?;
     let probed = serde_json::to_string(rule).unwrap_or_default();
     let today = china_today(now);
     let regions = regions(db).await?;
@@ -147,7 +154,7 @@ pub async fn preview(
     let sample = sample
         .into_iter()
         .map(|(name, birth, region_id)| MaskedMember {
-            name: mask_name(&name),
+            name: MaskedName::new(&name),
             age_band: AgeBand::of_age(age_on(birth, today)),
             region: regions.name(region_id),
         })

@@ -2,7 +2,7 @@
 //! JSON API.
 use domain::ids::ResidentId;
 
-use super::{one_time_codes, password, session, throttle};
+use super::{one_time_codes, password, session};
 use crate::http::client::ip_of;
 use crate::state::AppState;
 use axum::http::HeaderMap;
@@ -14,6 +14,7 @@ use domain::one_time_code::Purpose;
 use domain::validation::{FieldError, Problem};
 use store::CurrentSession;
 use store::accounts;
+use store::throttle;
 
 /// A new session for a resident: the cookie's token and the resident.
 pub struct Started {

@@ -8,7 +8,6 @@ pub mod one_time_codes;
 pub mod password;
 pub mod session;
 pub mod staff;
-pub mod throttle;
 
 use crate::http::error::ApiError;
 use axum::extract::FromRequestParts;

@@ -5,7 +5,6 @@
 //! gets, instead of a registration code, a message saying so; a password reset for a number
 //! with no account, or a new number for an account that another account has, sends nothing. Neither the page nor the API tells which happened.
 
-use super::throttle;
 use crate::state::AppState;
 use chrono::Utc;
 use domain::error::{AppError, ErrorCode};
@@ -17,6 +16,7 @@ use domain::one_time_code::{
 use domain::validation::{FieldError, Problem, mask_mobile};
 use sha2::{Digest, Sha256};
 use store::accounts;
+use store::throttle;
 
 /// Sends a code (or the message that stands for one) to the number of `request`. A code for
 /// a new number of an account needs the account's resident signed in (`resident`).

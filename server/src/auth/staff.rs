@@ -4,13 +4,14 @@
 //! its own, production starts with `server staff add`.
 use domain::ids::StaffId;
 
-use super::{password, session, throttle};
+use super::{password, session};
 use crate::http::client::ip_of;
 use crate::state::AppState;
 use axum::http::request::Parts;
 use chrono::Utc;
 use domain::error::{AppError, ErrorCode};
 use serde::Deserialize;
+use store::throttle;
 use store::{CurrentStaff, staff_accounts};
 
 #[derive(Clone, Debug, Default, Deserialize)]

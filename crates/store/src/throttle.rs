@@ -1,5 +1,7 @@
-//! Throttling of sign-ins, registrations and one-time codes, per account (or number) and
-//! per client address, shared by every instance (the state is in the database).
+//! Throttling of what is worth guessing or costly to repeat — sign-ins, registrations,
+//! one-time codes, segment previews — per account (or number) and per client address, shared
+//! by every instance (the state is in the database). The flood limit on every API and
+//! server-function request is in memory instead (`server/src/http/rate_limit.rs`).
 //!
 //! An attempt is counted *before* the password is checked, by one conditional UPSERT per
 //! key: it adds the attempt and returns the new count only when the key is not waiting, so
@@ -15,12 +17,13 @@
 //!
 //! Keys never hold a mobile or ID number in the clear: the account part is a hash of it.
 
+use crate::entities::sign_in_throttle::{self, Column};
 use chrono::{DateTime, Duration, Utc};
 use domain::error::{AppError, ErrorCode};
+use domain::ids::StaffId;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use sha2::{Digest, Sha256};
-use store::entities::sign_in_throttle::{self, Column};
 
 /// How one kind of key is limited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,6 +94,26 @@ pub const CODES_PER_ADDRESS: Limit = Limit {
     waits: &[Duration::hours(1)],
 };
 
+/// Segment previews by one member of staff: 60 a minute, then a minute's wait. Each preview
+/// counts the whole population under a rule, and the builder asks for one per edit: a
+/// person editing never reaches this; a script looping over rules does.
+pub const PREVIEWS_PER_STAFF: Limit = Limit {
+    free: 60,
+    window: Duration::minutes(1),
+    waits: &[Duration::minutes(1)],
+};
+
+/// Every limit, for the job that deletes counts that are over.
+const ALL: [Limit; 7] = [
+    PER_ACCOUNT,
+    PER_ADDRESS,
+    REGISTRATIONS_PER_ADDRESS,
+    REGISTRATIONS_PER_ID_NUMBER,
+    CODES_PER_MOBILE,
+    CODES_PER_ADDRESS,
+    PREVIEWS_PER_STAFF,
+];
+
 impl Limit {
     /// The wait after the `attempts`-th attempt of a count, if there is one.
     pub fn wait_after(&self, attempts: i32) -> Option<Duration> {
@@ -135,6 +158,14 @@ impl Key {
             limit: REGISTRATIONS_PER_ADDRESS,
         }));
         keys
+    }
+
+    /// The segment previews of one member of staff.
+    pub fn segment_preview(staff: StaffId) -> Self {
+        Self {
+            key: format!("preview:staff:{staff}"),
+            limit: PREVIEWS_PER_STAFF,
+        }
     }
 
     /// The keys of a request for a one-time code: the number (hashed) and the address.
@@ -287,18 +318,11 @@ pub async fn succeeded(db: &impl ConnectionTrait, keys: &[Key]) -> Result<(), Ap
 
 /// Deletes the counts that are over (a job): their window passed and they are not waiting.
 pub async fn purge_ended(db: &impl ConnectionTrait, now: DateTime<Utc>) -> Result<u64, AppError> {
-    let longest = [
-        PER_ACCOUNT,
-        PER_ADDRESS,
-        REGISTRATIONS_PER_ADDRESS,
-        REGISTRATIONS_PER_ID_NUMBER,
-        CODES_PER_MOBILE,
-        CODES_PER_ADDRESS,
-    ]
-    .iter()
-    .map(|limit| limit.window)
-    .max()
-    .unwrap_or(PER_ACCOUNT.window);
+    let longest = ALL
+        .iter()
+        .map(|limit| limit.window)
+        .max()
+        .unwrap_or(PER_ACCOUNT.window);
     let deleted = sign_in_throttle::Entity::delete_many()
         .filter(Column::WindowStartedAt.lt(now - longest))
         .filter(
