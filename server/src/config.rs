@@ -2,6 +2,7 @@
 //! server runs with no configuration at all; the README lists them.
 
 use crate::http::client::TrustedProxies;
+use crate::http::rate_limit::RateSettings;
 use crate::sms::GatewaySettings;
 use domain::rating_policy::RatingPolicy;
 use std::net::SocketAddr;
@@ -26,6 +27,9 @@ pub struct Settings {
     pub load_demo_data: bool,
     /// `MINSHENG_REQUEST_TIMEOUT_SECS`: longest a request may take.
     pub request_timeout: Duration,
+    /// `MINSHENG_STATEMENT_TIMEOUT_SECS`: longest a request's SQL statement may run on
+    /// PostgreSQL before the database cancels it (default 30, the request timeout's default).
+    pub statement_timeout: Duration,
     /// `MINSHENG_BODY_LIMIT_BYTES`: largest request body accepted (file uploads excepted).
     pub body_limit_bytes: usize,
     /// `MINSHENG_UPLOAD_DIR`: where attachments are kept, outside the web root.
@@ -46,6 +50,9 @@ pub struct Settings {
     /// `MINSHENG_TRUSTED_PROXIES`: the reverse proxies whose `Forwarded` / `X-Forwarded-*`
     /// headers are believed (addresses or CIDR blocks); none by default.
     pub trusted_proxies: TrustedProxies,
+    /// `MINSHENG_RATE_PER_ADDRESS` and `MINSHENG_RATE_PER_ACCOUNT`: API and server-function
+    /// requests a minute per client address and per signed-in account (`off`: no limit).
+    pub rate_limits: RateSettings,
     /// `MINSHENG_SMS_GATEWAY_URL` and `MINSHENG_SMS_GATEWAY_KEY`: the SMS platform one-time
     /// codes go through; unset, messages only reach the outbox table and the log.
     pub sms_gateway: GatewaySettings,
@@ -87,6 +94,11 @@ impl Settings {
                 30,
                 "a number of seconds",
             )?),
+            statement_timeout: Duration::from_secs(parse_env(
+                "MINSHENG_STATEMENT_TIMEOUT_SECS",
+                30,
+                "a number of seconds",
+            )?),
             body_limit_bytes: parse_env(
                 "MINSHENG_BODY_LIMIT_BYTES",
                 2 * 1024 * 1024,
@@ -109,9 +121,35 @@ impl Settings {
             )?,
             public_origin: public_origin_from_env()?,
             trusted_proxies: trusted_proxies_from_env()?,
+            rate_limits: rate_limits_from_env()?,
             sms_gateway: sms_gateway_from_env()?,
         })
     }
+}
+
+/// `MINSHENG_RATE_PER_ADDRESS` and `MINSHENG_RATE_PER_ACCOUNT`: a number of requests a
+/// minute, or `off`.
+fn rate_limits_from_env() -> Result<RateSettings, ConfigError> {
+    let default = RateSettings::default();
+    let rate = |name: &'static str, default: Option<std::num::NonZeroU32>| match std::env::var(name)
+    {
+        Err(_) => Ok(default),
+        Ok(value) if value.trim().is_empty() => Ok(default),
+        Ok(value) if value.trim().eq_ignore_ascii_case("off") => Ok(None),
+        Ok(value) => value
+            .trim()
+            .parse()
+            .map(Some)
+            .map_err(|_| ConfigError::Invalid {
+                name,
+                expected: "a number of requests a minute above 0, or off",
+                value,
+            }),
+    };
+    Ok(RateSettings {
+        per_address: rate("MINSHENG_RATE_PER_ADDRESS", default.per_address)?,
+        per_account: rate("MINSHENG_RATE_PER_ACCOUNT", default.per_account)?,
+    })
 }
 
 /// `MINSHENG_RATING_WINDOW_DAYS`, `MINSHENG_RECTIFICATION_DAYS`, `MINSHENG_APPEAL_DAYS`,

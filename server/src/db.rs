@@ -7,6 +7,28 @@ use std::time::Duration;
 /// Opens a pool on `url`. For a SQLite file the folder is created first, and the connection
 /// runs in WAL mode with foreign keys enforced and a busy timeout.
 pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, max_connections, None).await
+}
+
+/// The pool requests use: as [`connect`], and on PostgreSQL every statement is cancelled
+/// after `statement_timeout` (the server's `statement_timeout`, set on each connection), so
+/// a request cut off by its timeout, or a console query over millions of rows, cannot keep
+/// running in the database after nobody waits for it. The cancelled statement answers the
+/// request `timeout`. SQLite has no such setting (a statement there runs in the process and
+/// ends with it). Jobs use a pool without the limit.
+pub async fn connect_for_requests(
+    url: &str,
+    max_connections: u32,
+    statement_timeout: Duration,
+) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, max_connections, Some(statement_timeout)).await
+}
+
+async fn connect_with(
+    url: &str,
+    max_connections: u32,
+    statement_timeout: Option<Duration>,
+) -> Result<DatabaseConnection, DbErr> {
     if let Some(dir) = sqlite_file(url)
         .and_then(|path| std::path::Path::new(path).parent())
         .filter(|dir| !dir.as_os_str().is_empty())
@@ -27,6 +49,12 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<DatabaseConnecti
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
         });
+    if let Some(timeout) = statement_timeout {
+        let millis = timeout.as_millis().to_string();
+        options.map_sqlx_postgres_opts(move |opts| {
+            opts.options([("statement_timeout", millis.as_str())])
+        });
+    }
     Database::connect(options).await
 }
 

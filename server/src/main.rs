@@ -238,7 +238,16 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> anyhow::R
     }
     let leptos_options = config::leptos_options()?;
     let addr = leptos_options.site_addr;
-    let state = AppState::new(db.clone(), leptos_options, settings.clone());
+    // Requests get a pool of their own whose statements end at the statement timeout; the
+    // jobs keep the first pool, without one (a campaign's send may take longer).
+    let requests = db::connect_for_requests(
+        &settings.database_url,
+        settings.db_max_connections,
+        settings.statement_timeout,
+    )
+    .await
+    .context("cannot open the request pool")?;
+    let state = AppState::new(requests, leptos_options, settings.clone());
     server::jobs::spawn(db, state.push.clone());
     let app = routes::router(state, &settings);
     // TCP_NODELAY on every accepted socket: without it static files stall on Nagle's

@@ -3,7 +3,7 @@
 //! with tracing, compression, body limits, timeouts and the session around all of it.
 
 use crate::config::Settings;
-use crate::http::{client, csrf, error, language, mode, secure_headers};
+use crate::http::{client, csrf, error, language, mode, rate_limit, secure_headers};
 use crate::state::AppState;
 use crate::{api, auth, console, portal};
 use app::{App, shell};
@@ -48,6 +48,8 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         }
     };
     let options = state.leptos_options.clone();
+    // One count per instance (`http::rate_limit`).
+    let rate_limits = rate_limit::RateLimits::new(settings.rate_limits);
 
     // Forms and API calls that carry files: each file within the upload limit, a few per form.
     let upload_cap = settings.upload_max_bytes.saturating_mul(5) + 1024 * 1024;
@@ -73,9 +75,19 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             AppState,
             _,
         >(context, shell))
+        // The account's flood limit reads the session; the address's comes before it, so a
+        // flood costs no session query.
+        .layer(axum::middleware::from_fn_with_state(
+            rate_limits.clone(),
+            rate_limit::per_account,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::session::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            rate_limits,
+            rate_limit::per_address,
         ))
         .with_state(state)
         // Before the session is read and anything runs: a forged form changes nothing.

@@ -1,6 +1,6 @@
 //! What every HTTP edge shares: the one error shape, the request's language and mode, the
 //! client address and a safe `next`, form and multipart bodies, the cross-site check and the
-//! security headers. The router that puts the
+//! security headers, the flood limit. The router that puts the
 //! edges together is `routes`.
 
 pub mod client;
@@ -11,6 +11,7 @@ pub mod form;
 pub mod language;
 pub mod locale;
 pub mod mode;
+pub mod rate_limit;
 pub mod request;
 pub mod secure_headers;
 pub mod upload;

@@ -1,9 +1,13 @@
 //! What every client meets at the HTTP edge: health, the error shape, limits, compression,
 //! the security headers, the OpenAPI document and the language switch.
 
-use crate::helpers::TestApp;
+use crate::helpers::{Backend, TestApp};
+use domain::error::{AppError, ErrorCode};
 use sea_orm::ConnectionTrait;
 use server::http::client::TrustedProxies;
+use server::http::rate_limit::RateSettings;
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
 
 /// The resident sign-in form as a proxy that terminated TLS forwards it for `client`.
 async fn sign_in(
@@ -323,6 +327,51 @@ on_both_backends! {
         }
     }
 
+    // The API and the server functions answer one client address, and one signed-in
+    // account, only so fast: past the burst, 429 with Retry-After and the message in the
+    // reader's language, before any handler runs. Pages are not counted; another account
+    // behind the same address is not held up.
+    async fn the_api_and_server_functions_are_limited_per_address_and_per_account(app) {
+        // One a minute with the burst of ten: the eleventh at once is refused, however slow
+        // the machine running the test.
+        let per_address = TestApp::configured(app.backend, |settings| {
+            settings.rate_limits = RateSettings { per_address: NonZeroU32::new(1), per_account: None };
+        })
+        .await;
+        for n in 0..10 {
+            assert_eq!(per_address.get("/api/v1/services").await.status(), 200, "request {n}");
+        }
+        let refused = per_address
+            .client
+            .get(per_address.url("/api/v1/services"))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(refused.status(), 429);
+        let wait: u64 = refused.headers()["retry-after"].to_str().expect("ascii").parse().expect("seconds");
+        assert!((1..=60).contains(&wait), "{wait}");
+        let body: serde_json::Value = refused.json().await.expect("the error shape");
+        assert_eq!(body["code"], "too_many_requests");
+        assert!(body["message"].as_str().unwrap().starts_with("Too many requests"), "{body}");
+        assert_eq!(per_address.get("/rpc/staff/me").await.status(), 429, "server functions too");
+        assert_eq!(per_address.get("/services").await.status(), 200, "pages are not counted");
+
+        let per_account = TestApp::configured(app.backend, |settings| {
+            settings.rate_limits = RateSettings { per_address: None, per_account: NonZeroU32::new(1) };
+        })
+        .await;
+        let first = per_account.resident(1).await;
+        let second = per_account.resident(2).await;
+        for n in 0..10 {
+            assert_eq!(first.get("/api/v1/me/applications").await.status(), 200, "request {n}");
+        }
+        assert_eq!(first.get("/api/v1/me/applications").await.status(), 429);
+        assert_eq!(second.get("/api/v1/me/applications").await.status(), 200, "another resident is not held up");
+        let supervisor = per_account.staff("supervisor").await;
+        assert_eq!(supervisor.get("/api/v1/staff/queue").await.status(), 200, "nor a member of staff");
+    }
+
     async fn sqlite_and_postgres_enforce_foreign_keys(app) {
         let result = app
             .db
@@ -330,4 +379,30 @@ on_both_backends! {
             .await;
         assert!(result.is_err(), "a dangling reference must be refused");
     }
+}
+
+/// On PostgreSQL a request's statement ends at the statement timeout: the database cancels
+/// it (a query left running after its request was cut off would hold a connection and a
+/// core), and the request answers `timeout`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_cancels_a_statement_past_the_statement_timeout() {
+    let app = TestApp::configured(Backend::Postgres, |settings| {
+        settings.statement_timeout = Duration::from_secs(1);
+    })
+    .await;
+    let started = Instant::now();
+    let err = app
+        .state
+        .db
+        .execute_unprepared("SELECT pg_sleep(5)")
+        .await
+        .expect_err("cancelled at the timeout");
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(AppError::from(err).code, ErrorCode::Timeout);
+    // The pool goes on serving.
+    assert_eq!(app.get("/api/v1/services").await.status(), 200);
 }

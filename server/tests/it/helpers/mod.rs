@@ -36,6 +36,7 @@ pub fn test_settings(database_url: String) -> Settings {
         db_max_connections: 5,
         load_demo_data: false,
         request_timeout: Duration::from_secs(30),
+        statement_timeout: Duration::from_secs(30),
         body_limit_bytes: 2 * 1024 * 1024,
         upload_dir: std::env::temp_dir()
             .join(format!("minsheng-test-uploads-{}", std::process::id())),
@@ -45,6 +46,7 @@ pub fn test_settings(database_url: String) -> Settings {
         campaign_approval_threshold: 1000,
         public_origin: None,
         trusted_proxies: Default::default(),
+        rate_limits: Default::default(),
         sms_gateway: Default::default(),
     }
 }
@@ -65,6 +67,18 @@ impl TestApp {
         Self::spawn_with(backend, true, configure).await
     }
 
+    /// The demo data set with the flood limit off, for a test that reads like a script
+    /// (every service in a loop) and is not about the limit.
+    pub async fn without_rate_limits(backend: Backend) -> TestApp {
+        Self::configured(backend, |settings| {
+            settings.rate_limits = server::http::rate_limit::RateSettings {
+                per_address: None,
+                per_account: None,
+            };
+        })
+        .await
+    }
+
     async fn spawn_with(
         backend: Backend,
         demo_data: bool,
@@ -76,9 +90,14 @@ impl TestApp {
         let database = databases::create(backend, demo_data).await;
         let mut settings = test_settings(database.url.clone());
         configure(&mut settings);
-        let db = server::db::connect(&settings.database_url, settings.db_max_connections)
-            .await
-            .expect("connect to the test database");
+        // The pool requests use in production, with its statement timeout.
+        let db = server::db::connect_for_requests(
+            &settings.database_url,
+            settings.db_max_connections,
+            settings.statement_timeout,
+        )
+        .await
+        .expect("connect to the test database");
         // A copy of the template is migrated already; an empty database is migrated here.
         server::db::migrate(&db).await.expect("migrate");
         let leptos_options = server::config::leptos_options().expect("leptos options");
@@ -372,18 +391,27 @@ impl Session<'_> {
         )
     }
 
+    /// A JSON request; the whole response (headers and all).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: serde_json::Value,
+    ) -> reqwest::Response {
+        self.request(method, path)
+            .json(&body)
+            .send()
+            .await
+            .expect("request")
+    }
+
     pub async fn send_json(
         &self,
         method: reqwest::Method,
         path: &str,
         body: serde_json::Value,
     ) -> (u16, serde_json::Value) {
-        let response = self
-            .request(method, path)
-            .json(&body)
-            .send()
-            .await
-            .expect("request");
+        let response = self.send(method, path, body).await;
         let status = response.status().as_u16();
         (
             status,
