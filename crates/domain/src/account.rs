@@ -4,6 +4,7 @@ use crate::ids::ResidentId;
 
 use super::id_number::IdNumber;
 use super::one_time_code;
+use super::personal::MaskedMobile;
 use super::validation::{FieldError, Problem, normalize_mobile, too_long};
 use serde::{Deserialize, Serialize};
 
@@ -171,9 +172,9 @@ pub struct PendingClaim {
     pub resident_id: ResidentId,
     pub name: String,
     /// The number proved online, masked: the person confirms it is theirs.
-    pub claimed_mobile: String,
+    pub claimed_mobile: MaskedMobile,
     /// The number the register holds, masked, if it holds one.
-    pub register_mobile: Option<String>,
+    pub register_mobile: Option<MaskedMobile>,
     pub requested_at: chrono::DateTime<chrono::Utc>,
 }
 

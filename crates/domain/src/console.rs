@@ -4,6 +4,7 @@
 use crate::ids::{ApplicationNumber, ResidentId, StaffId, TaskId};
 
 use super::application::{ApplicationDetail, ApplicationStatus};
+use super::personal::{MaskedIdNumber, MaskedMobile};
 use super::staff::{StaffMember, StaffRole};
 use super::text::LocalizedText;
 use chrono::{DateTime, Duration, Utc};
@@ -195,8 +196,8 @@ pub struct ApplicationForStaff {
     pub detail: ApplicationDetail,
     pub resident_id: ResidentId,
     pub resident_name: String,
-    pub resident_id_number: String,
-    pub resident_mobile: Option<String>,
+    pub resident_id_number: MaskedIdNumber,
+    pub resident_mobile: Option<MaskedMobile>,
     pub tasks: Vec<TaskForStaff>,
     pub colleagues: Vec<Colleague>,
 }
@@ -275,9 +276,9 @@ pub struct ResidentRecord {
     pub name: String,
     pub gender: String,
     pub age: u32,
-    /// Masked (first 6 and last 4), or in full after a recorded reveal.
-    pub id_number: String,
-    pub mobile: Option<String>,
+    /// Masked (first 6 and last 4); a recorded reveal shows it in full, apart.
+    pub id_number: MaskedIdNumber,
+    pub mobile: Option<MaskedMobile>,
     pub email: Option<String>,
     /// The street address: for supervisors and administrators only. A department works
     /// from what the resident's application to it says.
@@ -304,8 +305,8 @@ pub struct ResidentRecord {
 pub struct ResidentHit {
     pub id: ResidentId,
     pub name: String,
-    pub id_number: String,
-    pub mobile: Option<String>,
+    pub id_number: MaskedIdNumber,
+    pub mobile: Option<MaskedMobile>,
     pub region: String,
 }
 

@@ -20,6 +20,7 @@ pub mod link;
 pub mod mode;
 pub mod notification;
 pub mod one_time_code;
+pub mod personal;
 pub mod profile;
 pub mod rating;
 pub mod rating_policy;

@@ -2,6 +2,7 @@
 //! While it is edited the console shows its size, where its members live, how old they are,
 //! and a few members with their names masked.
 
+use crate::personal::MaskedName;
 use crate::region::RegionKind;
 use crate::rule::{Rule, RuleError};
 use crate::text::LocalizedText;
@@ -182,7 +183,7 @@ pub struct AgeBandCount {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MaskedMember {
     /// The family name and a mask: 张**.
-    pub name: String,
+    pub name: MaskedName,
     /// A band, not an age: with a family name and a street, an exact age picks one out.
     pub age_band: AgeBand,
     pub region: LocalizedText,

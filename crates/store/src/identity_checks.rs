@@ -9,8 +9,8 @@ use domain::account::PendingClaim;
 use domain::error::{AppError, ErrorCode};
 use domain::id_number::IdNumber;
 use domain::ids::ResidentId;
+use domain::personal::MaskedMobile;
 use domain::staff::Permission;
-use domain::validation::mask_mobile;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait, Value};
 
@@ -44,8 +44,8 @@ pub async fn claim_of(
         Some(PendingClaim {
             resident_id: r.id,
             name: r.name,
-            claimed_mobile: mask_mobile(r.claim_mobile.as_deref()?),
-            register_mobile: r.mobile.as_deref().map(mask_mobile),
+            claimed_mobile: MaskedMobile::new(r.claim_mobile.as_deref()?),
+            register_mobile: r.mobile.as_deref().map(MaskedMobile::new),
             requested_at: r.claim_requested_at?,
         })
     }))

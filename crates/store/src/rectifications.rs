@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::deadline::china_date;
 use domain::error::{AppError, ErrorCode};
 use domain::notification::{Push, PushEvent};
+use domain::personal::mask_in_text;
 use domain::rating::Score;
 use domain::rating_policy::RatingPolicy;
 use domain::rectification::{
@@ -290,7 +291,8 @@ pub async fn view(
         score: Score::from_stored(r.score),
         indicators: r.indicators.clone(),
         tags: r.tags.0.clone(),
-        comment: r.comment.clone(),
+        // What a resident wrote may name them: their numbers stay masked for staff.
+        comment: r.comment.as_deref().map(mask_in_text),
         rated_at: r.created_at,
         rater,
         due_at: case.due_at,
@@ -307,7 +309,7 @@ pub async fn view(
         appeal_status: case.appeal_status.clone(),
         appeal_note: case.appeal_note.clone(),
         feedback: case.resident_feedback,
-        resident_comment: case.resident_comment.clone(),
+        resident_comment: case.resident_comment.as_deref().map(mask_in_text),
         feedback_due_at: case.feedback_due_at,
         resolution: case.resolution.clone(),
         instruction,

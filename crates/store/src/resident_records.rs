@@ -24,7 +24,8 @@ use domain::console::{
 };
 use domain::deadline::china_date;
 use domain::error::{AppError, ErrorCode};
-use domain::id_number::{self, IdNumber};
+use domain::id_number::IdNumber;
+use domain::personal::{MaskedIdNumber, MaskedMobile, Revealed, mask_in_text};
 use domain::staff::{Permission, Scope};
 use domain::text::LocalizedText;
 use domain::validation::{FieldError, Problem, mask_mobile, normalize_mobile, too_long};
@@ -142,8 +143,8 @@ pub async fn search(
         .map(|(r, region)| ResidentHit {
             id: r.id,
             name: r.name,
-            id_number: id_number::mask(&r.id_number),
-            mobile: r.mobile.as_deref().map(mask_mobile),
+            id_number: MaskedIdNumber::new(&r.id_number),
+            mobile: r.mobile.as_deref().map(MaskedMobile::new),
             region: region.map(|g| g.name).unwrap_or_default(),
         })
         .collect())
@@ -229,7 +230,7 @@ pub async fn view(
             .map(|r| RecordRating {
                 service: services.get(&r.service_id).cloned().unwrap_or_default(),
                 score: i32::from(r.score),
-                comment: r.comment,
+                comment: r.comment.as_deref().map(mask_in_text),
                 created_at: r.created_at,
             })
             .collect()
@@ -301,8 +302,8 @@ pub async fn view(
         name: person.name,
         gender: person.gender,
         age: age_on(person.birth_date, today),
-        id_number: id_number::mask(&person.id_number),
-        mobile: person.mobile.as_deref().map(mask_mobile),
+        id_number: MaskedIdNumber::new(&person.id_number),
+        mobile: person.mobile.as_deref().map(MaskedMobile::new),
         email: person.email,
         address: scope.department().is_none().then_some(person.address),
         region: region.map(|g| g.name).unwrap_or_default(),
@@ -403,7 +404,7 @@ pub async fn reveal(
     field: PersonalField,
     reason: &str,
     now: DateTime<Utc>,
-) -> Result<String, AppError> {
+) -> Result<Revealed<String>, AppError> {
     let scope = actor.member.require(Permission::RevealPersonalData)?;
     let reason = reason_of(reason)?;
     let person = find_in_scope(db, scope, resident_id).await?;
@@ -426,7 +427,7 @@ pub async fn reveal(
         field = field.as_str(),
         "personal data revealed"
     );
-    Ok(value)
+    Ok(Revealed::recorded(value))
 }
 
 /// The resident (in scope), the tag and the reason of a tag change.

@@ -258,7 +258,7 @@ async fn reveal(
     let field = request.field.as_str();
     match residents::reveal(&state, &staff.actor, id, &request).await {
         Ok(full) => {
-            let values = BTreeMap::from([(format!("revealed_{field}"), full)]);
+            let values = BTreeMap::from([(format!("revealed_{field}"), full.into_inner())]);
             back(&state, &staff.session_id, &to, "reveal", values, None).await
         }
         Err(err) => {

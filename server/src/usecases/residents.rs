@@ -6,6 +6,7 @@ use crate::state::AppState;
 use chrono::Utc;
 use domain::console::PersonalField;
 use domain::error::AppError;
+use domain::personal::Revealed;
 use serde::Deserialize;
 use store::{StaffActor, resident_records};
 
@@ -40,7 +41,7 @@ pub async fn reveal(
     actor: &StaffActor,
     resident_id: ResidentId,
     request: &RevealRequest,
-) -> Result<String, AppError> {
+) -> Result<Revealed<String>, AppError> {
     resident_records::reveal(
         &state.db,
         actor,

@@ -27,12 +27,22 @@ fn valid_answer(field: &Value) -> Option<String> {
     Some(answer)
 }
 
-/// A published service with at least one material to upload and one required question.
-async fn service_with_uploads(app: &TestApp) -> Value {
+/// The first published service whose detail `pick` takes something from, with that.
+async fn first_service<T>(app: &TestApp, pick: impl Fn(&Value) -> Option<T>) -> (Value, T) {
     let (_, page) = app.get_json("/api/v1/services?page_size=50").await;
     for item in page["items"].as_array().unwrap() {
         let code = item["code"].as_str().unwrap();
         let (_, detail) = app.get_json(&format!("/api/v1/services/{code}")).await;
+        if let Some(picked) = pick(&detail) {
+            return (detail, picked);
+        }
+    }
+    panic!("no service of the demo catalogue is the one this test needs");
+}
+
+/// A published service with at least one material to upload and one required question.
+async fn service_with_uploads(app: &TestApp) -> Value {
+    let (service, ()) = first_service(app, |detail| {
         let uploads = detail["materials"]
             .as_array()
             .unwrap()
@@ -43,11 +53,24 @@ async fn service_with_uploads(app: &TestApp) -> Value {
             .unwrap()
             .iter()
             .any(|f| f["required"] == true);
-        if uploads && questions {
-            return detail;
-        }
-    }
-    panic!("the demo catalogue has a service with uploads and questions");
+        (uploads && questions).then_some(())
+    })
+    .await;
+    service
+}
+
+/// A published service whose form has a free-text question; (service, the question's key).
+async fn service_with_free_text(app: &TestApp) -> (Value, String) {
+    first_service(app, |detail| {
+        detail["form_fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            // Not the applicant's name: the profile fills that one in.
+            .find(|f| f["kind"] == "text" && f["key"] != domain::form::APPLICANT_NAME)
+            .map(|f| f["key"].as_str().unwrap().to_owned())
+    })
+    .await
 }
 
 fn all_answers(service: &Value) -> Value {
@@ -92,10 +115,15 @@ async fn upload(
 
 /// A complete, submitted application of `session` for `service`; returns its number.
 async fn submitted_application(session: &Session<'_>, service: &Value) -> String {
+    submitted_with(session, service, all_answers(service)).await
+}
+
+/// A submitted application of `session` for `service` with these answers.
+async fn submitted_with(session: &Session<'_>, service: &Value, answers: Value) -> String {
     let (status, form) = session
         .post_json(
             "/api/v1/me/applications",
-            json!({ "service_code": service["code"], "answers": all_answers(service) }),
+            json!({ "service_code": service["code"], "answers": answers }),
         )
         .await;
     assert_eq!(status, 201, "{form}");
@@ -157,6 +185,44 @@ async fn staff_act(
 }
 
 on_both_backends! {
+    // A resident who writes their ID and mobile numbers into a free-text answer sees them on
+    // their application; staff — the department's clerk and a supervisor alike — see them
+    // masked there, and nowhere in any staff answer in full.
+    async fn staff_see_numbers_written_in_free_text_masked(app) {
+        let resident = app.resident(1).await;
+        let id_number = app.text("SELECT id_number FROM resident WHERE id = 1").await;
+        let mobile = app.text("SELECT mobile FROM resident WHERE id = 1").await;
+        let (service, key) = service_with_free_text(&app).await;
+        let mut answers = all_answers(&service);
+        let spaced = format!("{} {} {}", &mobile[..3], &mobile[3..7], &mobile[7..]);
+        answers[&key] = format!("身份证{id_number}，电话 {spaced}，白天联系").into();
+        let number = submitted_with(&resident, &service, answers).await;
+
+        let (_, own) = resident.get_json(&format!("/api/v1/me/applications/{number}")).await;
+        assert!(own.to_string().contains(&id_number), "the resident sees what they wrote");
+
+        let masked_id = format!("{}********{}", &id_number[..6], &id_number[14..]);
+        let masked_mobile = format!("{}****{}", &mobile[..3], &mobile[7..]);
+        let department = app.text(&format!(
+            "SELECT d.code FROM department d JOIN task t ON t.department_id = d.id \
+             JOIN application a ON a.id = t.application_id WHERE a.number = '{number}'"
+        )).await;
+        for username in [format!("{department}_clerk"), "supervisor".to_owned()] {
+            let staff = app.staff(&username).await;
+            let (status, case) = staff.get_json(&format!("/api/v1/staff/cases/{number}")).await;
+            assert_eq!(status, 200, "{username}: {case}");
+            let answer = case["detail"]["answers"][&key].as_str().unwrap();
+            assert_eq!(answer, format!("身份证{masked_id}，电话 {masked_mobile}，白天联系"), "{username}");
+            let (_, record) = staff.get_json("/api/v1/staff/residents/1").await;
+            let (_, found) = staff.post_json("/api/v1/staff/residents/search", json!({"q": id_number})).await;
+            for body in [&case, &record, &found] {
+                let text = body.to_string();
+                assert!(!text.contains(&id_number) && !text.contains(&mobile) && !text.contains(&spaced), "{username}: {text}");
+            }
+            assert_eq!(found[0]["id_number"], masked_id.as_str(), "{username}");
+        }
+    }
+
     async fn a_complete_application_is_submitted_once_with_a_number(app) {
         let session = app.resident(1).await;
         let service = service_with_uploads(&app).await;

@@ -11,10 +11,9 @@ use crate::workflow::actions_for;
 use chrono::{DateTime, Utc};
 use domain::console::{ApplicationForStaff, Colleague, TaskForStaff, urgency};
 use domain::error::AppError;
-use domain::id_number;
+use domain::personal::{MaskedIdNumber, MaskedMobile};
 use domain::staff::Permission;
 use domain::text::LocalizedText;
-use domain::validation::mask_mobile;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
@@ -134,8 +133,8 @@ pub async fn view(
         detail,
         resident_id: person.id,
         resident_name: person.name,
-        resident_id_number: id_number::mask(&person.id_number),
-        resident_mobile: person.mobile.as_deref().map(mask_mobile),
+        resident_id_number: MaskedIdNumber::new(&person.id_number),
+        resident_mobile: person.mobile.as_deref().map(MaskedMobile::new),
         tasks,
         colleagues,
     })

@@ -1,5 +1,6 @@
 //! Reading: my applications, one application with its timeline, the open supplement.
 use domain::ids::{ApplicationId, ApplicationNumber, ResidentId, StaffId, TaskId};
+use domain::personal::{MaskedIdNumber, MaskedMobile, mask_in_text};
 
 use super::attachments::attachments_of;
 use super::definition::definition_of;
@@ -346,14 +347,16 @@ pub(crate) async fn detail_of(
     })
 }
 
-/// Staff see ID numbers and phone numbers in answers masked (6 + 4, 3 + 4).
+/// Staff see ID numbers and phone numbers in answers masked (6 + 4, 3 + 4), also where a
+/// resident wrote one into a free-text answer.
 fn mask_answers(fields: &[FormField], answers: &mut Answers) {
     for field in fields {
         if let Some(value) = answers.get_mut(&field.key) {
             match field.kind {
-                FieldKind::IdNumber => *value = domain::id_number::mask(value),
-                FieldKind::Phone => *value = domain::validation::mask_mobile(value),
-                _ => {}
+                FieldKind::IdNumber => *value = MaskedIdNumber::new(value).to_string(),
+                FieldKind::Phone => *value = MaskedMobile::new(value).to_string(),
+                FieldKind::Text | FieldKind::Address => *value = mask_in_text(value),
+                FieldKind::Number | FieldKind::Date | FieldKind::Choice | FieldKind::File => {}
             }
         }
     }

@@ -19,6 +19,7 @@ use domain::console::{
     ApplicationForStaff, AuditPage, AuditQuery, ConsoleHome, PersonalField, QueueFilter, QueuePage,
     ResidentHit, ResidentRecord, StaffSessionView,
 };
+use domain::personal::Revealed;
 use domain::staff::StaffMember;
 use serde::{Deserialize, Serialize};
 use store::applications::for_staff;
@@ -129,9 +130,9 @@ pub async fn resident(
 }
 
 #[derive(Serialize)]
-pub struct Revealed {
+pub struct Reveal {
     pub field: PersonalField,
-    pub value: String,
+    pub value: Revealed<String>,
 }
 
 /// Show a masked value in full; the reason is required and recorded.
@@ -140,9 +141,9 @@ pub async fn reveal(
     Staff(actor): Staff,
     Path(id): Path<ResidentId>,
     Json(request): Json<RevealRequest>,
-) -> Result<Json<Revealed>, ApiError> {
+) -> Result<Json<Reveal>, ApiError> {
     let value = residents::reveal(&state, &actor, id, &request).await?;
-    Ok(Json(Revealed {
+    Ok(Json(Reveal {
         field: request.field,
         value,
     }))

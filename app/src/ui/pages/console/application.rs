@@ -68,8 +68,8 @@ fn Case(case: ApplicationForStaff, flash: Option<Flash>) -> impl IntoView {
                 <h2 id="case-resident">{t!(i18n, console.resident)}</h2>
                 <dl class="facts">
                     <div><dt>{t!(i18n, console.name)}</dt><dd><a href=format!("/admin/residents/{}", case.resident_id) data-testid="resident-link">{case.resident_name.clone()}</a></dd></div>
-                    <div><dt>{t!(i18n, console.id_number)}</dt><dd data-testid="masked-id">{case.resident_id_number.clone()}</dd></div>
-                    {case.resident_mobile.clone().map(|m| view! { <div><dt>{t!(i18n, console.mobile)}</dt><dd>{m}</dd></div> })}
+                    <div><dt>{t!(i18n, console.id_number)}</dt><dd data-testid="masked-id">{case.resident_id_number.to_string()}</dd></div>
+                    {case.resident_mobile.as_ref().map(|m| view! { <div><dt>{t!(i18n, console.mobile)}</dt><dd>{m.to_string()}</dd></div> })}
                     {detail.submitted_by.clone().map(|by| view! { <div><dt>{t!(i18n, console.submitted_by)}</dt><dd>{by}</dd></div> })}
                 </dl>
             </section>

@@ -82,9 +82,9 @@ fn ClaimCard(claim: PendingClaim) -> impl IntoView {
         <section class="section" aria-labelledby="claim-title" data-testid="pending-claim">
             <h2 id="claim-title">{claim.name.clone()}</h2>
             <dl class="facts">
-                <div><dt>{t!(i18n, console.identity_claimed_mobile)}</dt><dd>{claim.claimed_mobile.clone()}</dd></div>
+                <div><dt>{t!(i18n, console.identity_claimed_mobile)}</dt><dd>{claim.claimed_mobile.to_string()}</dd></div>
                 <div><dt>{t!(i18n, console.identity_register_mobile)}</dt><dd>{match claim.register_mobile.clone() {
-                    Some(mobile) => mobile.into_any(),
+                    Some(mobile) => mobile.to_string().into_any(),
                     None => view! { {t!(i18n, console.identity_no_register_mobile)} }.into_any(),
                 }}</dd></div>
                 <div><dt>{t!(i18n, console.identity_requested_at)}</dt><dd><When at=claim.requested_at /></dd></div>

@@ -86,8 +86,8 @@ fn HitList(hits: Vec<ResidentHit>) -> impl IntoView {
                 {hits.into_iter().map(|h| view! {
                     <tr>
                         <td><a href=format!("/admin/residents/{}", h.id)>{h.name}</a></td>
-                        <td>{h.id_number}</td>
-                        <td>{h.mobile}</td>
+                        <td>{h.id_number.to_string()}</td>
+                        <td>{h.mobile.map(|m| m.to_string())}</td>
                         <td>{h.region}</td>
                     </tr>
                 }).collect_view()}
@@ -138,8 +138,9 @@ pub fn ResidentPage() -> impl IntoView {
 fn Record(record: ResidentRecord, flash: Option<Flash>) -> impl IntoView {
     let i18n = use_i18n();
     let revealed = |key: &str| flash.as_ref().and_then(|f| f.values.get(key).cloned());
-    let id_number = revealed("revealed_id_number").unwrap_or(record.id_number.clone());
-    let mobile = revealed("revealed_mobile").or(record.mobile.clone());
+    let id_number = revealed("revealed_id_number").unwrap_or_else(|| record.id_number.to_string());
+    let mobile =
+        revealed("revealed_mobile").or_else(|| record.mobile.as_ref().map(|m| m.to_string()));
     let id_revealed = revealed("revealed_id_number").is_some();
     let mobile_revealed = revealed("revealed_mobile").is_some();
     let shown_flash = flash

@@ -307,7 +307,7 @@ fn Preview(preview: SegmentPreview) -> impl IntoView {
                 </tr></thead>
                 <tbody>
                     {preview.sample.into_iter().map(|m| view! {
-                        <tr><td>{m.name}</td><td>{move || m.age_band.label(english())}</td><td>{move || m.region.pick(english()).to_owned()}</td></tr>
+                        <tr><td>{m.name.to_string()}</td><td>{move || m.age_band.label(english())}</td><td>{move || m.region.pick(english()).to_owned()}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>
