@@ -74,15 +74,51 @@ const ACTIVE_PDF_NAMES: [&[u8]; 7] = [
 ];
 
 /// Whether a PDF names active content. Names are read as PDF writes them, `#xx` escapes
-/// decoded (`/J#61vaScript` is `/JavaScript`). Compressed object streams are not opened:
-/// a PDF that hides the names there passes this check (left for a PDF parser).
+/// decoded (`/J#61vaScript` is `/JavaScript`), in the file and inside its compressed object
+/// streams (`/Type /ObjStm`, where PDF 1.5 writers put most dictionaries), which are
+/// inflated to look. An object stream that cannot be read — another filter than
+/// `FlateDecode`, broken data, more than [`MAX_OBJECT_STREAMS_BYTES`] inflated in all —
+/// counts as active: what cannot be checked is not kept.
 pub fn pdf_is_active(bytes: &[u8]) -> bool {
+    if names_active(bytes) {
+        return true;
+    }
+    let mut budget = MAX_OBJECT_STREAMS_BYTES;
+    for stream in object_streams(bytes) {
+        if !stream.flate_only {
+            return true;
+        }
+        match inflate(stream.data, budget) {
+            Some(inflated) => {
+                budget -= inflated.len();
+                if names_active(&inflated) {
+                    return true;
+                }
+            }
+            None => return true,
+        }
+    }
+    false
+}
+
+/// The most the object streams of one PDF may inflate to, together.
+pub const MAX_OBJECT_STREAMS_BYTES: usize = 32 * 1024 * 1024;
+
+/// Whether any name in `bytes` is one of [`ACTIVE_PDF_NAMES`].
+fn names_active(bytes: &[u8]) -> bool {
+    pdf_names(bytes).any(|name| ACTIVE_PDF_NAMES.contains(&name.as_slice()))
+}
+
+/// Every name (`/Something`) in `bytes`, `#xx` escapes decoded.
+fn pdf_names(bytes: &[u8]) -> impl Iterator<Item = Vec<u8>> + '_ {
     let delimiter = |b: u8| b.is_ascii_whitespace() || b"()<>[]{}/%".contains(&b);
     let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'/' {
+    std::iter::from_fn(move || {
+        while i < bytes.len() && bytes[i] != b'/' {
             i += 1;
-            continue;
+        }
+        if i >= bytes.len() {
+            return None;
         }
         let mut name = Vec::new();
         let mut j = i + 1;
@@ -98,12 +134,88 @@ pub fn pdf_is_active(bytes: &[u8]) -> bool {
             name.push(bytes[j]);
             j += 1;
         }
-        if ACTIVE_PDF_NAMES.contains(&name.as_slice()) {
-            return true;
-        }
         i = j.max(i + 1);
+        Some(name)
+    })
+}
+
+/// An object stream of a PDF: its data as stored, and whether its only filter is
+/// `FlateDecode` (the one this check reads).
+struct ObjectStream<'a> {
+    data: &'a [u8],
+    flate_only: bool,
+}
+
+/// The object streams of a PDF: each `stream … endstream` whose dictionary (since the
+/// `obj` before it) names `/ObjStm`.
+fn object_streams(bytes: &[u8]) -> impl Iterator<Item = ObjectStream<'_>> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        loop {
+            let keyword = from + find(&bytes[from..], b"stream")?;
+            let after = keyword + b"stream".len();
+            from = after;
+            // `endstream` ends a stream; only `stream` followed by an end of line starts one.
+            let data_start = match bytes.get(after..after + 2) {
+                Some([b'\r', b'\n']) => after + 2,
+                Some([b'\n', _]) | Some([b'\n']) => after + 1,
+                _ => continue,
+            };
+            if keyword >= 3 && &bytes[keyword - 3..keyword] == b"end" {
+                continue;
+            }
+            let dictionary_start = rfind(&bytes[..keyword], b"obj").unwrap_or(0);
+            let dictionary = &bytes[dictionary_start..keyword];
+            let names: Vec<Vec<u8>> = pdf_names(dictionary).collect();
+            let data_end = data_start + find(&bytes[data_start..], b"endstream")?;
+            from = data_end;
+            if !names.iter().any(|name| name == b"ObjStm") {
+                continue;
+            }
+            const FILTERS: [&[u8]; 9] = [
+                b"FlateDecode",
+                b"ASCIIHexDecode",
+                b"ASCII85Decode",
+                b"LZWDecode",
+                b"RunLengthDecode",
+                b"CCITTFaxDecode",
+                b"JBIG2Decode",
+                b"DCTDecode",
+                b"Crypt",
+            ];
+            let filters: Vec<&Vec<u8>> = names
+                .iter()
+                .filter(|name| FILTERS.contains(&name.as_slice()))
+                .collect();
+            let flate_only =
+                matches!(filters.as_slice(), [only] if only.as_slice() == b"FlateDecode");
+            return Some(ObjectStream {
+                data: &bytes[data_start..data_end],
+                flate_only,
+            });
+        }
+    })
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// `data` inflated (zlib), or `None` when it is broken or inflates to more than `limit`.
+fn inflate(data: &[u8], limit: usize) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut inflated = Vec::new();
+    let mut reader = flate2::read::ZlibDecoder::new(data).take(limit as u64 + 1);
+    match reader.read_to_end(&mut inflated) {
+        // A stream's data may end with the end of line before `endstream`: read what
+        // inflates, a truncated stream is broken.
+        Ok(_) if inflated.len() <= limit => Some(inflated),
+        _ => None,
     }
-    false
 }
 
 /// The file as it is kept: a PDF as sent unless it is active; an image without its EXIF
@@ -198,6 +310,51 @@ mod tests {
             cleaned(FileKind::Pdf, b"%PDF-1.7 /JS".to_vec()),
             Err(Refused::ActiveContent)
         );
+    }
+
+    /// A PDF 1.5 file whose dictionaries are in one compressed object stream.
+    fn pdf_with_object_stream(objects: &[u8], filter: &str) -> Vec<u8> {
+        use std::io::Write;
+        let mut zlib = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        zlib.write_all(objects).unwrap();
+        let data = zlib.finish().unwrap();
+        let mut pdf = format!(
+            "%PDF-1.5\n5 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Length {} /Filter {filter} >>\nstream\n",
+            data.len()
+        )
+        .into_bytes();
+        pdf.extend(data);
+        pdf.extend(b"\nendstream\nendobj\n%%EOF\n");
+        pdf
+    }
+
+    #[test]
+    fn active_names_hidden_in_a_compressed_object_stream_are_found() {
+        let plain =
+            pdf_with_object_stream(b"1 0 << /Type /Catalog /Pages 2 0 R >>", "/FlateDecode");
+        assert!(!pdf_is_active(&plain), "an ordinary PDF 1.5 passes");
+        let hidden = pdf_with_object_stream(
+            b"1 0 << /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>",
+            "/FlateDecode",
+        );
+        assert!(
+            pdf_is_active(&hidden),
+            "JavaScript inside the object stream"
+        );
+        let escaped = pdf_with_object_stream(
+            b"1 0 << /Names << /Embedded#46iles 3 0 R >> >>",
+            "/FlateDecode",
+        );
+        assert!(pdf_is_active(&escaped));
+        let unreadable = pdf_with_object_stream(b"1 0 << >>", "[/ASCIIHexDecode /FlateDecode]");
+        assert!(
+            pdf_is_active(&unreadable),
+            "what cannot be checked is not kept"
+        );
+        let mut broken = plain.clone();
+        let at = broken.windows(7).position(|w| w == b"stream\n").unwrap() + 9;
+        broken[at..at + 4].copy_from_slice(b"XXXX");
+        assert!(pdf_is_active(&broken), "broken data is not kept");
     }
 
     /// A JPEG as a phone writes it: EXIF (with a place) before the picture.
