@@ -41,7 +41,7 @@ use std::collections::{HashMap, HashSet};
 use store::ratings::working_days_after;
 
 /// Decisions a day the last [`RECENT_DAYS`] days should hold (topped up when fewer).
-const RECENT_PER_DAY: u32 = 7;
+const RECENT_PER_DAY: u32 = 12;
 const RECENT_DAYS: i64 = 60;
 /// Decisions a day before that, back to [`OLDER_DAYS`].
 const OLDER_PER_DAY: u32 = 3;
@@ -49,12 +49,12 @@ const OLDER_DAYS: i64 = 120;
 /// The services most residents use, with their weight among the top-up cases (every other
 /// service weighs 1).
 const POPULAR: &[(&str, u32)] = &[
-    ("YB-0202", 12),
-    ("MZ-0202", 10),
-    ("RS-0206", 10),
-    ("GA-0301", 8),
-    ("RS-0101", 7),
-    ("WJ-0201", 7),
+    ("YB-0202", 30),
+    ("MZ-0202", 20),
+    ("RS-0206", 20),
+    ("GA-0301", 16),
+    ("RS-0101", 14),
+    ("WJ-0201", 12),
 ];
 /// 老年人优待证办理: its materials list disagrees with what the window asks for.
 const PROBLEM_SERVICE: &str = "MZ-0202";
@@ -1344,6 +1344,9 @@ fn cover_every_state(
                 .iter_mut()
                 .find(|p| fate_of(p) == Some(wanted) && here(p))
             {
+                if let Some(rect) = p.rect.as_mut() {
+                    showcase(rng, rect);
+                }
                 p.pinned = true;
                 covered = true;
                 break;
@@ -1377,6 +1380,8 @@ fn cover_every_state(
                     if plans[i].score >= 3 {
                         plans[i].score = 2;
                     }
+                    let mut rect = rect;
+                    showcase(rng, &mut rect);
                     plans[i].rect = Some(rect);
                     plans[i].pinned = true;
                     covered = true;
@@ -1390,6 +1395,16 @@ fn cover_every_state(
         if !covered {
             tracing::warn!(?wanted, "demo: no rating fits this rectification state");
         }
+    }
+}
+
+/// The one rectification that stands for its state shows the state's usual end: a closure
+/// on time is one the resident was satisfied with (a random draw may have given every such
+/// closure a "basically satisfied").
+fn showcase(rng: &mut impl Rng, rect: &mut Rect) {
+    if rect.fate == Some(Fate::ClosedOnTime) && rect.feedback != Some(Feedback::Satisfied) {
+        rect.feedback = Some(Feedback::Satisfied);
+        rect.resident_comment = rng.random_bool(0.4).then(|| pick(rng, COMMENTS_SATISFIED));
     }
 }
 

@@ -138,10 +138,10 @@ on_both_backends! {
             assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM rectification WHERE {condition}")).await, 0, "{what}");
         }
 
-        // Figures: departments and services with 10 ratings this month (in the first days of a
+        // Figures: departments and services with 10 ratings this month (in the first half of a
         // month, the last 30 days), and services with fewer, which the public page suppresses.
         let today = china_date(now);
-        let since = if today.day() >= 10 {
+        let since = if today.day() >= 15 {
             start_of_china_day(today.with_day(1).expect("first of the month"))
         } else {
             now - chrono::Duration::days(30)
