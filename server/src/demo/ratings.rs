@@ -61,6 +61,10 @@ const PROBLEM_SERVICE: &str = "MZ-0202";
 /// Bad reviews with that cause, from different residents.
 const PROBLEM_REVIEWS: usize = 5;
 const SHOWCASE_RESIDENT: i64 = 1;
+/// 林辉 (13800000124), 60+ and living alone in 西湖区: the guided "services find people"
+/// story (and its browser test) sends him a campaign for a service he has never applied for,
+/// so the top-up's random cases leave him alone.
+const CAMPAIGN_STORY_RESIDENT: i64 = 124;
 /// 婚姻登记记录证明: the showcase resident's completed, unrated application.
 const RATE_ME_SERVICE: &str = "MZ-0103";
 /// 社会保障卡申领: the showcase resident's bad review, answered, awaiting the re-rating.
@@ -618,8 +622,12 @@ async fn top_up(
     let holders: HashSet<i64> = account_holders.iter().copied().collect();
     let raters: Vec<&ResidentInfo> = residents
         .iter()
-        // the showcase resident keeps its own, chosen cases
-        .filter(|r| r.age >= 18 && holders.contains(&r.id) && r.id != SHOWCASE_RESIDENT)
+        // the residents of the guided stories keep their own, chosen cases
+        .filter(|r| {
+            r.age >= 18
+                && holders.contains(&r.id)
+                && ![SHOWCASE_RESIDENT, CAMPAIGN_STORY_RESIDENT].contains(&r.id)
+        })
         .collect();
     if raters.is_empty() || catalog.services.is_empty() {
         return Ok(0);

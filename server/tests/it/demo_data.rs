@@ -182,6 +182,18 @@ on_both_backends! {
         )).await >= 1);
     }
 
+    async fn the_campaign_story_resident_can_be_reached_and_never_applied(app) {
+        // The guided story (and its browser test): a campaign for 养老金资格认证 (RS-0206) to
+        // residents 60+ living alone in 西湖区 reaches 林辉, who has an account, consents to
+        // proactive messages and has never applied for it, on whatever day the demo is loaded.
+        let lin = app.first_row("SELECT id, name FROM resident \
+            WHERE mobile = '13800000124' AND password_hash IS NOT NULL AND notify_consent = TRUE").await;
+        let id: i64 = lin.try_get_by_index(0).expect("id");
+        assert_eq!(lin.try_get_by_index::<String>(1).expect("name"), "林辉");
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM application a JOIN service s ON s.id = a.service_id \
+            WHERE a.resident_id = {id} AND s.code = 'RS-0206'")).await, 0);
+    }
+
     async fn an_empty_database_gets_the_whole_demo_data_set(app) {
         let empty = crate::helpers::TestApp::empty(app.backend).await;
         assert_eq!(empty.scalar("SELECT COUNT(*) FROM resident").await, 0, "migrated, no data");
