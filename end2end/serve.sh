@@ -34,6 +34,8 @@ export LEPTOS_OUTPUT_NAME=minsheng
 export LEPTOS_SITE_ROOT=target/site
 export LEPTOS_SITE_PKG_DIR=pkg
 export LEPTOS_SITE_ADDR="127.0.0.1:$PORT"
+# The bundle's file names carry content hashes (hash.txt beside the binary names them).
+export LEPTOS_HASH_FILES=true
 export MINSHENG_UPLOAD_DIR="$RUN_DIR/uploads"
 # The tests run against the demo data set (a production start loads none).
 export MINSHENG_DEMO_DATA=true

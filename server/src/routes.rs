@@ -3,7 +3,7 @@
 //! with tracing, compression, body limits, timeouts and the session around all of it.
 
 use crate::config::Settings;
-use crate::http::{client, csrf, error, language, mode, rate_limit, secure_headers};
+use crate::http::{client, csrf, error, language, mode, rate_limit, secure_headers, static_files};
 use crate::state::AppState;
 use crate::{api, auth, console, portal};
 use app::{App, shell};
@@ -48,6 +48,14 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
         }
     };
     let options = state.leptos_options.clone();
+    // The bundle, its chunks and the style sheet, with their precompressed copies.
+    let pkg_dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let pkg = Router::new()
+        .nest_service(
+            &format!("/{}", options.site_pkg_dir),
+            static_files::service(&pkg_dir),
+        )
+        .layer(axum::middleware::from_fn(static_files::cache_control));
     // One count per instance (`http::rate_limit`).
     let rate_limits = rate_limit::RateLimits::new(settings.rate_limits);
 
@@ -90,6 +98,9 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             rate_limit::per_address,
         ))
         .with_state(state)
+        // Outside the session layer: a file is the same for everyone, and asking for one
+        // never costs a session lookup.
+        .merge(pkg)
         // Before the session is read and anything runs: a forged form changes nothing.
         .layer(axum::middleware::from_fn_with_state(
             std::sync::Arc::new(csrf::SameSite {

@@ -14,4 +14,5 @@ pub mod mode;
 pub mod rate_limit;
 pub mod request;
 pub mod secure_headers;
+pub mod static_files;
 pub mod upload;

@@ -372,6 +372,21 @@ on_both_backends! {
         assert_eq!(supervisor.get("/api/v1/staff/queue").await.status(), 200, "nor a member of staff");
     }
 
+    // A static file is the same for everyone: asking for one never reaches the session
+    // layer (no session lookup in the database). A stale session cookie shows it: a page
+    // answers by clearing it, a file does not look at it.
+    async fn static_files_skip_the_session(app) {
+        let stale = "ms_session=0000000000000000000000000000000000000000000000000000000000000000";
+        let ask = |path: &str| app.client.get(app.url(path)).header("cookie", stale).send();
+        let page = ask("/").await.expect("page");
+        let cleared = page.headers().get_all("set-cookie").iter().any(|v| v.to_str().unwrap_or("").starts_with("ms_session=;"));
+        assert!(cleared, "a page reads the session and clears a stale one");
+        for path in ["/pkg/minsheng.css", "/pkg/minsheng.wasm", "/pkg/no-such-file.js"] {
+            let file = ask(path).await.expect("file");
+            assert!(file.headers().get("set-cookie").is_none(), "{path} read the session");
+        }
+    }
+
     async fn sqlite_and_postgres_enforce_foreign_keys(app) {
         let result = app
             .db
