@@ -10,4 +10,4 @@ setup_node
 # `minsheng-demo`, loaded into a new database only (a bare `server` start loads nothing).
 export MINSHENG_DEMO_DATA="${MINSHENG_DEMO_DATA:-true}"
 say "building and serving on http://${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
-exec cargo leptos serve --release
+exec cargo leptos serve --release --split --precompress

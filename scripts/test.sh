@@ -39,7 +39,7 @@ FRONT_LOG="$(mktemp -t minsheng-front.XXXXXX.log)"
 {
   status=0
   RUSTC_WORKSPACE_WRAPPER=clippy-driver CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" \
-    cargo leptos build --release --frontend-only || status=$?
+    cargo leptos build --release --frontend-only --split --precompress || status=$?
   echo "WASM bundle done after $((SECONDS - START)) s (exit $status)"
   exit $status
 } >"$FRONT_LOG" 2>&1 &
@@ -77,6 +77,9 @@ if ! wait "$FRONT_PID"; then
 fi
 trap - EXIT
 grep -a "Finished\|WASM bundle done" "$FRONT_LOG" || true
+
+step "the resident's download: WASM and JS a page load transfers, against the budget"
+node scripts/bundle-budget.mjs target/site/pkg
 
 step "browser tests (Playwright in Debian's Chromium)"
 (cd end2end && npx playwright test)

@@ -15,33 +15,8 @@ import {
 
 declare global {
   interface Window {
-    /** Set by the init script below once the WASM module has been instantiated. */
-    __minshengWasmReady?: boolean;
     /** Set by a test before an action that must not reload the page. */
     __noReload?: number;
-  }
-}
-
-/**
- * Runs before any script of the page: notes when WebAssembly instantiation resolves.
- *
- * Leptos' hydration script does `init(wasm).then(() => mod.hydrate())`, and wasm-bindgen's
- * init resolves right after instantiation, all in one chain of microtasks. So once this flag
- * is seen from a later task (waitForFunction polls on animation frames), `hydrate()` has run.
- */
-export function trackWasmInstantiation(): void {
-  window.__minshengWasmReady = false;
-  const markReady = <T>(promise: Promise<T>): Promise<T> =>
-    promise.then((result) => {
-      window.__minshengWasmReady = true;
-      return result;
-    });
-  const wasm = WebAssembly as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  for (const name of ['instantiate', 'instantiateStreaming']) {
-    const original = wasm[name];
-    if (typeof original === 'function') {
-      wasm[name] = (...args: unknown[]) => markReady(original.apply(WebAssembly, args));
-    }
   }
 }
 
@@ -163,10 +138,6 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     await use(context);
     expect(refused, 'the Content-Security-Policy refused something').toEqual([]);
   },
-  page: async ({ page }, use) => {
-    await page.addInitScript(trackWasmInstantiation);
-    await use(page);
-  },
   consoleErrors: async ({ page }, use) => {
     const errors: string[] = [];
     page.on('console', (message) => {
@@ -190,7 +161,6 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
       });
       contexts.push(context);
       refused.push(watchSecurityPolicy(context));
-      await context.addInitScript(trackWasmInstantiation);
       return context.newPage();
     });
     for (const context of contexts) await context.close();
@@ -200,14 +170,15 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
 
 export { expect };
 
-/** Waits until the page's WASM has loaded and Leptos has hydrated it. */
+/**
+ * Waits until Leptos has hydrated the whole page: the main WASM and the page's own chunk
+ * loaded, every view alive (the app marks `<html data-hydrated>` then, frontend/src/lib.rs).
+ */
 export async function waitForHydration(page: Page): Promise<void> {
   await page.waitForLoadState('load');
-  await page.waitForFunction(() => window.__minshengWasmReady === true, undefined, {
+  await page.waitForFunction(() => document.documentElement.hasAttribute('data-hydrated'), undefined, {
     timeout: 15_000,
   });
-  // One more task, so that the microtasks after instantiation (hydrate()) have surely run.
-  await page.evaluate(() => new Promise<void>((resolve) => setTimeout(resolve, 0)));
 }
 
 /** Puts a marker on `window` that a full page load would wipe. */

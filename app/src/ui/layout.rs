@@ -173,8 +173,9 @@ fn AccountLinks(viewer: Option<Viewer>, live: Live) -> impl IntoView {
     }
 }
 
-/// Switches between Chinese and English. Without JavaScript it is a form the server answers
-/// by setting the language cookie and coming back; with JavaScript it switches in place.
+/// Switches between Chinese and English: a form the server answers by setting the language
+/// cookie and sending the reader back to the same page, now in the other language (with or
+/// without JavaScript: the browser's bundle carries no cookie code).
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
@@ -183,9 +184,8 @@ fn LanguageSwitch() -> impl IntoView {
         Locale::en => Locale::zh_CN,
     };
     let action = Signal::derive(move || format!("/lang/{}", other().as_str()));
-    let in_place = Callback::new(move |()| i18n.set_locale(other()));
     view! {
-        <BackHereForm action class="lang-switch-form" in_place>
+        <BackHereForm action class="lang-switch-form">
             <button
                 type="submit"
                 class="lang-switch"

@@ -9,17 +9,23 @@ pub mod pages;
 
 use i18n::I18nContextProvider;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    Lazy, LazyRoute, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
-    path,
+    lazy_route, path,
 };
 
 /// The HTML document the server renders around [`App`]. The `lang` attribute is set by the
 /// i18n layer to the reader's language; the `elderly` class by the device's mode.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let class = mode::current().then_some(mode::ELDERLY_CLASS);
+    // The page's nonce (the Content-Security-Policy runs no inline script without it). The
+    // shell is rendered on the server only.
+    #[cfg(feature = "ssr")]
+    let nonce = leptos::nonce::use_nonce();
+    #[cfg(not(feature = "ssr"))]
+    let nonce = None::<String>;
     view! {
         <!DOCTYPE html>
         <html class=class>
@@ -28,7 +34,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#b4262b" />
                 <link rel="icon" href="/favicon.ico" />
+                // Before the first paint: whether this browser can read aloud, so that the
+                // read-aloud button's row is laid out from the start and showing the button
+                // after hydration moves nothing (no layout shift, no late repaint).
+                <script nonce=nonce>{CAN_SPEAK}</script>
                 <AutoReload options=options.clone() />
+                // The style sheet under its hashed name (`hash-files`), kept a year.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -39,12 +51,60 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The console's routes: each page's code (its views, and the types its data brings) is a
+/// WASM chunk of its own (`cargo leptos build --split`) that the browser loads when the page
+/// is first shown, so no resident ever downloads the console.
+macro_rules! lazy_pages {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        pub struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> AnyView {
+                let _ = this;
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    ConsoleHomeRoute => pages::console::home::ConsoleHomePage,
+    ConsoleSignInRoute => pages::console::sign_in::ConsoleSignInPage,
+    QueueRoute => pages::console::queue::QueuePageView,
+    CaseRoute => pages::console::application::ApplicationPage,
+    ResidentSearchRoute => pages::console::resident::ResidentSearchPage,
+    ResidentRecordRoute => pages::console::resident::ResidentPage,
+    AuditLogRoute => pages::console::audit::AuditLogPage,
+    CatalogRoute => pages::console::catalog::CatalogPage,
+    ServiceEditorRoute => pages::console::catalog::ServiceEditorPage,
+    BundleEditorRoute => pages::console::catalog::BundleEditorPage,
+    StaffSessionsRoute => pages::console::sessions::StaffSessionsPage,
+    IdentityChecksRoute => pages::console::identity_checks::IdentityChecksPage,
+    SurveysRoute => pages::console::surveys::SurveysPage,
+    SurveyRoute => pages::console::surveys::SurveyRoutePage,
+    SurveyEditorRoute => pages::console::surveys::SurveyEditorPage,
+    FiguresRoute => pages::console::figures::FiguresPage,
+    SegmentsRoute => pages::console::segments::SegmentsPage,
+    CampaignsRoute => pages::console::segments::CampaignsPage,
+    RectificationsRoute => pages::console::rectifications::RectificationsPage,
+    RectificationRoute => pages::console::rectifications::RectificationPage
+}
+
+/// Marks `<html class="can-speak">` where the browser has speech synthesis (a getter that
+/// throws counts as none).
+const CAN_SPEAK: &str =
+    "try{if(window.speechSynthesis)document.documentElement.classList.add('can-speak')}catch(e){}";
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <I18nContextProvider>
-            <Stylesheet id="leptos" href="/pkg/minsheng.css" />
             <Title formatter=|page: String| {
                 if page.is_empty() { "民生 · Minsheng".to_owned() } else { format!("{page} · 民生") }
             } />
@@ -80,26 +140,26 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/satisfaction") view=pages::satisfaction::SatisfactionPage ssr=SsrMode::Async />
                         <Route path=path!("/for-you") view=pages::for_you::ForYouPage ssr=SsrMode::Async />
                         // The staff console.
-                        <Route path=path!("/admin") view=pages::console::home::ConsoleHomePage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/sign-in") view=pages::console::sign_in::ConsoleSignInPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/queue") view=pages::console::queue::QueuePageView ssr=SsrMode::Async />
-                        <Route path=path!("/admin/cases/:number") view=pages::console::application::ApplicationPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/residents") view=pages::console::resident::ResidentSearchPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/residents/:id") view=pages::console::resident::ResidentPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/audit") view=pages::console::audit::AuditLogPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/catalog") view=pages::console::catalog::CatalogPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/catalog/services/:code") view=pages::console::catalog::ServiceEditorPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/catalog/bundles/:code") view=pages::console::catalog::BundleEditorPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/sessions") view=pages::console::sessions::StaffSessionsPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/identity-checks") view=pages::console::identity_checks::IdentityChecksPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/surveys") view=pages::console::surveys::SurveysPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/surveys/:id") view=pages::console::surveys::SurveyRoutePage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/surveys/:id/edit") view=pages::console::surveys::SurveyEditorPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/figures") view=pages::console::figures::FiguresPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/segments") view=pages::console::segments::SegmentsPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/campaigns") view=pages::console::segments::CampaignsPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/rectifications") view=pages::console::rectifications::RectificationsPage ssr=SsrMode::Async />
-                        <Route path=path!("/admin/rectifications/:id") view=pages::console::rectifications::RectificationPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin") view={Lazy::<ConsoleHomeRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/sign-in") view={Lazy::<ConsoleSignInRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/queue") view={Lazy::<QueueRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/cases/:number") view={Lazy::<CaseRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/residents") view={Lazy::<ResidentSearchRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/residents/:id") view={Lazy::<ResidentRecordRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/audit") view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/catalog") view={Lazy::<CatalogRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/catalog/services/:code") view={Lazy::<ServiceEditorRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/catalog/bundles/:code") view={Lazy::<BundleEditorRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/sessions") view={Lazy::<StaffSessionsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/identity-checks") view={Lazy::<IdentityChecksRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/surveys") view={Lazy::<SurveysRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/surveys/:id") view={Lazy::<SurveyRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/surveys/:id/edit") view={Lazy::<SurveyEditorRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/figures") view={Lazy::<FiguresRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/campaigns") view={Lazy::<CampaignsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/rectifications") view={Lazy::<RectificationsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/rectifications/:id") view={Lazy::<RectificationRoute>::new()} ssr=SsrMode::Async />
                     </Routes>
                 </layout::Layout>
             </Router>

@@ -15,21 +15,12 @@ pub fn BackHereForm(
     /// The class of the form (its layout in the line it sits in).
     #[prop(optional)]
     class: &'static str,
-    /// What runs instead when JavaScript is there; the form is not sent then.
-    #[prop(optional, into)]
-    in_place: Option<Callback<()>>,
     children: Children,
 ) -> impl IntoView {
     let location = use_location();
     let next = move || here(&location.pathname.get(), &location.search.get());
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        if let Some(in_place) = in_place {
-            ev.prevent_default();
-            in_place.run(());
-        }
-    };
     view! {
-        <form method="post" action=action class=format!("inline-form {class}") on:submit=submit>
+        <form method="post" action=action class=format!("inline-form {class}")>
             <input type="hidden" name="next" value=next />
             {children()}
         </form>
