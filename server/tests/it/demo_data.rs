@@ -138,10 +138,19 @@ on_both_backends! {
             assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM rectification WHERE {condition}")).await, 0, "{what}");
         }
 
-        // Figures: departments and services with 10 ratings this month (in the first half of a
-        // month, the last 30 days), and services with fewer, which the public page suppresses.
+        // Figures: departments and services with 10 ratings this month once the month has had
+        // ten working days (before that, and after the holidays of January, April, May or
+        // October, the last 30 days), and services with fewer, which the public page suppresses.
         let today = china_date(now);
-        let since = if today.day() >= 15 {
+        let calendar = store::calendar::load(&app.db).await.expect("calendar");
+        let worked = today
+            .with_day(1)
+            .expect("first of the month")
+            .iter_days()
+            .take_while(|day| *day <= today)
+            .filter(|day| calendar.is_working_day(*day))
+            .count();
+        let since = if worked >= 10 {
             start_of_china_day(today.with_day(1).expect("first of the month"))
         } else {
             now - chrono::Duration::days(30)
@@ -166,7 +175,6 @@ on_both_backends! {
 
         // The showcase resident can rate: a completed task decided on one of the last two
         // working days, not rated, its window open.
-        let calendar = store::calendar::load(&app.db).await.expect("calendar");
         let row = app.first_row(
             "SELECT t.completed_at FROM task t JOIN application a ON a.id = t.application_id \
              WHERE a.resident_id = 1 AND t.status = 'completed' \
