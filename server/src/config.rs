@@ -53,6 +53,9 @@ pub struct Settings {
     /// `MINSHENG_RATE_PER_ADDRESS` and `MINSHENG_RATE_PER_ACCOUNT`: API and server-function
     /// requests a minute per client address and per signed-in account (`off`: no limit).
     pub rate_limits: RateSettings,
+    /// `MINSHENG_PAGE_CACHE_SECS`: how long a catalogue page rendered for visitors who are
+    /// not signed in is served again from memory (`http::page_cache`; default 10, `0`: never).
+    pub page_cache_ttl: Duration,
     /// `MINSHENG_SMS_GATEWAY_URL` and `MINSHENG_SMS_GATEWAY_KEY`: the SMS platform one-time
     /// codes go through; unset, messages only reach the outbox table and the log.
     pub sms_gateway: GatewaySettings,
@@ -122,6 +125,11 @@ impl Settings {
             public_origin: public_origin_from_env()?,
             trusted_proxies: trusted_proxies_from_env()?,
             rate_limits: rate_limits_from_env()?,
+            page_cache_ttl: Duration::from_secs(parse_env(
+                "MINSHENG_PAGE_CACHE_SECS",
+                10,
+                "a number of seconds",
+            )?),
             sms_gateway: sms_gateway_from_env()?,
         })
     }

@@ -5,17 +5,24 @@
 //! A campaign crosses as one push for everyone per batch sent; each instance then looks up,
 //! for the residents of the batch with a page open on it, the messages the campaign wrote,
 //! a few set-based queries, and hands each resident theirs.
+//!
+//! Word that the catalogue changed crosses the same way (`NOTIFY minsheng_catalogue`): each
+//! instance counts the changes it heard of, and its page cache (`http::page_cache`) keeps no
+//! page rendered before the last one.
 use domain::ids::ResidentId;
 
 use domain::notification::{EVERYONE, Push, PushEvent};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use store::campaigns;
 use tokio::sync::mpsc;
 
 const CHANNEL: &str = "minsheng_push";
+/// The catalogue changed somewhere: pages rendered before are out of date.
+const CATALOGUE_CHANNEL: &str = "minsheng_catalogue";
 /// Events waiting for one slow stream; beyond that the stream misses them (the inbox has
 /// them all).
 const BUFFER: usize = 64;
@@ -39,6 +46,9 @@ pub struct PushHub {
     /// Set on PostgreSQL: publishing goes through the database.
     postgres: Option<DatabaseConnection>,
     db: DatabaseConnection,
+    /// Catalogue changes heard of, from this instance or another (and each time the
+    /// listener reconnected, when it may have missed some).
+    catalogue_version: Arc<AtomicU64>,
 }
 
 /// One open stream of a resident; it leaves the hub when dropped.
@@ -62,7 +72,7 @@ impl Drop for Subscription {
     }
 }
 
-static NEXT_KEY: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static NEXT_KEY: AtomicU64 = AtomicU64::new(0);
 
 impl PushHub {
     /// Starts the hub; on PostgreSQL also the listener that feeds it.
@@ -72,6 +82,7 @@ impl PushHub {
             streams: Arc::default(),
             postgres,
             db: db.clone(),
+            catalogue_version: Arc::default(),
         };
         if let Some(db) = &hub.postgres {
             tokio::spawn(listen(db.clone(), hub.clone()));
@@ -82,7 +93,7 @@ impl PushHub {
     /// A new stream for the resident's open page.
     pub fn subscribe(&self, resident_id: ResidentId) -> Result<Subscription, TooManyStreams> {
         let (sender, events) = mpsc::channel(BUFFER);
-        let key = NEXT_KEY.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let key = NEXT_KEY.fetch_add(1, Ordering::Relaxed);
         if let Ok(mut streams) = self.streams.lock() {
             let open = streams.entry(resident_id).or_default();
             // A stream whose page went without the drop reaching us yet does not count.
@@ -160,6 +171,32 @@ impl PushHub {
         }
     }
 
+    /// How many catalogue changes this instance has heard of: a page rendered at one
+    /// version is out of date at any other.
+    pub fn catalogue_version(&self) -> u64 {
+        self.catalogue_version.load(Ordering::Acquire)
+    }
+
+    fn catalogue_changed(&self) {
+        self.catalogue_version.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Tells every instance that the catalogue changed, after the change committed. On
+    /// PostgreSQL a failed NOTIFY is logged: other instances' pages catch up when their
+    /// cached copies expire.
+    pub async fn announce_catalogue_change(&self) {
+        self.catalogue_changed();
+        if let Some(db) = &self.postgres {
+            let notify = Statement::from_string(
+                DatabaseBackend::Postgres,
+                format!("NOTIFY {CATALOGUE_CHANNEL}"),
+            );
+            if let Err(err) = db.execute_raw(notify).await {
+                tracing::warn!(error = %err, "NOTIFY of a catalogue change failed");
+            }
+        }
+    }
+
     /// Sends pushes after their transaction committed. A failure is logged, never returned:
     /// the inbox already holds the message, the push only makes it arrive sooner.
     pub async fn publish(&self, pushes: Vec<Push>) {
@@ -203,15 +240,20 @@ async fn listen(db: DatabaseConnection, hub: PushHub) {
                 continue;
             }
         };
-        if let Err(err) = listener.listen(CHANNEL).await {
+        if let Err(err) = listener.listen_all([CHANNEL, CATALOGUE_CHANNEL]).await {
             tracing::warn!(error = %err, "LISTEN failed; retrying");
             tokio::time::sleep(backoff).await;
             continue;
         }
         tracing::info!(channel = CHANNEL, "listening for pushes");
         backoff = Duration::from_millis(200);
+        // Changes made while the listener was away were not heard of.
+        hub.catalogue_changed();
         loop {
             match listener.recv().await {
+                Ok(notification) if notification.channel() == CATALOGUE_CHANNEL => {
+                    hub.catalogue_changed();
+                }
                 Ok(notification) => match serde_json::from_str::<Push>(notification.payload()) {
                     Ok(push) => hub.deliver(push),
                     Err(err) => tracing::warn!(error = %err, "unreadable push payload"),

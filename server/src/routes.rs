@@ -3,7 +3,9 @@
 //! with tracing, compression, body limits, timeouts and the session around all of it.
 
 use crate::config::Settings;
-use crate::http::{client, csrf, error, language, mode, rate_limit, secure_headers, static_files};
+use crate::http::{
+    client, csrf, error, language, mode, page_cache, rate_limit, secure_headers, static_files,
+};
 use crate::state::AppState;
 use crate::{api, auth, console, portal};
 use app::{App, shell};
@@ -83,6 +85,11 @@ pub fn router(state: AppState, settings: &Settings) -> Router {
             AppState,
             _,
         >(context, shell))
+        // Inside the session layer: only visitors without a session get a copy.
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache::PageCache::new(settings.page_cache_ttl, state.push.clone()),
+            page_cache::serve,
+        ))
         // The account's flood limit reads the session; the address's comes before it, so a
         // flood costs no session query.
         .layer(axum::middleware::from_fn_with_state(

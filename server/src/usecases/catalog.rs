@@ -1,5 +1,6 @@
 //! Editing the catalogue (事项目录, administrators): services and life-event packages,
-//! created and changed as drafts, published and withdrawn.
+//! created and changed as drafts, published and withdrawn. Every change that lands is
+//! announced to every instance, whose cached catalogue pages it makes out of date.
 
 use crate::state::AppState;
 use chrono::Utc;
@@ -14,7 +15,9 @@ pub async fn create_service(
     actor: &StaffActor,
     draft: &ServiceDraft,
 ) -> Result<ServiceRecord, AppError> {
-    catalog_admin::create_service(&state.db, actor, draft, Utc::now()).await
+    let record = catalog_admin::create_service(&state.db, actor, draft, Utc::now()).await?;
+    state.push.announce_catalogue_change().await;
+    Ok(record)
 }
 
 pub async fn update_service(
@@ -23,7 +26,9 @@ pub async fn update_service(
     code: &str,
     draft: &ServiceDraft,
 ) -> Result<ServiceRecord, AppError> {
-    catalog_admin::update_service(&state.db, actor, code, draft, Utc::now()).await
+    let record = catalog_admin::update_service(&state.db, actor, code, draft, Utc::now()).await?;
+    state.push.announce_catalogue_change().await;
+    Ok(record)
 }
 
 pub async fn set_service_status(
@@ -32,7 +37,10 @@ pub async fn set_service_status(
     code: &str,
     status: CatalogStatus,
 ) -> Result<ServiceRecord, AppError> {
-    catalog_admin::set_service_status(&state.db, actor, code, status, Utc::now()).await
+    let record =
+        catalog_admin::set_service_status(&state.db, actor, code, status, Utc::now()).await?;
+    state.push.announce_catalogue_change().await;
+    Ok(record)
 }
 
 pub async fn create_bundle(
@@ -40,7 +48,9 @@ pub async fn create_bundle(
     actor: &StaffActor,
     draft: &BundleDraft,
 ) -> Result<BundleRecord, AppError> {
-    catalog_admin::create_bundle(&state.db, actor, draft, Utc::now()).await
+    let record = catalog_admin::create_bundle(&state.db, actor, draft, Utc::now()).await?;
+    state.push.announce_catalogue_change().await;
+    Ok(record)
 }
 
 pub async fn update_bundle(
@@ -49,7 +59,9 @@ pub async fn update_bundle(
     code: &str,
     draft: &BundleDraft,
 ) -> Result<BundleRecord, AppError> {
-    catalog_admin::update_bundle(&state.db, actor, code, draft, Utc::now()).await
+    let record = catalog_admin::update_bundle(&state.db, actor, code, draft, Utc::now()).await?;
+    state.push.announce_catalogue_change().await;
+    Ok(record)
 }
 
 pub async fn set_bundle_status(
@@ -58,5 +70,8 @@ pub async fn set_bundle_status(
     code: &str,
     status: CatalogStatus,
 ) -> Result<BundleRecord, AppError> {
-    catalog_admin::set_bundle_status(&state.db, actor, code, status, Utc::now()).await
+    let record =
+        catalog_admin::set_bundle_status(&state.db, actor, code, status, Utc::now()).await?;
+    state.push.announce_catalogue_change().await;
+    Ok(record)
 }

@@ -12,7 +12,7 @@ const SERVICES: &str = "/api/v1/staff/catalog/services";
 const BUNDLES: &str = "/api/v1/staff/catalog/bundles";
 
 /// A complete service draft: one exempt material (nothing to upload), two questions.
-fn service_draft(code: &str) -> Value {
+pub(crate) fn service_draft(code: &str) -> Value {
     json!({
         "code": code,
         "name": "高龄护理补贴申领",
@@ -91,7 +91,7 @@ async fn service_id(app: &TestApp, code: &str) -> i64 {
 }
 
 /// Creates and publishes a service; returns the stored record.
-async fn published_service(admin: &Session<'_>, code: &str) -> Value {
+pub(crate) async fn published_service(admin: &Session<'_>, code: &str) -> Value {
     let (status, created) = admin.post_json(SERVICES, service_draft(code)).await;
     assert_eq!(status, 201, "{created}");
     let (status, published) = admin

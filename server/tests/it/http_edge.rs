@@ -163,12 +163,7 @@ on_both_backends! {
             assert!(header("permissions-policy").contains("camera=()"), "{what}");
             assert_eq!(header("cache-control"), "no-store", "{what}");
             assert!(headers.get("strict-transport-security").is_none(), "{what}: plain HTTP");
-            let nonce = policy
-                .split("'nonce-")
-                .nth(1)
-                .and_then(|rest| rest.split('\'').next())
-                .expect("a nonce")
-                .to_owned();
+            let nonce = crate::helpers::csp_nonce(&policy);
             if what == "/" {
                 let page = response.text().await.expect("page");
                 assert!(page.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries it");

@@ -24,6 +24,7 @@ mod figures;
 mod http_edge;
 mod identity;
 mod life_events;
+mod page_cache;
 mod pages;
 mod ratings;
 mod rules;

@@ -47,6 +47,7 @@ pub fn test_settings(database_url: String) -> Settings {
         public_origin: None,
         trusted_proxies: Default::default(),
         rate_limits: Default::default(),
+        page_cache_ttl: Duration::from_secs(10),
         sms_gateway: Default::default(),
     }
 }
@@ -210,6 +211,16 @@ macro_rules! on_both_backends {
             )*
         }
     };
+}
+
+/// The nonce a page's Content-Security-Policy allows inline scripts to carry.
+pub fn csp_nonce(policy: &str) -> String {
+    policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_owned()
 }
 
 /// The password of every demo account.
