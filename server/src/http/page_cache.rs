@@ -3,13 +3,16 @@
 //!
 //! The home page, the search, a service's page and the public satisfaction page are the same
 //! for every visitor without a session who asks in the same language and mode; rendering one
-//! costs a handful of catalogue queries and the whole view tree, serving a copy costs a
-//! lookup. What the copy may not share:
+//! costs a handful of catalogue queries and the whole view tree, and compressing it costs
+//! more than that. A copy is kept as it will be sent: brotli-compressed (quality 9), gzipped
+//! and plain. What a copy may not share:
 //!
 //! - **Personal data**: only requests without a resident or staff session are answered from
 //!   or stored in the cache, and only answers that set no cookie are stored.
-//! - **The CSP nonce**: every answer carries a fresh one (`http::secure_headers`); the copy's
-//!   nonce is replaced by this request's wherever the page wrote it.
+//! - **The CSP nonce**: a page that is rendered carries a fresh nonce in its policy
+//!   (`http::secure_headers`). A copy is sent instead with a policy that allows exactly its
+//!   own inline scripts by their SHA-256 hashes (CSP level 2), so that nothing else inline
+//!   runs and no nonce is ever sent twice.
 //! - **Out-of-date catalogue**: a copy belongs to the catalogue version it was rendered at
 //!   (`PushHub::catalogue_version`); an edit on any instance moves the version on every
 //!   instance, and older copies are never served again. Figures that move with every
@@ -19,24 +22,29 @@
 //! Bounded: at most [`CAPACITY`] pages (a few MB); a full cache first drops what expired,
 //! then stores nothing more until something does.
 
+use super::secure_headers;
 use crate::push::PushHub;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leptos::nonce::Nonce;
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use store::{CurrentSession, CurrentStaff};
 
-/// Pages kept at most (each some 20–60 KB of HTML).
+/// Pages kept at most (each some 20–60 KB of HTML and its compressed copies).
 pub const CAPACITY: usize = 512;
 /// Addresses longer than this (a search with a very long query) are never stored.
 const MAX_URI: usize = 512;
 /// Pages larger than this are never stored.
 const MAX_BODY: usize = 1024 * 1024;
+/// Brotli quality of a copy: done once per page and time to live, so near the best.
+const BROTLI_QUALITY: u32 = 9;
 
 /// What a page depends on besides the catalogue: the address with its query, and the
 /// request headers the renderer reads for a visitor without a session (the language and mode
@@ -49,10 +57,18 @@ struct Key {
     accept_language: String,
 }
 
+/// A page as it is sent.
+#[derive(Clone)]
+struct Copy {
+    plain: Bytes,
+    brotli: Bytes,
+    gzip: Bytes,
+    content_type: HeaderValue,
+    policy: HeaderValue,
+}
+
 struct Entry {
-    body: Bytes,
-    headers: HeaderMap,
-    nonce: Option<Nonce>,
+    copy: Copy,
     stored: Instant,
     catalogue_version: u64,
 }
@@ -76,17 +92,12 @@ impl PageCache {
     }
 
     /// The copy for `key`, if one is fresh and of the current catalogue.
-    fn get(&self, key: &Key) -> Option<(Bytes, HeaderMap, Option<Nonce>)> {
+    fn get(&self, key: &Key) -> Option<Copy> {
         let version = self.push.catalogue_version();
         let entries = self.entries.lock().ok()?;
         let entry = entries.get(key)?;
-        (entry.catalogue_version == version && entry.stored.elapsed() < self.ttl).then(|| {
-            (
-                entry.body.clone(),
-                entry.headers.clone(),
-                entry.nonce.clone(),
-            )
-        })
+        (entry.catalogue_version == version && entry.stored.elapsed() < self.ttl)
+            .then(|| entry.copy.clone())
     }
 
     fn put(&self, key: Key, entry: Entry) {
@@ -144,23 +155,112 @@ fn key_of(request: &Request) -> Option<Key> {
     })
 }
 
-/// `body` with the nonce it was rendered with replaced by this request's.
-fn with_nonce(body: &Bytes, rendered: Option<&Nonce>, now: Option<&Nonce>) -> Bytes {
-    match (rendered, now) {
-        (Some(old), Some(new)) if !old.is_empty() => {
-            match std::str::from_utf8(body) {
-                Ok(text) => Bytes::from(text.replace(&**old, new)),
-                // Pages are UTF-8; a body that is not is served as it was.
-                Err(_) => body.clone(),
-            }
+/// The text of every inline script of a page (those without `src`), as the browser hashes
+/// it: everything between the start tag and the next `</script>`. Leptos escapes `<` in the
+/// data it inlines, so no script holds that end tag. Empty scripts run nothing and are left
+/// out.
+fn inline_scripts(html: &str) -> Vec<&str> {
+    let mut scripts = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<script") {
+        let after = &rest[start + "<script".len()..];
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
+        let attributes = &after[..tag_end];
+        let body = &after[tag_end + 1..];
+        let Some(end) = body.find("</script>") else {
+            break;
+        };
+        if !attributes.contains("src=") && end > 0 {
+            scripts.push(&body[..end]);
         }
-        _ => body.clone(),
+        rest = &body[end + "</script>".len()..];
     }
+    scripts
 }
 
-fn respond(body: Bytes, headers: HeaderMap) -> Response {
+/// The CSP source that allows one inline script.
+fn script_hash(script: &str) -> String {
+    let digest = Sha256::digest(script.as_bytes());
+    format!(
+        "'sha256-{}'",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+/// The encodings a client accepts, best first: brotli, gzip, none (`q=0` refuses one).
+fn preferred_encoding(headers: &HeaderMap) -> Option<&'static str> {
+    let accepted: Vec<(String, bool)> = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|item| {
+            let mut parts = item.split(';');
+            let name = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let refused = parts.any(|p| {
+                p.trim()
+                    .strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q <= 0.0)
+            });
+            (name, !refused)
+        })
+        .collect();
+    ["br", "gzip"]
+        .into_iter()
+        .find(|wanted| accepted.iter().any(|(name, ok)| *ok && name == wanted))
+}
+
+fn compress(html: &[u8]) -> std::io::Result<(Bytes, Bytes)> {
+    let mut brotli = Vec::with_capacity(html.len() / 4);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, BROTLI_QUALITY, 22);
+        writer.write_all(html)?;
+    }
+    let mut gzip = flate2::write::GzEncoder::new(
+        Vec::with_capacity(html.len() / 3),
+        flate2::Compression::best(),
+    );
+    gzip.write_all(html)?;
+    Ok((Bytes::from(brotli), Bytes::from(gzip.finish()?)))
+}
+
+/// A copy of a rendered page, ready to send: its policy, its compressed forms.
+fn copy_of(plain: Bytes, content_type: HeaderValue) -> Option<Copy> {
+    let html = std::str::from_utf8(&plain).ok()?;
+    let hashes: Vec<String> = inline_scripts(html).into_iter().map(script_hash).collect();
+    let policy = HeaderValue::from_str(&secure_headers::content_security_policy_allowing(
+        &hashes.join(" "),
+    ))
+    .ok()?;
+    let (brotli, gzip) = compress(&plain)
+        .inspect_err(|err| tracing::warn!(error = %err, "a page copy could not be compressed"))
+        .ok()?;
+    Some(Copy {
+        plain,
+        brotli,
+        gzip,
+        content_type,
+        policy,
+    })
+}
+
+fn respond(copy: Copy, encoding: Option<&'static str>) -> Response {
+    let body = match encoding {
+        Some("br") => copy.brotli,
+        Some(_) => copy.gzip,
+        None => copy.plain,
+    };
     let mut response = Response::new(Body::from(body));
-    *response.headers_mut() = headers;
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, copy.content_type);
+    headers.insert(header::CONTENT_SECURITY_POLICY, copy.policy);
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Some(encoding) = encoding {
+        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+    }
     response
 }
 
@@ -172,26 +272,23 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
     let Some(key) = key_of(&request) else {
         return next.run(request).await;
     };
-    let nonce = request.extensions().get::<Nonce>().cloned();
-    if let Some((body, headers, rendered)) = cache.get(&key) {
-        return respond(
-            with_nonce(&body, rendered.as_ref(), nonce.as_ref()),
-            headers,
-        );
+    let encoding = preferred_encoding(request.headers());
+    if let Some(copy) = cache.get(&key) {
+        return respond(copy, encoding);
     }
     // Read before rendering: an edit during the render leaves the copy out of date.
     let catalogue_version = cache.push.catalogue_version();
     let response = next.run(request).await;
+    let content_type = response.headers().get(header::CONTENT_TYPE).cloned();
     let storable = response.status() == StatusCode::OK
         && !response.headers().contains_key(header::SET_COOKIE)
-        && response
-            .headers()
-            .get(header::CONTENT_TYPE)
+        && content_type
+            .as_ref()
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html"));
-    if !storable {
+    let (Some(content_type), true) = (content_type, storable) else {
         return response;
-    }
+    };
     let (parts, body) = response.into_parts();
     let body = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(body) => body,
@@ -201,18 +298,20 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let mut headers = parts.headers.clone();
-    headers.remove(header::CONTENT_LENGTH);
-    cache.put(
-        key,
-        Entry {
-            body: body.clone(),
-            headers,
-            nonce,
-            stored: Instant::now(),
-            catalogue_version,
-        },
-    );
+    // This answer goes as rendered (with its nonce); the copy is made off the request's way.
+    let plain = body.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Some(copy) = copy_of(plain, content_type) {
+            cache.put(
+                key,
+                Entry {
+                    copy,
+                    stored: Instant::now(),
+                    catalogue_version,
+                },
+            );
+        }
+    });
     Response::from_parts(parts, Body::from(body))
 }
 
@@ -239,19 +338,33 @@ mod tests {
     }
 
     #[test]
-    fn a_copy_carries_the_nonce_of_the_request_it_answers() {
-        let old = Nonce::new();
-        let new = Nonce::new();
-        let body = Bytes::from(format!(
-            r#"<script nonce="{old}">a</script><script nonce="{old}">b</script>"#
-        ));
-        let served = with_nonce(&body, Some(&old), Some(&new));
-        let text = std::str::from_utf8(&served).unwrap();
+    fn every_inline_script_is_found_whole_and_external_ones_are_not() {
+        let html = r#"<head><script nonce="x">a()</script><script type="module" src="/pkg/m.js"></script>
+            <script></script></head><body><script nonce="x">b = "\u003c/script>";</script></body>"#;
+        assert_eq!(inline_scripts(html), ["a()", r#"b = "\u003c/script>";"#]);
+    }
+
+    #[test]
+    fn a_script_hash_is_the_base64_sha256_the_browser_computes() {
+        // echo -n "alert('Hello, world.');" | openssl sha256 -binary | base64 (the CSP spec's
+        // example)
         assert_eq!(
-            text,
-            format!(r#"<script nonce="{new}">a</script><script nonce="{new}">b</script>"#)
+            script_hash("alert('Hello, world.');"),
+            "'sha256-qznLcsROx4GACP2dm0UCKCzCG+HiZ1guq6ZZDob/Tng='"
         );
-        assert!(!text.contains(&*old));
+    }
+
+    #[test]
+    fn brotli_is_preferred_and_a_refused_encoding_is_never_sent() {
+        let accept = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT_ENCODING, HeaderValue::from_static(value));
+            preferred_encoding(&headers)
+        };
+        assert_eq!(accept("gzip, deflate, br"), Some("br"));
+        assert_eq!(accept("gzip;q=0.5, br;q=0"), Some("gzip"));
+        assert_eq!(accept("identity"), None);
+        assert_eq!(preferred_encoding(&HeaderMap::new()), None);
     }
 
     fn request(uri: &str, extensions: impl FnOnce(&mut axum::http::Extensions)) -> Request {

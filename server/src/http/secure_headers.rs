@@ -5,6 +5,8 @@
 //!   the request's extensions; the page renderer hands it to Leptos, which writes it on the
 //!   scripts it inlines (the hydration script, streamed chunks). Nothing else inline runs:
 //!   no inline handlers, no `eval`, WebAssembly compiled only from the site's own bundle.
+//!   A catalogue page served from memory (`http::page_cache`) comes with a policy that names
+//!   its inline scripts by their hashes instead, which this layer keeps.
 //! - `X-Content-Type-Options: nosniff`, `Referrer-Policy: strict-origin-when-cross-origin`,
 //!   `X-Frame-Options: DENY` for browsers older than `frame-ancestors`, and a
 //!   `Permissions-Policy` that allows nothing the product does not use.
@@ -41,8 +43,14 @@ const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// The Content-Security-Policy of an answer whose inline scripts carry `nonce`.
 pub fn content_security_policy(nonce: &str) -> String {
+    content_security_policy_allowing(&format!("'nonce-{nonce}'"))
+}
+
+/// The Content-Security-Policy of an answer whose inline scripts `scripts` allows (a nonce,
+/// or the hashes of a cached page's scripts, `http::page_cache`).
+pub fn content_security_policy_allowing(scripts: &str) -> String {
     format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+        "default-src 'self'; script-src 'self' {scripts} 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
          object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
     )
@@ -65,7 +73,10 @@ pub async fn set_security_headers(
     request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if let Ok(policy) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+    // A cached page comes with a policy of its own (its scripts' hashes, `http::page_cache`).
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(policy) = HeaderValue::from_str(&content_security_policy(&nonce))
+    {
         headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     headers.insert(
