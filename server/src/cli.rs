@@ -1,14 +1,15 @@
-//! `server` serves Minsheng; `server demo --residents N` regenerates the demo data set;
-//! `server case NUMBER ACTION` acts on an application as staff; `server staff add` creates a
-//! staff account (the only way to the first administrator: there are no default accounts).
+//! The `server` command line: serve (the default), load the demo data set, act on a case,
+//! manage staff accounts, read the SMS outbox. `main.rs` only calls [`run`]: the code lives in
+//! the library, so the binary compiles in seconds after it (and the integration tests, which
+//! cargo builds after the binary, start sooner).
 use domain::ids::ApplicationNumber;
 
+use crate::config::{self, Settings};
+use crate::state::AppState;
+use crate::{db, demo, routes, telemetry};
 use anyhow::Context;
 use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
-use server::config::{self, Settings};
-use server::state::AppState;
-use server::{db, demo, routes, telemetry};
 
 #[derive(Parser)]
 #[command(name = "server", about = "Minsheng (民生): one-stop public services")]
@@ -84,8 +85,9 @@ enum StaffCommand {
     Enable { username: String },
 }
 
+/// Parses the command line and does what it says.
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+pub async fn run() -> anyhow::Result<()> {
     telemetry::init();
     let cli = Cli::parse();
     let settings = Settings::from_env()?;
@@ -198,7 +200,7 @@ async fn add_staff(
     if let Err(problem) = check_password(&password) {
         anyhow::bail!("the password is not acceptable: {problem:?}");
     }
-    let hash = server::auth::password::hash(password)
+    let hash = crate::auth::password::hash(password)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let id = store::staff_accounts::create(
@@ -248,7 +250,7 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> anyhow::R
     .await
     .context("cannot open the request pool")?;
     let state = AppState::new(requests, leptos_options, settings.clone());
-    server::jobs::spawn(db, state.push.clone());
+    crate::jobs::spawn(db, state.push.clone());
     let app = routes::router(state, &settings);
     // TCP_NODELAY on every accepted socket: without it static files stall on Nagle's
     // algorithm and delayed ACKs (measured: 1 900 vs 25 500 req/s for a file from /pkg).
@@ -342,7 +344,7 @@ async fn case(
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     // A separate process: on PostgreSQL the push reaches every serving instance.
-    server::push::PushHub::start(&db)
+    crate::push::PushHub::start(&db)
         .publish(outcome.pushes)
         .await;
     tracing::info!(number, "done");

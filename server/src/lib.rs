@@ -1,6 +1,7 @@
 //! Minsheng's server: one binary that renders the resident pages (leptos_axum), answers the
 //! JSON API under `/api/v1`, and loads the demo data set into an empty database.
 //!
+//! - [`cli`]: the command line `main.rs` runs (serve, demo data, cases, staff accounts).
 //! - [`config`]: settings from the environment, each with its default.
 //! - [`db`]: connecting to SQLite or PostgreSQL and migrating the schema.
 //! - [`routes`]: the one router: every edge at its address, the layers around them.
@@ -18,6 +19,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod console;
 pub mod db;
