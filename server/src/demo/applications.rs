@@ -1,5 +1,6 @@
 //! Applications in every state, with their department tasks and the events of their timeline.
 
+use super::SHOWCASE_RESIDENT;
 use super::bulk::BulkInsert;
 use super::catalog::CatalogIds;
 use super::people::{ResidentInfo, StaffIds};
@@ -34,10 +35,9 @@ fn path_to(status: ApplicationStatus) -> Vec<(ApplicationStatus, Actor)> {
     }
 }
 
-/// The demo's showcase account (resident 1, mobile 13800000001): one application in each
-/// state a resident meets, and a life-event package, so a first sign-in shows a living
-/// portal. (status, as a bundle)
-const SHOWCASE_RESIDENT: i64 = 1;
+/// What the showcase resident ([`SHOWCASE_RESIDENT`]) has: one application in each state a
+/// resident meets, and a life-event package, so a first sign-in shows a living portal.
+/// (status, as a bundle)
 const SHOWCASE: &[(ApplicationStatus, bool)] = &[
     (ApplicationStatus::Completed, false),
     (ApplicationStatus::Rejected, false),

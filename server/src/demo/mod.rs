@@ -27,6 +27,13 @@ pub const DEFAULT_RESIDENTS: u32 = 360;
 /// The password of every demo account (residents and staff). Demo data only.
 pub const DEMO_PASSWORD: &str = "minsheng-demo";
 const SEED: u64 = 20_261_127;
+/// The showcase account (resident 1, mobile 13800000001): an application in every state, a
+/// life-event package, and the ratings loop's own cases (`applications`, `ratings`).
+const SHOWCASE_RESIDENT: i64 = 1;
+/// 林辉 (13800000124), 60+ and living alone in 西湖区: the guided "services find people"
+/// story (and its browser test) sends him a campaign for a service he has never applied for,
+/// so the top-up's random cases leave him alone.
+const CAMPAIGN_STORY_RESIDENT: i64 = 124;
 
 #[derive(Clone, Copy, Debug)]
 pub struct DemoSize {

@@ -27,6 +27,7 @@
 use super::bulk::BulkInsert;
 use super::catalog::CatalogIds;
 use super::people::{ResidentInfo, StaffIds};
+use super::{CAMPAIGN_STORY_RESIDENT, SHOWCASE_RESIDENT};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use domain::application::ApplicationStatus;
 use domain::deadline::{china_date, start_of_china_day};
@@ -60,11 +61,6 @@ const POPULAR: &[(&str, u32)] = &[
 const PROBLEM_SERVICE: &str = "MZ-0202";
 /// Bad reviews with that cause, from different residents.
 const PROBLEM_REVIEWS: usize = 5;
-const SHOWCASE_RESIDENT: i64 = 1;
-/// 林辉 (13800000124), 60+ and living alone in 西湖区: the guided "services find people"
-/// story (and its browser test) sends him a campaign for a service he has never applied for,
-/// so the top-up's random cases leave him alone.
-const CAMPAIGN_STORY_RESIDENT: i64 = 124;
 /// 婚姻登记记录证明: the showcase resident's completed, unrated application.
 const RATE_ME_SERVICE: &str = "MZ-0103";
 /// 社会保障卡申领: the showcase resident's bad review, answered, awaiting the re-rating.
@@ -1353,7 +1349,7 @@ fn cover_every_state(
                 .find(|p| fate_of(p) == Some(wanted) && here(p))
             {
                 if let Some(rect) = p.rect.as_mut() {
-                    showcase(rng, rect);
+                    satisfied_if_closed_on_time(rng, rect);
                 }
                 p.pinned = true;
                 covered = true;
@@ -1376,7 +1372,7 @@ fn cover_every_state(
             });
             for i in order {
                 let task = &decided[plans[i].task];
-                if let Some(rect) = shape(
+                if let Some(mut rect) = shape(
                     rng,
                     ctx,
                     wanted,
@@ -1388,8 +1384,7 @@ fn cover_every_state(
                     if plans[i].score >= 3 {
                         plans[i].score = 2;
                     }
-                    let mut rect = rect;
-                    showcase(rng, &mut rect);
+                    satisfied_if_closed_on_time(rng, &mut rect);
                     plans[i].rect = Some(rect);
                     plans[i].pinned = true;
                     covered = true;
@@ -1409,7 +1404,7 @@ fn cover_every_state(
 /// The one rectification that stands for its state shows the state's usual end: a closure
 /// on time is one the resident was satisfied with (a random draw may have given every such
 /// closure a "basically satisfied").
-fn showcase(rng: &mut impl Rng, rect: &mut Rect) {
+fn satisfied_if_closed_on_time(rng: &mut impl Rng, rect: &mut Rect) {
     if rect.fate == Some(Fate::ClosedOnTime) && rect.feedback != Some(Feedback::Satisfied) {
         rect.feedback = Some(Feedback::Satisfied);
         rect.resident_comment = rng.random_bool(0.4).then(|| pick(rng, COMMENTS_SATISFIED));
