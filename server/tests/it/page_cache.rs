@@ -116,3 +116,54 @@ on_both_backends! {
         assert!(policy.contains("'nonce-"), "rendered again, not a copy");
     }
 }
+
+/// On PostgreSQL a catalogue edit on one instance retires the copies of every other
+/// (`NOTIFY minsheng_catalogue`), within the time a notification takes, not the copies' time to
+/// live.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_an_edit_on_one_instance_retires_the_copies_of_another() {
+    let app = TestApp::spawn(crate::helpers::Backend::Postgres).await;
+    let (other, other_state) = app.another_instance().await;
+    // Its listener says when it is listening (it counts the changes it may have missed).
+    for _ in 0..200 {
+        if other_state.push.catalogue_version() > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(
+        other_state.push.catalogue_version() > 0,
+        "the other instance listens"
+    );
+
+    let search = "/services?q=%E9%AB%98%E9%BE%84%E6%8A%A4%E7%90%86"; // 高龄护理
+    let get = |client: reqwest::Client, url: String| async move {
+        let response = client.get(url).send().await.unwrap();
+        page(response).await
+    };
+    let mut copied = false;
+    for _ in 0..100 {
+        let (_, policy) = get(app.client.clone(), format!("{other}{search}")).await;
+        if !policy.contains("'nonce-") {
+            copied = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(copied, "the other instance serves a copy");
+
+    let admin = app.staff("admin").await;
+    published_service(&admin, "MZ-0904").await;
+    let started = std::time::Instant::now();
+    loop {
+        let (body, _) = get(app.client.clone(), format!("{other}{search}")).await;
+        if body.contains("/services/MZ-0904") {
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "the other instance still serves the copy from before the edit"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

@@ -101,17 +101,7 @@ impl TestApp {
         .expect("connect to the test database");
         // A copy of the template is migrated already; an empty database is migrated here.
         server::db::migrate(&db).await.expect("migrate");
-        let leptos_options = server::config::leptos_options().expect("leptos options");
-        let state = AppState::new(db.clone(), leptos_options, settings.clone());
-        let router = server::routes::router(state.clone(), &settings)
-            .into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("local address");
-        tokio::spawn(async move {
-            axum::serve(listener, router).await.expect("serve");
-        });
+        let (addr, state) = serve(db.clone(), settings).await;
         // reqwest has TLS (the SMS gateway adapter's), and rustls wants its cryptography
         // chosen once per process.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -127,6 +117,21 @@ impl TestApp {
             backend,
             _database: database,
         }
+    }
+
+    /// Another instance of the server on the same database, as a second machine behind the
+    /// load balancer: its own pool, router, push hub and page cache. Its base URL and state.
+    pub async fn another_instance(&self) -> (String, AppState) {
+        let settings = test_settings(self._database.url.clone());
+        let db = server::db::connect_for_requests(
+            &settings.database_url,
+            settings.db_max_connections,
+            settings.statement_timeout,
+        )
+        .await
+        .expect("connect to the test database");
+        let (addr, state) = serve(db, settings).await;
+        (format!("http://{addr}"), state)
     }
 
     /// The URL of this test's own database (for running the `server` binary on it).
@@ -182,6 +187,22 @@ impl TestApp {
             .expect("query")
             .expect("a row")
     }
+}
+
+/// The router over `db`, listening on a port of its own.
+async fn serve(db: DatabaseConnection, settings: Settings) -> (SocketAddr, AppState) {
+    let leptos_options = server::config::leptos_options().expect("leptos options");
+    let state = AppState::new(db, leptos_options, settings.clone());
+    let router = server::routes::router(state.clone(), &settings)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("local address");
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.expect("serve");
+    });
+    (addr, state)
 }
 
 /// Runs each test once on SQLite and once on PostgreSQL, with the same assertions.
