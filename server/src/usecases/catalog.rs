@@ -15,9 +15,11 @@ pub async fn create_service(
     actor: &StaffActor,
     draft: &ServiceDraft,
 ) -> Result<ServiceRecord, AppError> {
-    let record = catalog_admin::create_service(&state.db, actor, draft, Utc::now()).await?;
-    state.push.announce_catalogue_change().await;
-    Ok(record)
+    announced(
+        state,
+        catalog_admin::create_service(&state.db, actor, draft, Utc::now()).await,
+    )
+    .await
 }
 
 pub async fn update_service(
@@ -26,9 +28,11 @@ pub async fn update_service(
     code: &str,
     draft: &ServiceDraft,
 ) -> Result<ServiceRecord, AppError> {
-    let record = catalog_admin::update_service(&state.db, actor, code, draft, Utc::now()).await?;
-    state.push.announce_catalogue_change().await;
-    Ok(record)
+    announced(
+        state,
+        catalog_admin::update_service(&state.db, actor, code, draft, Utc::now()).await,
+    )
+    .await
 }
 
 pub async fn set_service_status(
@@ -37,10 +41,11 @@ pub async fn set_service_status(
     code: &str,
     status: CatalogStatus,
 ) -> Result<ServiceRecord, AppError> {
-    let record =
-        catalog_admin::set_service_status(&state.db, actor, code, status, Utc::now()).await?;
-    state.push.announce_catalogue_change().await;
-    Ok(record)
+    announced(
+        state,
+        catalog_admin::set_service_status(&state.db, actor, code, status, Utc::now()).await,
+    )
+    .await
 }
 
 pub async fn create_bundle(
@@ -48,9 +53,11 @@ pub async fn create_bundle(
     actor: &StaffActor,
     draft: &BundleDraft,
 ) -> Result<BundleRecord, AppError> {
-    let record = catalog_admin::create_bundle(&state.db, actor, draft, Utc::now()).await?;
-    state.push.announce_catalogue_change().await;
-    Ok(record)
+    announced(
+        state,
+        catalog_admin::create_bundle(&state.db, actor, draft, Utc::now()).await,
+    )
+    .await
 }
 
 pub async fn update_bundle(
@@ -59,9 +66,11 @@ pub async fn update_bundle(
     code: &str,
     draft: &BundleDraft,
 ) -> Result<BundleRecord, AppError> {
-    let record = catalog_admin::update_bundle(&state.db, actor, code, draft, Utc::now()).await?;
-    state.push.announce_catalogue_change().await;
-    Ok(record)
+    announced(
+        state,
+        catalog_admin::update_bundle(&state.db, actor, code, draft, Utc::now()).await,
+    )
+    .await
 }
 
 pub async fn set_bundle_status(
@@ -70,8 +79,16 @@ pub async fn set_bundle_status(
     code: &str,
     status: CatalogStatus,
 ) -> Result<BundleRecord, AppError> {
-    let record =
-        catalog_admin::set_bundle_status(&state.db, actor, code, status, Utc::now()).await?;
+    announced(
+        state,
+        catalog_admin::set_bundle_status(&state.db, actor, code, status, Utc::now()).await,
+    )
+    .await
+}
+
+/// The change's result, once every instance has been told of it (only when it landed).
+async fn announced<T>(state: &AppState, change: Result<T, AppError>) -> Result<T, AppError> {
+    let record = change?;
     state.push.announce_catalogue_change().await;
     Ok(record)
 }

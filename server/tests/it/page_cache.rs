@@ -18,6 +18,16 @@ async fn page(response: reqwest::Response) -> (String, String) {
     (response.text().await.unwrap(), policy)
 }
 
+/// `path` asked for with one more request header.
+async fn asking(app: &TestApp, path: &str, header: &str, value: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(path))
+        .header(header, value)
+        .send()
+        .await
+        .unwrap()
+}
+
 /// The page at `path` once it comes from memory: the copy is made after the first answer.
 async fn copy_of(app: &TestApp, path: &str) -> (String, String) {
     for _ in 0..100 {
@@ -82,24 +92,11 @@ on_both_backends! {
         assert!(mine.headers()["content-security-policy"].to_str().unwrap().contains("'nonce-"));
         assert!(mine.text().await.unwrap().contains("改过的名字"));
         // Another language is another page.
-        let english = app
-            .client
-            .get(app.url("/services/MZ-0101"))
-            .header("accept-language", "en")
-            .send()
-            .await
-            .unwrap();
-        let (english, _) = page(english).await;
+        let (english, _) = page(asking(&app, "/services/MZ-0101", "accept-language", "en").await).await;
         assert!(english.contains("lang=\"en\""), "an English page");
 
         // Sent compressed as the client asks, and said so.
-        let brotli = app
-            .client
-            .get(app.url("/services/MZ-0101"))
-            .header("accept-encoding", "gzip, br")
-            .send()
-            .await
-            .unwrap();
+        let brotli = asking(&app, "/services/MZ-0101", "accept-encoding", "gzip, br").await;
         assert_eq!(brotli.headers()["content-encoding"], "br");
         assert_eq!(brotli.headers()["vary"], "accept-encoding");
         assert_eq!(brotli.headers()["cache-control"], "no-store", "never kept by a browser or proxy");

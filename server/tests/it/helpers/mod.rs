@@ -91,14 +91,7 @@ impl TestApp {
         let database = databases::create(backend, demo_data).await;
         let mut settings = test_settings(database.url.clone());
         configure(&mut settings);
-        // The pool requests use in production, with its statement timeout.
-        let db = server::db::connect_for_requests(
-            &settings.database_url,
-            settings.db_max_connections,
-            settings.statement_timeout,
-        )
-        .await
-        .expect("connect to the test database");
+        let db = connect(&settings).await;
         // A copy of the template is migrated already; an empty database is migrated here.
         server::db::migrate(&db).await.expect("migrate");
         let (addr, state) = serve(db.clone(), settings).await;
@@ -123,13 +116,7 @@ impl TestApp {
     /// load balancer: its own pool, router, push hub and page cache. Its base URL and state.
     pub async fn another_instance(&self) -> (String, AppState) {
         let settings = test_settings(self._database.url.clone());
-        let db = server::db::connect_for_requests(
-            &settings.database_url,
-            settings.db_max_connections,
-            settings.statement_timeout,
-        )
-        .await
-        .expect("connect to the test database");
+        let db = connect(&settings).await;
         let (addr, state) = serve(db, settings).await;
         (format!("http://{addr}"), state)
     }
@@ -187,6 +174,17 @@ impl TestApp {
             .expect("query")
             .expect("a row")
     }
+}
+
+/// The pool requests use in production, with its statement timeout.
+async fn connect(settings: &Settings) -> DatabaseConnection {
+    server::db::connect_for_requests(
+        &settings.database_url,
+        settings.db_max_connections,
+        settings.statement_timeout,
+    )
+    .await
+    .expect("connect to the test database")
 }
 
 /// The router over `db`, listening on a port of its own.
