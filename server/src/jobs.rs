@@ -89,9 +89,11 @@ pub async fn detect_life_events(db: &DatabaseConnection) {
 /// submitted or approved ([`send_campaigns_soon`]).
 pub async fn send_campaigns(db: &DatabaseConnection, push: &PushHub) {
     loop {
+        let started = std::time::Instant::now();
         match campaigns::send_next(db, Utc::now(), campaigns::BATCH).await {
             Ok(batches) if batches.is_empty() => break,
             Ok(batches) => {
+                let finished = batches.iter().any(|batch| batch.finished);
                 let pushes = batches
                     .into_iter()
                     .filter(|batch| batch.reached > 0)
@@ -103,8 +105,17 @@ pub async fn send_campaigns(db: &DatabaseConnection, push: &PushHub) {
                             through: batch.through,
                         },
                     })
-                    .collect();
+                    .collect::<Vec<_>>();
+                let written_ms = started.elapsed().as_millis();
                 push.publish(pushes).await;
+                tracing::info!(
+                    written_ms,
+                    published_ms = started.elapsed().as_millis(),
+                    "campaign batches written and announced"
+                );
+                if finished && let Err(err) = campaigns::refresh_statistics(db).await {
+                    tracing::warn!(error = ?err, "ANALYZE after a campaign failed");
+                }
             }
             Err(err) => {
                 tracing::warn!(error = %err, "sending due campaigns failed");

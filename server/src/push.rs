@@ -156,11 +156,13 @@ impl PushHub {
         if present.is_empty() {
             return;
         }
+        let started = std::time::Instant::now();
         match campaigns::messages_for(&self.db, campaign_id, &present).await {
             Ok(pushes) => {
                 tracing::info!(
                     campaign_id,
                     pages = pushes.len(),
+                    lookup_ms = started.elapsed().as_millis(),
                     "campaign pushed to open pages"
                 );
                 for push in pushes {

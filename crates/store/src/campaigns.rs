@@ -1,22 +1,26 @@
 //! Where campaigns are stored and sent. The audience is one SQL condition: the segment's rule
 //! and the resident's consent, no opt-out of the service's category, not applied for the
-//! service, never recommended it before, and under the weekly frequency cap. Sending happens
-//! in a background job: a conditional UPDATE starts it (the one instance that wins it
-//! evaluates the audience once, an INSERT … SELECT into `campaign_recipient`), then each batch
-//! of recipients is two set-based statements: INSERT … SELECT of the recommendations, then
-//! of their inbox messages.
+//! service, never recommended it before, and under the weekly frequency cap. A conditional
+//! UPDATE starts a campaign (the one instance that wins it evaluates the audience once, an
+//! INSERT … SELECT into `campaign_recipient`); then a background job sends it a batch of
+//! recipients at a time, each two set-based statements: INSERT … SELECT of the
+//! recommendations, then of their inbox messages.
 //!
 //! A department head runs campaigns for the department's own services to its own segments;
 //! supervisors any, and they approve the large ones. Submitting freezes the segment's rule
 //! into the campaign, so that editing the segment afterwards changes nothing it sends, and
-//! keeps the approval threshold of that moment: when the campaign starts sending, its
-//! audience is counted again and, unless a supervisor approved it, one grown past the
-//! threshold goes back for approval instead of out.
+//! keeps the approval threshold of that moment. A campaign due at once starts in the submit
+//! itself: writing its recipients is its count, and one past the threshold is rolled back
+//! and goes before a supervisor. A campaign for later is counted at the submit (a dry run)
+//! and evaluated again when its time comes: unless a supervisor approved it, one whose
+//! audience grew past the threshold since goes back for approval instead of out.
 use domain::ids::{ResidentId, StaffId};
 
 use super::StaffActor;
 use super::audit::{self, Target};
-use super::entities::{campaign, campaign_recipient, recommendation, resident, segment, service};
+use super::entities::{
+    campaign, campaign_recipient, notification, recommendation, resident, segment, service,
+};
 use super::recommendations::{self, Batch, Cause};
 use super::{rules, segments};
 use chrono::{DateTime, Duration, Utc};
@@ -27,10 +31,10 @@ use domain::error::{AppError, ErrorCode};
 use domain::rule::{Reason, Rule, since};
 use domain::staff::{Permission, Scope};
 use domain::validation::{FieldError, Problem};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
+    FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionSession,
     TransactionTrait,
 };
 
@@ -328,10 +332,13 @@ async fn transition(
     }
 }
 
-/// Puts a draft on the schedule, or before a supervisor when its dry run reaches more than
+/// Puts a draft on the schedule, or before a supervisor when its audience is larger than
 /// `approval_threshold` residents. The segment's rule and the threshold are frozen into it.
-pub async fn submit(
-    db: &impl ConnectionTrait,
+/// A campaign due now (no later time, outside its quiet hours) starts here: its audience is
+/// evaluated once, as its recipients are written, and that is also the count the threshold
+/// is checked against; the batches then go out in the background.
+pub async fn submit<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     actor: &StaffActor,
     id: i64,
     approval_threshold: i64,
@@ -344,12 +351,18 @@ pub async fn submit(
     }
     let rule = segments::rule(db, model.segment_id).await?;
     let service = service_by_id(db, offered(&model)?).await?;
-    let audience = dry_run(db, &rule, &service, model.frequency_cap, now).await?;
-    let to = after_submit(audience, approval_threshold);
+    let due_now = model.scheduled_at.is_none_or(|at| at <= now)
+        && !in_quiet_hours(china_time(now), model.quiet_from, model.quiet_until);
+    let (to, audience) = if due_now {
+        (CampaignStatus::Scheduled, None)
+    } else {
+        let audience = dry_run(db, &rule, &service, model.frequency_cap, now).await?;
+        (after_submit(audience, approval_threshold), Some(audience))
+    };
     transition(db, id, CampaignStatus::Draft, to, None).await?;
     campaign::Entity::update_many()
         .col_expr(campaign::Column::AudienceCount, Expr::value(audience))
-        .col_expr(campaign::Column::FrozenRule, Expr::value(rule))
+        .col_expr(campaign::Column::FrozenRule, Expr::value(rule.clone()))
         .col_expr(
             campaign::Column::ApprovalAbove,
             Expr::value(approval_threshold),
@@ -366,6 +379,9 @@ pub async fn submit(
         now,
     )
     .await?;
+    if due_now {
+        start(db, &find(db, id).await?, &rule, &service, now).await?;
+    }
     get(db, actor, id, now).await
 }
 
@@ -436,6 +452,8 @@ pub struct SentBatch {
     pub after: i64,
     pub through: i64,
     pub reached: u64,
+    /// The campaign's last batch: it is sent.
+    pub finished: bool,
 }
 
 /// Sends the next batch of every campaign that is being sent, after starting those that are
@@ -463,9 +481,7 @@ pub async fn send_next<C: ConnectionTrait + TransactionTrait>(
     Ok(sent)
 }
 
-/// Starts the due campaigns: `scheduled → sending`, and the audience evaluated once, in one
-/// `INSERT … SELECT` into `campaign_recipient`, in the same transaction (only the instance
-/// whose UPDATE took the campaign does it).
+/// Starts the due campaigns (scheduled, the time come, outside their quiet hours).
 async fn start_due<C: ConnectionTrait + TransactionTrait>(
     db: &C,
     now: DateTime<Utc>,
@@ -479,9 +495,8 @@ async fn start_due<C: ConnectionTrait + TransactionTrait>(
         )
         .all(db)
         .await?;
-    let china_time = (now + Duration::hours(8)).time();
     for model in due {
-        if in_quiet_hours(china_time, model.quiet_from, model.quiet_until) {
+        if in_quiet_hours(china_time(now), model.quiet_from, model.quiet_until) {
             continue;
         }
         let service = service_by_id(db, offered(&model)?).await?;
@@ -489,67 +504,92 @@ async fn start_due<C: ConnectionTrait + TransactionTrait>(
             Some(rule) => rule.clone(),
             None => segments::rule(db, model.segment_id).await?,
         };
-        if back_for_approval(db, &model, &rule, &service, now).await? {
-            continue;
-        }
-        let txn = db.begin().await?;
-        // Every batch is stamped with this moment: the campaign's messages share it.
-        let claimed = campaign::Entity::update_many()
-            .col_expr(
-                campaign::Column::Status,
-                Expr::value(CampaignStatus::Sending),
-            )
-            .col_expr(campaign::Column::SentAt, Expr::value(now))
-            .col_expr(campaign::Column::SentThrough, Expr::value(0i64))
-            .col_expr(campaign::Column::AudienceCount, Expr::value(0i64))
-            .filter(campaign::Column::Id.eq(model.id))
-            .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled))
-            .exec(&txn)
-            .await?;
-        if claimed.rows_affected != 1 {
-            continue;
-        }
-        let members = Query::select()
-            .expr(Expr::val(model.id))
-            .column((resident::Entity, resident::Column::Id))
-            .from(resident::Entity)
-            .and_where(audience(&rule, &service, model.frequency_cap, now))
-            .to_owned();
-        let insert = Query::insert()
-            .into_table(campaign_recipient::Entity)
-            .columns([
-                campaign_recipient::Column::CampaignId,
-                campaign_recipient::Column::ResidentId,
-            ])
-            .select_from(members)
-            .map_err(recommendations::statement_error)?
-            .to_owned();
-        let recipients = txn.execute(&insert).await?.rows_affected();
-        txn.commit().await?;
-        tracing::info!(campaign = model.id, recipients, "campaign sending started");
+        start(db, &model, &rule, &service, now).await?;
     }
     Ok(())
 }
 
-/// Counts a due campaign's audience again; when it has grown past the threshold it was
-/// submitted under and no supervisor approved it, sends it back for approval (true).
-async fn back_for_approval(
-    db: &impl ConnectionTrait,
+/// The time of day in China, which quiet hours are given in.
+fn china_time(now: DateTime<Utc>) -> chrono::NaiveTime {
+    (now + Duration::hours(8)).time()
+}
+
+/// Starts one scheduled campaign: `scheduled → sending`, and its audience evaluated once, in
+/// one `INSERT … SELECT` into `campaign_recipient`, in the same transaction (only the
+/// instance whose UPDATE took the campaign does it). The number written is the audience the
+/// campaign is shown with while it is sent; unless a supervisor approved it, a campaign
+/// whose audience is past the threshold it was submitted under is rolled back and goes back
+/// for approval instead.
+async fn start<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     model: &campaign::Model,
     rule: &Rule,
     service: &service::Model,
     now: DateTime<Utc>,
-) -> Result<bool, AppError> {
-    let Some(threshold) = model
-        .approval_above
-        .filter(|_| model.approved_by_staff_id.is_none())
-    else {
-        return Ok(false);
-    };
-    let audience = dry_run(db, rule, service, model.frequency_cap, now).await?;
-    if audience <= threshold {
-        return Ok(false);
+) -> Result<(), AppError> {
+    let txn = db.begin().await?;
+    // Every batch is stamped with this moment: the campaign's messages share it.
+    let claimed = campaign::Entity::update_many()
+        .col_expr(
+            campaign::Column::Status,
+            Expr::value(CampaignStatus::Sending),
+        )
+        .col_expr(campaign::Column::SentAt, Expr::value(now))
+        .col_expr(campaign::Column::SentThrough, Expr::value(0i64))
+        .filter(campaign::Column::Id.eq(model.id))
+        .filter(campaign::Column::Status.eq(CampaignStatus::Scheduled))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Ok(());
     }
+    let members = Query::select()
+        .expr(Expr::val(model.id))
+        .column((resident::Entity, resident::Column::Id))
+        .from(resident::Entity)
+        .and_where(audience(rule, service, model.frequency_cap, now))
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(campaign_recipient::Entity)
+        .columns([
+            campaign_recipient::Column::CampaignId,
+            campaign_recipient::Column::ResidentId,
+        ])
+        .select_from(members)
+        .map_err(recommendations::statement_error)?
+        .to_owned();
+    // Writing the audience is counting it.
+    let recipients = i64::try_from(txn.execute(&insert).await?.rows_affected()).unwrap_or(i64::MAX);
+    if let Some(threshold) = grown_past(model, recipients) {
+        txn.rollback().await?;
+        return back_for_approval(db, model, recipients, threshold).await;
+    }
+    campaign::Entity::update_many()
+        .col_expr(campaign::Column::AudienceCount, Expr::value(recipients))
+        .filter(campaign::Column::Id.eq(model.id))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    tracing::info!(campaign = model.id, recipients, "campaign sending started");
+    Ok(())
+}
+
+/// The threshold a campaign was submitted under, when its audience of `recipients` is past
+/// it and no supervisor approved it.
+fn grown_past(model: &campaign::Model, recipients: i64) -> Option<i64> {
+    model
+        .approval_above
+        .filter(|threshold| model.approved_by_staff_id.is_none() && recipients > *threshold)
+}
+
+/// Sends a due campaign whose audience grew past its threshold back for approval, with the
+/// audience it has now.
+async fn back_for_approval(
+    db: &impl ConnectionTrait,
+    model: &campaign::Model,
+    audience: i64,
+    threshold: i64,
+) -> Result<(), AppError> {
     let moved = campaign::Entity::update_many()
         .col_expr(
             campaign::Column::Status,
@@ -568,7 +608,7 @@ async fn back_for_approval(
             "campaign grew past the approval threshold: back for approval"
         );
     }
-    Ok(true)
+    Ok(())
 }
 
 /// The service a campaign offers (campaigns for bundles are not made yet).
@@ -680,15 +720,21 @@ async fn send_batch<C: ConnectionTrait + TransactionTrait>(
         sent_at,
     )
     .await?;
-    campaign::Entity::update_many()
-        .col_expr(
-            campaign::Column::AudienceCount,
-            Expr::col(campaign::Column::AudienceCount).add(reached as i64),
-        )
-        .filter(campaign::Column::Id.eq(model.id))
-        .exec(&txn)
-        .await?;
     if finished {
+        // Sent: the audience on record is now the residents it reached (a recipient may have
+        // applied for the service, or been recommended it, since the start).
+        let reached_in_all = recommendation::Entity::find()
+            .filter(recommendation::Column::CampaignId.eq(model.id))
+            .count(&txn)
+            .await?;
+        campaign::Entity::update_many()
+            .col_expr(
+                campaign::Column::AudienceCount,
+                Expr::value(i64::try_from(reached_in_all).unwrap_or(i64::MAX)),
+            )
+            .filter(campaign::Column::Id.eq(model.id))
+            .exec(&txn)
+            .await?;
         campaign_recipient::Entity::delete_many()
             .filter(campaign_recipient::Column::CampaignId.eq(model.id))
             .exec(&txn)
@@ -703,64 +749,109 @@ async fn send_batch<C: ConnectionTrait + TransactionTrait>(
         finished,
         "campaign batch sent"
     );
-    if finished && db.get_database_backend() == DatabaseBackend::Postgres {
-        // A send can add a third to these tables at once: without fresh statistics the next
-        // audience count plans the frequency cap as if campaigns had sent nothing, and took
-        // over 30 s at a million residents (autovacuum may be off, or a minute away).
-        if let Err(err) = db
-            .execute_unprepared("ANALYZE recommendation, notification")
-            .await
-        {
-            tracing::warn!(error = %err, "ANALYZE after a campaign failed");
-        }
-    }
     Ok(Some(SentBatch {
         campaign_id: model.id,
         after,
         through,
         reached,
+        finished,
     }))
+}
+
+/// Fresh planner statistics after a campaign was sent, on PostgreSQL. A send can add a third
+/// to `recommendation` and `notification` at once: with stale statistics the next audience
+/// count plans the frequency cap as if campaigns had sent nothing, and took over 30 s at a
+/// million residents (autovacuum may be off, or a minute away). Called after the batch's
+/// pushes went out, so it never delays them.
+pub async fn refresh_statistics(db: &impl ConnectionTrait) -> Result<(), AppError> {
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        db.execute_unprepared("ANALYZE recommendation, notification")
+            .await?;
+    }
+    Ok(())
 }
 
 /// The live events after campaign `campaign_id` was sent, for those of `resident_ids` (the
 /// residents with a page open on this instance) it reached: each one's new message with
-/// their unread count. Three queries per five thousand residents, however many were reached.
+/// their unread count. One query per five thousand residents, however many were reached.
 pub async fn messages_for(
     db: &impl ConnectionTrait,
     campaign_id: i64,
     resident_ids: &[ResidentId],
 ) -> Result<Vec<domain::notification::Push>, AppError> {
-    use domain::notification::{Push, PushEvent};
+    use domain::notification::{Notification, Push, PushEvent};
+
+    /// A message of the campaign with its resident's unread count.
+    #[derive(FromQueryResult)]
+    struct Delivered {
+        id: i64,
+        resident_id: ResidentId,
+        kind: String,
+        title: String,
+        body: String,
+        link: Option<String>,
+        created_at: DateTime<Utc>,
+        unread: i64,
+    }
+
     let Some(sent_at) = find(db, campaign_id).await?.sent_at else {
         return Ok(Vec::new());
     };
-    let mut pushes = Vec::new();
+    let other = Alias::new("unread_message");
+    let unread = Query::select()
+        .expr(Expr::col((other.clone(), notification::Column::Id)).count())
+        .from_as(notification::Entity, other.clone())
+        .and_where(
+            Expr::col((other.clone(), notification::Column::ResidentId))
+                .equals((notification::Entity, notification::Column::ResidentId)),
+        )
+        .and_where(Expr::col((other, notification::Column::ReadAt)).is_null())
+        .to_owned();
+    let mut pushes = Vec::with_capacity(resident_ids.len());
     for chunk in resident_ids.chunks(5000) {
-        let reached: Vec<ResidentId> = recommendation::Entity::find()
-            .select_only()
+        // The campaign's message (its recommendation says it reached them) of each resident.
+        let reached = Query::select()
             .column(recommendation::Column::ResidentId)
-            .filter(recommendation::Column::CampaignId.eq(campaign_id))
-            .filter(recommendation::Column::ResidentId.is_in(chunk.to_vec()))
-            .into_tuple()
+            .from(recommendation::Entity)
+            .and_where(Expr::col(recommendation::Column::CampaignId).eq(campaign_id))
+            .and_where(Expr::col(recommendation::Column::ResidentId).is_in(chunk.to_vec()))
+            .to_owned();
+        let delivered = notification::Entity::find()
+            .select_only()
+            .columns([
+                notification::Column::Id,
+                notification::Column::ResidentId,
+                notification::Column::Kind,
+                notification::Column::Title,
+                notification::Column::Body,
+                notification::Column::Link,
+                notification::Column::CreatedAt,
+            ])
+            .column_as(
+                Expr::SubQuery(None, Box::new(unread.clone().into())),
+                "unread",
+            )
+            .filter(notification::Column::Kind.eq("recommendation"))
+            .filter(notification::Column::CreatedAt.eq(sent_at))
+            .filter(notification::Column::ResidentId.in_subquery(reached))
+            .into_model::<Delivered>()
             .all(db)
             .await?;
-        if reached.is_empty() {
-            continue;
-        }
-        let messages =
-            super::notifications::sent_at(db, &reached, "recommendation", sent_at).await?;
-        let unread = super::notifications::unread_counts(db, &reached).await?;
-        pushes.extend(
-            messages
-                .into_iter()
-                .map(|(resident_id, notification)| Push {
-                    resident_id,
-                    event: PushEvent::Notification {
-                        notification,
-                        unread: unread.get(&resident_id).copied().unwrap_or(1),
-                    },
-                }),
-        );
+        pushes.extend(delivered.into_iter().map(|message| Push {
+            resident_id: message.resident_id,
+            event: PushEvent::Notification {
+                notification: Notification {
+                    id: message.id,
+                    kind: message.kind,
+                    title: message.title,
+                    body: message.body,
+                    link: message.link,
+                    created_at: message.created_at,
+                    read: false,
+                },
+                unread: message.unread,
+            },
+        }));
     }
     Ok(pushes)
 }

@@ -8,7 +8,7 @@ use super::entities::notification;
 use chrono::{DateTime, Utc};
 use domain::error::AppError;
 use domain::notification::{Notification, NotificationPage, Push, PushEvent};
-use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
+use sea_orm::sea_query::{Expr, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -148,41 +148,4 @@ pub async fn mark_read(
     }
     update.exec(db).await?;
     unread_count(db, resident_id).await
-}
-
-/// The messages of `kind` written at `at` (one fan-out) to each of `residents`.
-pub async fn sent_at(
-    db: &impl ConnectionTrait,
-    residents: &[ResidentId],
-    kind: &str,
-    at: DateTime<Utc>,
-) -> Result<Vec<(ResidentId, Notification)>, AppError> {
-    Ok(notification::Entity::find()
-        .filter(notification::Column::ResidentId.is_in(residents.to_vec()))
-        .filter(notification::Column::Kind.eq(kind))
-        .filter(notification::Column::CreatedAt.eq(at))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|model| (model.resident_id, view(model)))
-        .collect())
-}
-
-/// Unread messages of each of `residents` (those with none left out).
-pub async fn unread_counts(
-    db: &impl ConnectionTrait,
-    residents: &[ResidentId],
-) -> Result<std::collections::HashMap<ResidentId, i64>, AppError> {
-    Ok(notification::Entity::find()
-        .select_only()
-        .column(notification::Column::ResidentId)
-        .column_as(Expr::col(notification::Column::Id).count(), "unread")
-        .filter(notification::Column::ResidentId.is_in(residents.to_vec()))
-        .filter(notification::Column::ReadAt.is_null())
-        .group_by(notification::Column::ResidentId)
-        .into_tuple::<(ResidentId, i64)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect())
 }

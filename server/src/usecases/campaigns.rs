@@ -1,11 +1,12 @@
 //! A campaign (推送活动): its draft (with the dry-run count of its audience), then its steps:
-//! submit, approve, cancel. A campaign that is due once the step is done starts going out
-//! in the background as the answer leaves.
+//! submit, approve, cancel. A campaign due at once starts in its submit (its recipients
+//! written); its batches, or those of a campaign due once approved, go out in the
+//! background as the answer leaves.
 
 use crate::jobs;
 use crate::state::AppState;
 use chrono::Utc;
-use domain::campaign::{CampaignDraft, CampaignView};
+use domain::campaign::{CampaignDraft, CampaignStatus, CampaignView};
 use domain::error::AppError;
 use store::{StaffActor, campaigns};
 
@@ -54,7 +55,8 @@ pub async fn take_step(
         CampaignStep::Approve => campaigns::approve(&state.db, actor, id, now).await?,
         CampaignStep::Cancel => campaigns::cancel(&state.db, actor, id, now).await?,
     };
-    if step != CampaignStep::Cancel && campaign.is_due(now) {
+    let started = campaign.status == CampaignStatus::Sending;
+    if step != CampaignStep::Cancel && (started || campaign.is_due(now)) {
         jobs::send_campaigns_soon(&state.db, &state.push);
     }
     Ok(campaign)

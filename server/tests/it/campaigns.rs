@@ -142,7 +142,9 @@ on_both_backends! {
 
         let (status, submitted) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
         assert_eq!(status, 200, "{submitted}");
-        assert_eq!(submitted["status"], "scheduled", "the request only schedules it");
+        // The request starts it (its recipients written, which is also its count); the
+        // batches go out in the background.
+        assert_eq!(submitted["status"], "sending", "{submitted}");
         assert_eq!(submitted["audience"], expected);
         let sent = sent(&supervisor, id).await;
         assert_eq!(sent["audience"], expected);
@@ -383,11 +385,56 @@ on_both_backends! {
         let (_, waiting) = supervisor.get_json(&format!("{CAMPAIGNS}/{rechecked}")).await;
         assert_eq!(waiting["status"], "pending_approval", "{waiting}");
         assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM recommendation WHERE campaign_id = {rechecked}")).await, 0);
+        // Its audience was evaluated once, as its recipients were written, and all of that
+        // was rolled back: no recipient left behind, the count it has now on record.
+        assert_eq!(app.scalar(&format!("SELECT COUNT(*) FROM campaign_recipient WHERE campaign_id = {rechecked}")).await, 0);
+        assert_eq!(waiting["audience"], expected, "{waiting}");
+        assert!(waiting["sent_at"].is_null(), "{waiting}");
         // Once a supervisor approves it, it goes (to nobody new: the first one reached them all).
         let (status, _) = supervisor.post_json(&format!("{CAMPAIGNS}/{rechecked}/approve"), json!({})).await;
         assert_eq!(status, 200);
         while !store::campaigns::send_next(&app.db, at, 500).await.expect("sends").is_empty() {}
         assert_eq!(app.text(&format!("SELECT status FROM campaign WHERE id = {rechecked}")).await, "sent");
+    }
+
+    // A campaign due at once that reaches more residents than the approval threshold waits
+    // for a supervisor: the submit evaluated its audience as it wrote its recipients, and
+    // rolled all of that back. A head may not approve it; a supervisor's approval sends it.
+    async fn a_large_campaign_due_now_waits_for_a_supervisor(app) {
+        let app = crate::helpers::TestApp::configured(app.backend, |settings| {
+            settings.campaign_approval_threshold = 1;
+        })
+        .await;
+        let (_, code) = fresh_service(&app).await;
+        let expected = reachable_members(&app).await;
+        assert!(expected > 1, "the demo city has more than one such resident");
+        let supervisor = app.staff("supervisor").await;
+        let (id, _) = campaign(&supervisor, &code).await;
+
+        let (status, submitted) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/submit"), json!({})).await;
+        assert_eq!(status, 200, "{submitted}");
+        assert_eq!(submitted["status"], "pending_approval", "{submitted}");
+        assert_eq!(submitted["audience"], expected, "the count it waits with");
+        assert!(submitted["sent_at"].is_null(), "{submitted}");
+        for table in ["campaign_recipient", "recommendation"] {
+            assert_eq!(
+                app.scalar(&format!("SELECT COUNT(*) FROM {table} WHERE campaign_id = {id}")).await,
+                0,
+                "nothing left in {table}"
+            );
+        }
+
+        let head = app.staff("mz_head").await;
+        let (status, _) = head.post_json(&format!("{CAMPAIGNS}/{id}/approve"), json!({})).await;
+        assert_eq!(status, 403, "a head does not approve");
+        let (status, approved) = supervisor.post_json(&format!("{CAMPAIGNS}/{id}/approve"), json!({})).await;
+        assert_eq!(status, 200, "{approved}");
+        let sent = sent(&supervisor, id).await;
+        assert_eq!(sent["audience"], expected);
+        assert_eq!(
+            app.scalar(&format!("SELECT COUNT(*) FROM recommendation WHERE campaign_id = {id}")).await,
+            expected
+        );
     }
 
     // A head runs campaigns for the department's own services to its own segments: not
