@@ -63,7 +63,7 @@ else
   sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$DB" -c "$1"; }
   sql_script() { psql -X -q -At -v ON_ERROR_STOP=1 "$DB"; }
 fi
-export RUST_LOG="${RUST_LOG:-warn,app::store::campaigns=info}" LEPTOS_OUTPUT_NAME=minsheng \
+export RUST_LOG="${RUST_LOG:-warn,store::campaigns=info,server::jobs=info,server::push=info}" LEPTOS_OUTPUT_NAME=minsheng \
   LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_SITE_ADDR="127.0.0.1:$PORT" \
   MINSHENG_DEMO_DATA=false MINSHENG_CAMPAIGN_APPROVAL_ABOVE=10000000
 # 10 000 event streams from one address: the flood limit would refuse all but the first few
@@ -157,7 +157,7 @@ if [[ " $PHASES " == *" 1 "* ]]; then
   echo
   python3 bench/segments_rules.py --base "$BASE" --cookie "$SUPERVISOR" --backend "$BACKEND" \
     --db "$DB" --district "$DISTRICT" --service "$SERVICE" --runs "$RUNS" --sql-runs "$SQL_RUNS" \
-    --timeout "${BENCH_TIMEOUT:-120}"
+    --timeout "${BENCH_TIMEOUT:-120}" --server "$SERVER_BIN"
 fi
 
 # Services with the fewest applications: the campaigns' offers (few residents excluded).

@@ -3,17 +3,15 @@
 
 1. `POST /api/v1/staff/segments/preview` over HTTP (count + GROUP BY + sample, as the console
    does), BENCH_RUNS times.
-2. The bare count as the server compiles it (a hand-made copy of what `app/src/store/rules.rs`
-   and sea-orm's `count()` emit: `SELECT COUNT(*) AS num_items FROM (SELECT … FROM resident
-   WHERE <compiled rule>) AS sub_query`, literals in place of bound parameters), run in psql
-   or sqlite3.
+2. The bare count as the server compiles it (`server segment-sql RULE` prints the statement
+   `store::segments::count` runs, values in place), run in psql or sqlite3.
 3. A hand-written query of the same meaning, in psql or sqlite3.
 
 Prints a markdown table with the median and p95 of each and the ratio compiled / hand.
 Standard library only. Usage (from bench/segments.sh):
 
     segments_rules.py --base URL --cookie ms_staff=… --backend pg|sqlite --db URL|FILE \
-        --district ID --service ID --runs N --sql-runs N
+        --district ID --service ID --runs N --sql-runs N [--server target/release/server]
 """
 
 import argparse
@@ -97,6 +95,7 @@ def main():
     ap.add_argument("--service", type=int, required=True)
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--sql-runs", type=int, default=5)
+    ap.add_argument("--server", default="target/release/server", help="prints the compiled SQL")
     ap.add_argument("--timeout", type=float, default=120, help="seconds; slower runs are reported, not repeated")
     a = ap.parse_args()
 
@@ -110,32 +109,11 @@ def main():
         # sqlx stores DateTime<Utc> in SQLite as RFC 3339 text; compared as text.
         ts = "'" + since.strftime("%Y-%m-%dT%H:%M:%S.%f") + "+00:00'"
     d, s = a.district, a.service
-    R = '"resident"'
-    others = (f'SELECT 1 FROM "resident" AS "member" WHERE "member"."household_id" = {R}."household_id" '
-              f'AND "member"."id" <> {R}."id"')
-    # As app/src/store/rules.rs compiles `applied`: the resident's applications, then their
-    # tasks (nested EXISTS), with the outcome's statuses and the period where given.
-    def applied(statuses=None, since_ts=None):
-        task = (f'SELECT 1 FROM "task" WHERE "task"."application_id" = "application"."id" '
-                f'AND "task"."service_id" = {s} AND "task"."status" <> \'draft\'')
-        if statuses:
-            task += ' AND "task"."status" IN (' + ', '.join(f"'{x}'" for x in statuses) + ')'
-        sql = (f'SELECT 1 FROM "application" WHERE "application"."resident_id" = {R}."id" '
-               f'AND "application"."submitted_at" IS NOT NULL AND EXISTS({task})')
-        if since_ts:
-            sql += f' AND "application"."submitted_at" >= {since_ts}'
-        return sql
-    # As rules.rs compiles `tag`: the tag's id as a scalar subquery.
-    tag = lambda code: (f'EXISTS(SELECT 1 FROM "resident_tag" WHERE "resident_tag"."resident_id" = {R}."id" '
-                        f'AND "resident_tag"."tag_id" = (SELECT "tag"."id" FROM "tag" WHERE "tag"."code" = \'{code}\'))')
-
     rules = [
         (
             f"60+ living alone in district {d}",
             {"all": [{"is": {"kind": "age", "min": 60, "max": None}}, {"is": {"kind": "lives_alone"}},
                      {"is": {"kind": "region", "region_id": d}}]},
-            f'1 = 1 AND {R}."birth_date" <= {c(60)} AND NOT EXISTS({others}) AND '
-            f'{R}."region_id" IN (SELECT "id" FROM "region" WHERE "path" LIKE \'%/{d}/%\')',
             f"SELECT count(*) FROM resident r JOIN region g ON g.id = r.region_id "
             f"WHERE g.path LIKE '%/{d}/%' AND r.birth_date <= {c(60)} "
             f"AND NOT EXISTS (SELECT 1 FROM resident m WHERE m.household_id = r.household_id AND m.id <> r.id)",
@@ -143,7 +121,6 @@ def main():
         (
             "household with a child under 3",
             {"is": {"kind": "has_child_under", "years": 3}},
-            f'EXISTS({others} AND "member"."birth_date" > {c(3)})',
             f"SELECT count(DISTINCT r.id) FROM resident k JOIN resident r "
             f"ON r.household_id = k.household_id AND r.id <> k.id WHERE k.birth_date > {c(3)}",
         ),
@@ -151,7 +128,6 @@ def main():
             "disability tag, not on low income",
             {"all": [{"is": {"kind": "tag", "code": "disability"}},
                      {"not": {"is": {"kind": "tag", "code": "low_income"}}}]},
-            f"{tag('disability')} AND (NOT {tag('low_income')})",
             "SELECT count(*) FROM resident_tag t WHERE t.tag_id = (SELECT id FROM tag WHERE code = 'disability') "
             "AND NOT EXISTS (SELECT 1 FROM resident_tag u WHERE u.resident_id = t.resident_id "
             "AND u.tag_id = (SELECT id FROM tag WHERE code = 'low_income'))",
@@ -160,7 +136,6 @@ def main():
             f"applied for service {s} in 365 days, not granted",
             {"all": [{"is": {"kind": "applied", "service_id": s, "within_days": 365, "outcome": "any"}},
                      {"not": {"is": {"kind": "applied", "service_id": s, "within_days": 365, "outcome": "granted"}}}]},
-            f'EXISTS({applied(None, ts)}) AND (NOT EXISTS({applied(["approved", "completed"], ts)}))',
             f"SELECT count(DISTINCT a.resident_id) FROM application a JOIN task t ON t.application_id = a.id "
             f"WHERE t.service_id = {s} AND a.submitted_at >= {ts} AND t.status <> 'draft' "
             f"AND a.resident_id NOT IN (SELECT a2.resident_id FROM application a2 JOIN task t2 ON t2.application_id = a2.id "
@@ -170,8 +145,6 @@ def main():
             "women 18-35 who moved in within 2 years",
             {"all": [{"is": {"kind": "gender", "gender": "female"}}, {"is": {"kind": "age", "min": 18, "max": 35}},
                      {"not": {"is": {"kind": "years_of_residence", "years": 2}}}]},
-            f'{R}."gender" = \'female\' AND (1 = 1 AND {R}."birth_date" <= {c(18)} AND {R}."birth_date" > {c(36)}) '
-            f'AND (NOT COALESCE({R}."moved_in_on", {R}."birth_date") <= {c(2)})',
             f"SELECT count(*) FROM resident WHERE gender = 'female' AND birth_date <= {c(18)} AND birth_date > {c(36)} "
             f"AND COALESCE(moved_in_on, birth_date) > {c(2)}",
         ),
@@ -181,7 +154,7 @@ def main():
           "| hand SQL median ms | compiled / hand | preview / hand |")
     print("|---|---|---|---|---|---|---|---|")
     summary = []
-    for name, rule, compiled, hand in rules:
+    for name, rule, hand in rules:
         times, count, failure = [], None, None
         for _ in range(a.runs):
             ms, body, status = post(a.base, a.cookie, "/api/v1/staff/segments/preview", rule, a.timeout)
@@ -190,7 +163,8 @@ def main():
                 break
             times.append(ms)
             count = body.get("count")
-        compiled_sql = f'SELECT COUNT(*) AS num_items FROM (SELECT {R}.* FROM {R} WHERE {compiled}) AS "sub_query"'
+        compiled_sql = subprocess.run([a.server, "segment-sql", json.dumps(rule)], capture_output=True,
+                                      text=True, check=True).stdout.strip()
         n_compiled, t_compiled = run_sql(a.backend, a.db, compiled_sql, a.sql_runs, a.timeout)
         n_hand, t_hand = run_sql(a.backend, a.db, hand, a.sql_runs, a.timeout)
         cell = lambda t: f"{statistics.median(t):.1f}" if t else f"> {a.timeout:.0f} s (timeout)"

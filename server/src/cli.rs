@@ -56,6 +56,12 @@ enum Command {
         #[command(subcommand)]
         command: StaffCommand,
     },
+    /// Print the SQL that counts a segment rule's members, with its values in place, for
+    /// `EXPLAIN` and bench/segments.sh (PostgreSQL or SQLite, as DATABASE_URL says).
+    SegmentSql {
+        /// The rule as JSON, e.g. '{"is":{"kind":"tag","code":"disability"}}'.
+        rule: String,
+    },
     /// Print the newest text message the outbox holds for a mobile number (on the embedded
     /// SMS gateway, the one-time code a developer or a browser test needs).
     SmsOutbox {
@@ -122,6 +128,18 @@ pub async fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Serve => serve(settings, db).await,
+        Command::SegmentSql { rule } => {
+            let rule: domain::rule::Rule =
+                serde_json::from_str(&rule).context("the rule is not valid JSON for a rule")?;
+            rule.validate()
+                .map_err(|err| anyhow::anyhow!("the rule is not valid: {err:?}"))?;
+            let backend = db.get_database_backend();
+            println!(
+                "{}",
+                store::segments::count_sql(&rule, chrono::Utc::now(), backend)
+            );
+            Ok(())
+        }
         Command::Case {
             number,
             action,

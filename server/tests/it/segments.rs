@@ -3,7 +3,8 @@
 //! breakdown adding up to it, and a sample with masked names and age bands; a count under ten
 //! shows as "< 10"; saves, lists, changes it; a head keeps only the department's. A bad
 //! rule is 422 on the field `rule` and stores nothing; clerks may not; unknown ids are 404;
-//! previews are limited per member of staff.
+//! previews are limited per member of staff. The count statement `server segment-sql` prints
+//! counts what the server counts.
 
 use chrono::Utc;
 use domain::rule::{age_cutoff, china_today};
@@ -116,6 +117,36 @@ on_both_backends! {
             1,
             "the preview is on record"
         );
+    }
+
+    // `server segment-sql` prints the statement the server counts with, values in place: run
+    // as it is, it counts what the server counts (and what a hand-written query counts).
+    async fn the_printed_count_statement_counts_what_the_server_counts(app) {
+        let xihu = district(&app, "西湖区").await;
+        let rule: domain::rule::Rule = serde_json::from_value(json!({"all": [
+            sixty_plus_alone_in(xihu),
+            {"not": {"is": {"kind": "tag", "code": "low_income"}}}
+        ]}))
+        .expect("a rule");
+        let now = Utc::now();
+        let counted = store::segments::count(&app.db, &rule, now).await.expect("counts");
+        let printed = store::segments::count_sql(&rule, now, app.db.get_database_backend());
+        assert!(printed.starts_with("SELECT COUNT("), "{printed}");
+        assert!(!printed.contains('$') && !printed.contains('?'), "values in place: {printed}");
+        assert_eq!(app.scalar(&printed).await, counted);
+        let cutoff = age_cutoff(china_today(now), 60);
+        let by_hand = app
+            .scalar(&format!(
+                "SELECT COUNT(*) FROM resident r \
+                 WHERE r.birth_date <= '{cutoff}' \
+                 AND r.region_id IN (SELECT id FROM region WHERE path LIKE '%/{xihu}/%') \
+                 AND NOT EXISTS (SELECT 1 FROM resident m WHERE m.household_id = r.household_id AND m.id <> r.id) \
+                 AND NOT EXISTS (SELECT 1 FROM resident_tag rt JOIN tag t ON t.id = rt.tag_id \
+                                 WHERE rt.resident_id = r.id AND t.code = 'low_income')"
+            ))
+            .await;
+        assert!(by_hand > 0, "the demo city has such people");
+        assert_eq!(counted, by_hand);
     }
 
     // A count under ten, with its district and age band, comes close to naming people: the
