@@ -2,6 +2,7 @@
 
 pub mod autosave;
 pub mod components;
+pub mod hydration;
 pub mod layout;
 pub mod live;
 pub mod mode;
@@ -41,10 +42,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 // The style sheet under its hashed name (`hash-files`), kept a year.
                 <HashedStylesheet options=options.clone() id="leptos" />
-                // Hydration waits for the browser to be idle (at most 2 s), its preloads at low
-                // priority: every page works without JavaScript, and the bundle must not
-                // compete with the page's own first paint on a slow phone.
-                <HydrationScripts options defer=true />
+                // Hydration waits for the browser to be idle (at most 2 s), with no preload:
+                // every page works without JavaScript, and the bundle must not compete with
+                // the page's own first paint on a slow phone.
+                <hydration::Hydration options />
                 <MetaTags />
             </head>
             <body>
