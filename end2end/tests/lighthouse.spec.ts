@@ -1,21 +1,30 @@
 /**
  * Lighthouse check: the home page, a service's page and a signed-in resident's application
- * page, each in the standard and in elderly mode (长辈版), must score 100 in Lighthouse's
- * accessibility category. The performance score is recorded (an annotation per run and a
- * table on stdout) but not asserted: on this two-core machine with simulated throttling it
- * says more about the machine than about the page.
+ * page, each in the standard and in elderly mode (长辈版), three runs each (mobile, simulated
+ * throttling). Every run must score 100 in Lighthouse's accessibility category; the median
+ * of the three must keep Largest Contentful Paint at most 2.5 s and Cumulative Layout Shift
+ * at most 0.1. The performance score and Total Blocking Time are recorded, not asserted:
+ * issue 18 asks for 95 and 100 ms, and hydration's one long task (the 540 KB bundle
+ * instantiated and the page hydrated, about 220 ms simulated) kept the medians at 90–97 and
+ * 187–426 ms in two runs on 2026-12-07, until the bundle is smaller (docs/bundle.md). A table of every run, with the
+ * medians as annotations, goes to stdout.
+ *
+ * The test runs alone, after the rest of the suite (its own Playwright project, see
+ * playwright.config.ts): simulated throttling scales what the page did on this machine, so a
+ * second worker's browser on the other core would be counted as the page's own work. To
+ * run it by itself: `npx playwright test --project lighthouse --no-deps`.
  *
  * Lighthouse drives a headless Chromium of its own (Debian's, or CHROMIUM_PATH) started by
  * chrome-launcher; nothing is downloaded. Each run gets a fresh browser context (an empty
  * cookie jar) and a page opened with puppeteer-core, so no run sees another's cookies. The
  * resident's session and the mode go as a `Cookie` header (`extraHeaders`) and into that
- * context's cookie jar as well: once the page has hydrated, leptos_i18n writes its language
- * cookie with `document.cookie`, and from then on Chromium sends the jar's cookies instead of
- * the extra `Cookie` header, so without the jar the live connection (`/api/v1/me/events`) and
- * any later request would go out signed out and in standard mode. The server renders the page
- * as it would for that resident on that device (`ms_mode=elderly` → `<html class="elderly">`),
- * and hydration keeps what the server rendered. The session comes from the JSON API, so the
- * demo account's own settings are left as they are.
+ * context's cookie jar as well: once the page has hydrated, requests carry the jar's cookies
+ * instead of the extra `Cookie` header, so without the jar the live connection
+ * (`/api/v1/me/events`) and any later request would go out signed out and in standard mode.
+ * The server renders the page as it would for that resident on that device
+ * (`ms_mode=elderly` → `<html class="elderly">`), and hydration keeps what the server
+ * rendered. The session comes from the JSON API, so the demo account's own settings are left
+ * as they are.
  *
  * A failing accessibility audit is printed with the selectors of its failing elements, and
  * the details go to `lighthouse-accessibility-failures.json` in the test's output directory.
@@ -42,9 +51,24 @@ type Run = {
   mode: Mode;
   accessibility: number | null;
   performance: number | null;
+  /** Total Blocking Time, Largest Contentful Paint (ms) and Cumulative Layout Shift. */
+  tbt: number | null;
+  lcp: number | null;
+  cls: number | null;
   failures: Failure[];
   error?: string;
 };
+
+/** Runs of each page in each mode; the figures checked are their medians. */
+const RUNS = 3;
+
+/** What the median run must keep to (issue 18; its performance 95 and TBT 100 ms are not met yet). */
+const BUDGET = { lcp: 2500, cls: 0.1 };
+
+function median(values: (number | null)[]): number | null {
+  const known = values.filter((v): v is number => v !== null).sort((a, b) => a - b);
+  return known.length === values.length && known.length > 0 ? known[Math.floor(known.length / 2)] : null;
+}
 
 type Failure = { id: string; title: string; score: number | null; selectors: string[] };
 
@@ -126,20 +150,30 @@ function failingAccessibilityAudits(lhr: {
 }
 
 const percent = (score: number | null) => (score === null ? 'n/a' : String(Math.round(score * 100)));
+const ms = (value: number | null) => (value === null ? 'n/a' : `${Math.round(value)} ms`);
+const shift = (value: number | null) => (value === null ? 'n/a' : value.toFixed(3));
 
 function table(runs: Run[]): string {
   const rows = [
-    ['page', 'mode', 'accessibility', 'performance'],
-    ...runs.map((run) => [run.page, run.mode, percent(run.accessibility), percent(run.performance)]),
+    ['page', 'mode', 'accessibility', 'performance', 'TBT', 'LCP', 'CLS'],
+    ...runs.map((run) => [
+      run.page,
+      run.mode,
+      percent(run.accessibility),
+      percent(run.performance),
+      ms(run.tbt),
+      ms(run.lcp),
+      shift(run.cls),
+    ]),
   ];
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join(' | ');
   return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('-|-'), ...rows.slice(1).map(line)].join('\n');
 }
 
-test('Lighthouse: accessibility 100 on the main pages, standard and elderly mode', async ({ request, baseURL }, testInfo) => {
-  // Six Lighthouse runs of ~7–10 s each on two cores (about a minute in all); room to spare.
-  test.setTimeout(180_000);
+test('Lighthouse: accessibility 100, LCP and CLS on the main pages, both modes', async ({ request, baseURL }, testInfo) => {
+  // Eighteen Lighthouse runs of ~7–10 s each (about three minutes in all); room to spare.
+  test.setTimeout(480_000);
   if (!baseURL) throw new Error('the suite has no baseURL');
 
   const pages = await targets(request, await residentSession(baseURL));
@@ -175,69 +209,82 @@ test('Lighthouse: accessibility 100 on the main pages, standard and elderly mode
           const elderlyRendered = /<html[^>]*class="[^"]*\belderly\b/.test(await response.text());
           expect(elderlyRendered, `${target.path} rendered in ${mode} mode`).toBe(mode === 'elderly');
 
-          const context = await browser.createBrowserContext();
-          try {
-            if (cookies.length) {
-              const { hostname } = new URL(baseURL);
-              await context.setCookie(...cookies.map((c) => ({ ...c, domain: hostname, path: '/' })));
-            }
-            const page = await context.newPage();
-            const result = await lighthouse(
-              url,
-              {
-                output: 'json',
-                logLevel: 'error',
-                onlyCategories: ['accessibility', 'performance'],
-                formFactor: 'mobile',
-                locale: 'en-US',
-                extraHeaders: {
-                  'Accept-Language': 'zh-CN,zh;q=0.9',
-                  ...(cookies.length ? { Cookie: cookieHeader } : {}),
-                },
-              },
-              undefined,
-              page,
-            );
-            const lhr = result?.lhr;
-            const run: Run = {
-              page: target.page,
-              mode,
-              accessibility: lhr?.categories.accessibility?.score ?? null,
-              performance: lhr?.categories.performance?.score ?? null,
-              failures: lhr ? failingAccessibilityAudits(lhr) : [],
-              error: lhr?.runtimeError?.message,
-            };
-            runs.push(run);
-            testInfo.annotations.push({
-              type: 'lighthouse',
-              description: `${target.page} (${mode}): accessibility ${percent(run.accessibility)}, performance ${percent(run.performance)}`,
-            });
-            testInfo.annotations.push({
-              type: `performance: ${target.page} (${mode})`,
-              description: percent(run.performance),
-            });
-            if (run.error) console.log(`Lighthouse runtime error on ${url} (${mode}): ${run.error}`);
-            if (run.failures.length > 0) {
-              console.log(`\nAccessibility audits failing on ${url} (${mode}):`);
-              for (const failure of run.failures) {
-                console.log(`  ${failure.id} (score ${failure.score ?? 'n/a'}): ${failure.title}`);
-                for (const selector of failure.selectors) console.log(`    ${selector}`);
+          const mine: Run[] = [];
+          for (let attempt = 0; attempt < RUNS; attempt++) {
+            const context = await browser.createBrowserContext();
+            try {
+              if (cookies.length) {
+                const { hostname } = new URL(baseURL);
+                await context.setCookie(...cookies.map((c) => ({ ...c, domain: hostname, path: '/' })));
               }
+              const page = await context.newPage();
+              const result = await lighthouse(
+                url,
+                {
+                  output: 'json',
+                  logLevel: 'error',
+                  onlyCategories: ['accessibility', 'performance'],
+                  formFactor: 'mobile',
+                  locale: 'en-US',
+                  extraHeaders: {
+                    'Accept-Language': 'zh-CN,zh;q=0.9',
+                    ...(cookies.length ? { Cookie: cookieHeader } : {}),
+                  },
+                },
+                undefined,
+                page,
+              );
+              const lhr = result?.lhr;
+              const figure = (id: string) => lhr?.audits[id]?.numericValue ?? null;
+              const run: Run = {
+                page: target.page,
+                mode,
+                accessibility: lhr?.categories.accessibility?.score ?? null,
+                performance: lhr?.categories.performance?.score ?? null,
+                tbt: figure('total-blocking-time'),
+                lcp: figure('largest-contentful-paint'),
+                cls: figure('cumulative-layout-shift'),
+                failures: lhr ? failingAccessibilityAudits(lhr) : [],
+                error: lhr?.runtimeError?.message,
+              };
+              mine.push(run);
+              runs.push(run);
+              if (run.error) console.log(`Lighthouse runtime error on ${url} (${mode}): ${run.error}`);
+              if (run.failures.length > 0) {
+                console.log(`\nAccessibility audits failing on ${url} (${mode}):`);
+                for (const failure of run.failures) {
+                  console.log(`  ${failure.id} (score ${failure.score ?? 'n/a'}): ${failure.title}`);
+                  for (const selector of failure.selectors) console.log(`    ${selector}`);
+                }
+              }
+              // What Lighthouse scored: the page asked for (not the sign-in page), in the mode asked for.
+              expect.soft(lhr?.finalDisplayedUrl, `Lighthouse stayed on ${target.path}`).toBe(url);
+              const shown = await page.evaluate(() => ({
+                path: location.pathname,
+                elderly: document.documentElement.classList.contains('elderly'),
+              }));
+              expect.soft(shown, `what Lighthouse's browser showed in ${mode} mode`).toEqual({
+                path: target.path,
+                elderly: mode === 'elderly',
+              });
+              expect.soft(run.accessibility, `accessibility score of ${target.page} in ${mode} mode`).toBe(1);
+            } finally {
+              await context.close();
             }
-            // What Lighthouse scored: the page asked for (not the sign-in page), in the mode asked for.
-            expect.soft(lhr?.finalDisplayedUrl, `Lighthouse stayed on ${target.path}`).toBe(url);
-            const shown = await page.evaluate(() => ({
-              path: location.pathname,
-              elderly: document.documentElement.classList.contains('elderly'),
-            }));
-            expect.soft(shown, `what Lighthouse's browser showed in ${mode} mode`).toEqual({
-              path: target.path,
-              elderly: mode === 'elderly',
-            });
-            expect.soft(run.accessibility, `accessibility score of ${target.page} in ${mode} mode`).toBe(1);
-          } finally {
-            await context.close();
           }
+          const middle = {
+            performance: median(mine.map((run) => run.performance)),
+            tbt: median(mine.map((run) => run.tbt)),
+            lcp: median(mine.map((run) => run.lcp)),
+            cls: median(mine.map((run) => run.cls)),
+          };
+          testInfo.annotations.push({
+            type: `lighthouse: ${target.page} (${mode})`,
+            description: `median of ${RUNS}: performance ${percent(middle.performance)}, TBT ${ms(middle.tbt)}, LCP ${ms(middle.lcp)}, CLS ${shift(middle.cls)}`,
+          });
+          const where = `${target.page} in ${mode} mode, median of ${RUNS} runs`;
+          expect.soft(middle.lcp, `Largest Contentful Paint (ms) of ${where}`).toBeLessThanOrEqual(BUDGET.lcp);
+          expect.soft(middle.cls, `Cumulative Layout Shift of ${where}`).toBeLessThanOrEqual(BUDGET.cls);
         });
       }
     }
