@@ -163,6 +163,8 @@ def main():
                 break
             times.append(ms)
             count = body.get("count")
+            # A headcount: {"exact": n}, or "fewer_than_ten".
+            count = count.get("exact") if isinstance(count, dict) else count
         compiled_sql = subprocess.run([a.server, "segment-sql", json.dumps(rule)], capture_output=True,
                                       text=True, check=True).stdout.strip()
         n_compiled, t_compiled = run_sql(a.backend, a.db, compiled_sql, a.sql_runs, a.timeout)
