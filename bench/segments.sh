@@ -14,7 +14,9 @@
 #      session table, one SSE stream each on GET /api/v1/me/events held against a freshly
 #      started server, then one campaign reaching exactly them; delay from just before the
 #      submit to each `event: notification` (p50, p99, how many arrived) and the server's peak
-#      RSS (bench/sse_client.js, Node built-ins only).
+#      RSS (bench/sse_client.js, Node built-ins only); then, every stream still open,
+#      BENCH_CASES (default 50) ordinary pushes: residents with a case waiting, a stream each,
+#      whose department head accepts the case; delay to that resident's notification.
 #
 #   bench/segments.sh                         # PostgreSQL database minsheng_bench (recreated)
 #   BENCH_RESIDENTS=20000 bench/segments.sh
@@ -35,6 +37,7 @@ BASE="http://127.0.0.1:$PORT"
 RUNS="${BENCH_RUNS:-10}"
 SQL_RUNS="${BENCH_SQL_RUNS:-5}"
 SSE="${BENCH_SSE:-10000}"
+BENCH_CASES="${BENCH_CASES:-50}"
 SERVER_BIN="${BENCH_SERVER:-./target/release/server}"
 PHASES="${BENCH_PHASES:-1 2 3}"
 DIR="${TMPDIR:-/tmp}/minsheng-bench"
@@ -222,16 +225,35 @@ if [[ " $PHASES " == *" 3 "* ]]; then
          AND NOT EXISTS (SELECT 1 FROM recommendation c WHERE c.resident_id = r.id)
          AND NOT EXISTS (SELECT 1 FROM recommendation_opt_out o WHERE o.resident_id = r.id)
        ORDER BY (r.id * 7919) % 1000003 LIMIT $SSE" >"$DIR/sse-residents.txt"
-  python3 - "$DIR" <<'PY'
+  # Ordinary pushes under the same load: residents (none of the above: they never applied)
+  # with a case waiting for acceptance, a stream each; the case's department head accepts
+  # the cases one at a time after the campaign.
+  sql "SELECT a.number, a.resident_id, d.code FROM application a
+         JOIN task t ON t.application_id = a.id JOIN service s ON s.id = t.service_id
+         JOIN department d ON d.id = s.department_id
+       WHERE t.status = 'submitted' ORDER BY a.id LIMIT $(( BENCH_CASES * 5 + 10 ))" >"$DIR/sse-cases-raw.txt"
+  python3 - "$DIR" "$BENCH_CASES" <<'PY'
 import hashlib, os, sys
-d = sys.argv[1]
+d, wanted = sys.argv[1], int(sys.argv[2])
 nonce = os.urandom(8).hex()
+token_of = lambda rid: hashlib.sha256(f"minsheng-bench-{rid}-{nonce}".encode()).hexdigest()
+session = lambda token, rid: f"{hashlib.sha256(token.encode()).hexdigest()},{rid}\n"
 ids = [l.strip() for l in open(f"{d}/sse-residents.txt") if l.strip()]
 with open(f"{d}/sse-tokens.txt", "w") as tokens, open(f"{d}/sse-sessions.csv", "w") as rows:
     for rid in ids:
-        token = hashlib.sha256(f"minsheng-bench-{rid}-{nonce}".encode()).hexdigest()
+        token = token_of(rid)
         tokens.write(token + "\n")
-        rows.write(f"{hashlib.sha256(token.encode()).hexdigest()},{rid}\n")
+        rows.write(session(token, rid))
+seen = set()
+with open(f"{d}/sse-cases.txt", "w") as cases, open(f"{d}/sse-case-sessions.csv", "w") as rows:
+    for line in open(f"{d}/sse-cases-raw.txt"):
+        number, rid, dept = line.strip().split("|")
+        if rid in seen or len(seen) >= wanted:
+            continue
+        seen.add(rid)
+        token = token_of(rid)
+        cases.write(f"{token} {number} {dept}\n")
+        rows.write(session(token, rid))
 PY
   STREAMS=$(wc -l <"$DIR/sse-tokens.txt")
   sql "INSERT INTO tag (id, code, name, name_en)
@@ -247,6 +269,12 @@ PY
   fi
   sql "INSERT INTO resident_tag (resident_id, tag_id, reason)
          SELECT resident_id, (SELECT id FROM tag WHERE code = 'bench_sse'), 'bench' FROM bench_sse_session;" >/dev/null
+  # The residents with a case get sessions too, but not the campaign's tag.
+  if [ "$BACKEND" = pg ]; then
+    sql "\\copy bench_sse_session FROM '$DIR/sse-case-sessions.csv' WITH (FORMAT csv)" >/dev/null
+  else
+    sqlite3 -batch -bail "$DB" ".import --csv $DIR/sse-case-sessions.csv bench_sse_session"
+  fi
 
   start_server  # a fresh process: its VmHWM is the streams' peak
   SUPERVISOR=$(sign_in supervisor)
@@ -258,6 +286,12 @@ PY
               (SELECT created_at, last_seen_at, expires_at FROM session
                  WHERE staff_id IS NOT NULL ORDER BY created_at DESC LIMIT 1) s;
        DROP TABLE bench_sse_session;" >/dev/null
+  # Each case's line gets its department head's cookie.
+  : >"$DIR/sse-cases-staff.txt"
+  for dept in $(cut -d' ' -f3 "$DIR/sse-cases.txt" | sort -u); do
+    HEAD_COOKIE=$(sign_in "${dept}_head")
+    awk -v d="$dept" -v c="$HEAD_COOKIE" '$3 == d { print $1, $2, c }' "$DIR/sse-cases.txt" >>"$DIR/sse-cases-staff.txt"
+  done
   RULE='{"is":{"kind":"tag","code":"bench_sse"}}'
   SEGMENT=$(api /api/v1/staff/segments "{\"name\":\"bench sse $(date +%s)\",\"rule\":$RULE}" | field '["summary"]["id"]')
   CREATED=$(api /api/v1/staff/campaigns "{\"name\":\"bench sse $(date +%s)\",\"service_code\":\"$SSE_SERVICE\",
@@ -267,7 +301,7 @@ PY
   echo "## 3. Live push ($STREAMS streams, campaign $CAMPAIGN for $SSE_SERVICE, dry run $(echo "$CREATED" | field '["audience"]'))"
   echo
   node bench/sse_client.js --base "$BASE" --tokens "$DIR/sse-tokens.txt" --staff "$SUPERVISOR" \
-    --campaign "$CAMPAIGN" --pid "$SERVER" --open-timeout "${BENCH_SSE_OPEN_TIMEOUT:-300}" \
+    --campaign "$CAMPAIGN" --pid "$SERVER" --cases "$DIR/sse-cases-staff.txt" --open-timeout "${BENCH_SSE_OPEN_TIMEOUT:-300}" \
     --wait "${BENCH_SSE_WAIT:-120}" >"$DIR/sse-result.json"
   python3 - "$DIR/sse-result.json" <<'PY'
 import json, sys
@@ -280,6 +314,14 @@ print(" | ".join(["", *(str(g(k)) for k in ["connections", "ready", "submit_stat
 if r["failed_to_open"] or r["dropped_after_ready"]:
     print(f"failed to open: {r['failed_to_open']} {r['open_errors']}; dropped after ready: {r['dropped_after_ready']}")
 print(f"streams opened in {r['open_seconds']} s; p50/p99 are over the notifications that arrived")
+print()
+print("Ordinary pushes with every stream open: a department head accepts a case, one at a time;")
+print("delay from the request to the resident's `notification`.")
+print()
+print("| cases | arrived | action HTTP p50 ms | push p50 ms | push p99 ms | max ms | errors |")
+print("|---|---|---|---|---|---|---|")
+print(" | ".join(["", *(str(g(k)) for k in ["case_actions", "case_arrived", "case_http_p50_ms", "case_p50_ms",
+      "case_p99_ms", "case_max_ms", "case_errors"]), ""]).strip())
 PY
   echo "recommendations written for campaign $CAMPAIGN: $(sql "SELECT count(*) FROM recommendation WHERE campaign_id = $CAMPAIGN")"
   WARNINGS=$(grep -c -E "WARN|ERROR" "$DIR/segments-server.log" || true)

@@ -3,11 +3,16 @@
 // (GET /api/v1/me/events with cookie ms_session=<token>), waits until every stream has sent
 // its `ready` event, then submits a campaign (POST /api/v1/staff/campaigns/<id>/submit) and
 // measures for each stream the delay from just before the submit request to the arrival of
-// its `event: notification`. Samples the server's VmRSS / VmHWM from /proc every 100 ms.
-// Node built-ins only. Prints a JSON summary on the last line of stdout.
+// its `event: notification`. Then, with every stream still open, ordinary pushes: for each
+// line of the --cases file (a session token of a resident with a case waiting, the case's
+// number, its department head's staff cookie), one at a time, the head accepts the case
+// (POST /api/v1/staff/cases/<number>/actions) and the delay until that resident's stream
+// gets its `event: notification` is measured. Samples the server's VmRSS / VmHWM from /proc
+// every 100 ms. Node built-ins only. Prints a JSON summary on the last line of stdout.
 //
 //   node bench/sse_client.js --base http://127.0.0.1:3200 --tokens FILE --staff 'ms_staff=…' \
-//     --campaign ID --pid SERVER_PID [--open-concurrency 200] [--open-timeout 300] [--wait 120]
+//     --campaign ID --pid SERVER_PID [--cases FILE] [--open-concurrency 200] \
+//     [--open-timeout 300] [--wait 120]
 'use strict';
 const http = require('http');
 const fs = require('fs');
@@ -40,8 +45,17 @@ function sampleMemory() {
 const sampler = setInterval(sampleMemory, 100);
 
 // --- the streams --------------------------------------------------------------------------
-const conns = tokens.map((token, i) => ({ i, token, ready: false, arrivedAt: null, error: null, req: null }));
+const conns = tokens.map((token, i) => ({ i, token, kind: 'campaign', ready: false, arrivedAt: null, error: null, req: null }));
+const cases = (args.cases ? fs.readFileSync(args.cases, 'utf8').split('\n') : [])
+  .map((line) => line.trim().split(/\s+/))
+  .filter((fields) => fields.length === 3)
+  .map(([token, number, staff], i) => ({
+    i: conns.length + i, token, number, staff, kind: 'case', ready: false, arrivedAt: null, error: null, req: null,
+    waiting: null,
+  }));
+conns.push(...cases);
 let ready = 0;
+let readyCampaign = 0;
 let failed = 0;
 let t0 = null;
 let arrived = 0;
@@ -80,7 +94,10 @@ function open(conn) {
           if (event === 'ready' && !conn.ready) {
             conn.ready = true;
             ready++;
+            if (conn.kind === 'campaign') readyCampaign++;
             done();
+          } else if (event === 'notification' && conn.kind === 'case') {
+            if (conn.waiting) conn.waiting(performance.now());
           } else if (event === 'notification' && conn.arrivedAt === null && t0 !== null) {
             conn.arrivedAt = performance.now() - t0;
             arrived++;
@@ -105,11 +122,11 @@ function open(conn) {
   });
 }
 
-function submit(path, cookie) {
+function submit(path, cookie, body = '') {
   return new Promise((resolve, reject) => {
     const req = http.request({
       host: base.hostname, port: base.port, path, method: 'POST', agent: false,
-      headers: { cookie, 'content-type': 'application/json', 'content-length': 0 },
+      headers: { cookie, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
     }, (res) => {
       let body = '';
       res.setEncoding('utf8');
@@ -117,7 +134,7 @@ function submit(path, cookie) {
       res.on('end', () => resolve({ status: res.statusCode, body }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -147,7 +164,7 @@ async function main() {
   const rssBeforeKb = peakRssKb;
 
   // Submit the campaign and wait for the notifications.
-  const allArrived = new Promise((resolve) => { onProgress = () => { if (arrived >= ready) resolve(); }; });
+  const allArrived = new Promise((resolve) => { onProgress = () => { if (arrived >= readyCampaign) resolve(); }; });
   t0 = performance.now();
   const answer = await submit(`/api/v1/staff/campaigns/${args.campaign}/submit`, args.staff);
   const submitMs = performance.now() - t0;
@@ -155,9 +172,33 @@ async function main() {
   try { audience = JSON.parse(answer.body).audience; } catch (_) { /* not JSON */ }
   log(`submit: HTTP ${answer.status} in ${submitMs.toFixed(0)} ms, audience ${audience}`);
   if (answer.status !== 200) log(answer.body.slice(0, 500));
-  const arrivalProgress = setInterval(() => log(`arrived: ${arrived} of ${ready}`), 5000);
+  const arrivalProgress = setInterval(() => log(`arrived: ${arrived} of ${readyCampaign}`), 5000);
   await Promise.race([allArrived, new Promise((r) => setTimeout(r, waitMs))]);
   clearInterval(arrivalProgress);
+
+  // Ordinary pushes, every stream still open: one staff action at a time.
+  const caseDelays = [];
+  const caseHttp = [];
+  const caseErrors = {};
+  for (const conn of cases.filter((c) => c.ready && !c.error)) {
+    const arrival = new Promise((resolve) => { conn.waiting = resolve; });
+    const started = performance.now();
+    const acted = await submit(`/api/v1/staff/cases/${conn.number}/actions`, conn.staff, JSON.stringify({ action: 'accept' }));
+    caseHttp.push(performance.now() - started);
+    if (acted.status !== 200) {
+      const key = `HTTP ${acted.status}`;
+      caseErrors[key] = (caseErrors[key] || 0) + 1;
+      if (caseErrors[key] === 1) log(`case ${conn.number}: ${key} ${acted.body.slice(0, 300)}`);
+      conn.waiting = null;
+      continue;
+    }
+    const at = await Promise.race([arrival, new Promise((r) => setTimeout(() => r(null), 10_000))]);
+    conn.waiting = null;
+    if (at === null) caseErrors['no notification in 10 s'] = (caseErrors['no notification in 10 s'] || 0) + 1;
+    else caseDelays.push(at - started);
+  }
+  caseDelays.sort((a, b) => a - b);
+  caseHttp.sort((a, b) => a - b);
   sampleMemory();
   clearInterval(sampler);
 
@@ -177,6 +218,13 @@ async function main() {
     p50_ms: delays.length ? Math.round(percentile(delays, 0.5)) : null,
     p99_ms: delays.length ? Math.round(percentile(delays, 0.99)) : null,
     max_ms: delays.length ? Math.round(delays[delays.length - 1]) : null,
+    case_actions: cases.length,
+    case_arrived: caseDelays.length,
+    case_errors: caseErrors,
+    case_http_p50_ms: caseHttp.length ? Math.round(percentile(caseHttp, 0.5)) : null,
+    case_p50_ms: caseDelays.length ? Math.round(percentile(caseDelays, 0.5)) : null,
+    case_p99_ms: caseDelays.length ? Math.round(percentile(caseDelays, 0.99)) : null,
+    case_max_ms: caseDelays.length ? Math.round(caseDelays[caseDelays.length - 1]) : null,
     server_rss_before_submit_mb: Math.round(rssBeforeKb / 1024),
     server_peak_rss_mb: Math.round(peakRssKb / 1024),
     server_vmhwm_mb: Math.round(hwmKb / 1024),
