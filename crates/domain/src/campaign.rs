@@ -188,6 +188,28 @@ pub fn in_quiet_hours(at: NaiveTime, from: Option<NaiveTime>, until: Option<Naiv
     }
 }
 
+/// Whether a campaign's time has come at `now` (no time set means at once).
+pub fn time_has_come(scheduled_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> bool {
+    scheduled_at.is_none_or(|at| at <= now)
+}
+
+/// Whether a scheduled campaign may start sending at `now`: its time has come and it is not
+/// in its quiet hours. The one rule behind a submit that starts at once and the job that
+/// starts the campaigns whose time came later.
+pub fn may_start(
+    scheduled_at: Option<DateTime<Utc>>,
+    quiet_from: Option<NaiveTime>,
+    quiet_until: Option<NaiveTime>,
+    now: DateTime<Utc>,
+) -> bool {
+    time_has_come(scheduled_at, now) && !in_quiet_hours(china_time(now), quiet_from, quiet_until)
+}
+
+/// The time of day in China, which quiet hours are given in.
+pub fn china_time(now: DateTime<Utc>) -> NaiveTime {
+    (now + chrono::Duration::hours(8)).time()
+}
+
 /// What a campaign led to: each count is of recommendations it created.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Conversion {
@@ -222,7 +244,7 @@ impl CampaignView {
     /// Whether only a sender is missing: scheduled, and its time has come (quiet hours are
     /// the sender's to respect).
     pub fn is_due(&self, now: DateTime<Utc>) -> bool {
-        self.status == CampaignStatus::Scheduled && self.scheduled_at.is_none_or(|at| at <= now)
+        self.status == CampaignStatus::Scheduled && time_has_come(self.scheduled_at, now)
     }
 }
 
@@ -249,6 +271,22 @@ mod tests {
             Some(time(14, 0))
         ));
         assert!(!in_quiet_hours(time(12, 30), None, None));
+    }
+
+    #[test]
+    fn a_campaign_starts_when_its_time_came_outside_quiet_hours() {
+        // 2027-01-15 04:00 UTC is 12:00 in China.
+        let noon = DateTime::parse_from_rfc3339("2027-01-15T04:00:00Z")
+            .expect("a moment")
+            .to_utc();
+        let hour = chrono::Duration::hours(1);
+        assert_eq!(china_time(noon), time(12, 0));
+        assert!(may_start(None, None, None, noon));
+        assert!(may_start(Some(noon - hour), None, None, noon));
+        assert!(!may_start(Some(noon + hour), None, None, noon));
+        let lunch = (Some(time(11, 30)), Some(time(13, 0)));
+        assert!(!may_start(None, lunch.0, lunch.1, noon));
+        assert!(may_start(None, lunch.0, lunch.1, noon + hour));
     }
 
     #[test]

@@ -21,11 +21,12 @@ use super::audit::{self, Target};
 use super::entities::{
     campaign, campaign_recipient, notification, recommendation, resident, segment, service,
 };
+use super::notifications;
 use super::recommendations::{self, Batch, Cause};
 use super::{rules, segments};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use domain::campaign::{
-    CampaignDraft, CampaignStatus, CampaignView, Conversion, after_submit, in_quiet_hours,
+    CampaignDraft, CampaignStatus, CampaignView, Conversion, after_submit, may_start,
 };
 use domain::error::{AppError, ErrorCode};
 use domain::rule::{Reason, Rule, since};
@@ -351,8 +352,7 @@ pub async fn submit<C: ConnectionTrait + TransactionTrait>(
     }
     let rule = segments::rule(db, model.segment_id).await?;
     let service = service_by_id(db, offered(&model)?).await?;
-    let due_now = model.scheduled_at.is_none_or(|at| at <= now)
-        && !in_quiet_hours(china_time(now), model.quiet_from, model.quiet_until);
+    let due_now = may_start(model.scheduled_at, model.quiet_from, model.quiet_until, now);
     let (to, audience) = if due_now {
         (CampaignStatus::Scheduled, None)
     } else {
@@ -380,7 +380,13 @@ pub async fn submit<C: ConnectionTrait + TransactionTrait>(
     )
     .await?;
     if due_now {
-        start(db, &find(db, id).await?, &rule, &service, now).await?;
+        let scheduled = campaign::Model {
+            status: CampaignStatus::Scheduled,
+            frozen_rule: Some(rule.clone()),
+            approval_above: Some(approval_threshold),
+            ..model
+        };
+        start(db, &scheduled, &rule, &service, now).await?;
     }
     get(db, actor, id, now).await
 }
@@ -496,7 +502,7 @@ async fn start_due<C: ConnectionTrait + TransactionTrait>(
         .all(db)
         .await?;
     for model in due {
-        if in_quiet_hours(china_time(now), model.quiet_from, model.quiet_until) {
+        if !may_start(model.scheduled_at, model.quiet_from, model.quiet_until, now) {
             continue;
         }
         let service = service_by_id(db, offered(&model)?).await?;
@@ -507,11 +513,6 @@ async fn start_due<C: ConnectionTrait + TransactionTrait>(
         start(db, &model, &rule, &service, now).await?;
     }
     Ok(())
-}
-
-/// The time of day in China, which quiet hours are given in.
-fn china_time(now: DateTime<Utc>) -> chrono::NaiveTime {
-    (now + Duration::hours(8)).time()
 }
 
 /// Starts one scheduled campaign: `scheduled → sending`, and its audience evaluated once, in
@@ -779,18 +780,13 @@ pub async fn messages_for(
     campaign_id: i64,
     resident_ids: &[ResidentId],
 ) -> Result<Vec<domain::notification::Push>, AppError> {
-    use domain::notification::{Notification, Push, PushEvent};
+    use domain::notification::{Push, PushEvent};
 
     /// A message of the campaign with its resident's unread count.
     #[derive(FromQueryResult)]
     struct Delivered {
-        id: i64,
-        resident_id: ResidentId,
-        kind: String,
-        title: String,
-        body: String,
-        link: Option<String>,
-        created_at: DateTime<Utc>,
+        #[sea_orm(nested)]
+        message: notification::Model,
         unread: i64,
     }
 
@@ -825,16 +821,6 @@ pub async fn messages_for(
             continue;
         }
         let delivered = notification::Entity::find()
-            .select_only()
-            .columns([
-                notification::Column::Id,
-                notification::Column::ResidentId,
-                notification::Column::Kind,
-                notification::Column::Title,
-                notification::Column::Body,
-                notification::Column::Link,
-                notification::Column::CreatedAt,
-            ])
             .column_as(
                 Expr::SubQuery(None, Box::new(unread.clone().into())),
                 "unread",
@@ -845,21 +831,17 @@ pub async fn messages_for(
             .into_model::<Delivered>()
             .all(db)
             .await?;
-        pushes.extend(delivered.into_iter().map(|message| Push {
-            resident_id: message.resident_id,
-            event: PushEvent::Notification {
-                notification: Notification {
-                    id: message.id,
-                    kind: message.kind,
-                    title: message.title,
-                    body: message.body,
-                    link: message.link,
-                    created_at: message.created_at,
-                    read: false,
-                },
-                unread: message.unread,
-            },
-        }));
+        pushes.extend(
+            delivered
+                .into_iter()
+                .map(|Delivered { message, unread }| Push {
+                    resident_id: message.resident_id,
+                    event: PushEvent::Notification {
+                        notification: notifications::view(message),
+                        unread,
+                    },
+                }),
+        );
     }
     Ok(pushes)
 }

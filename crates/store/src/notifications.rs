@@ -23,7 +23,8 @@ pub struct NewNotification {
     pub link: Option<String>,
 }
 
-fn view(model: notification::Model) -> Notification {
+/// A stored message as the resident's inbox shows it.
+pub(crate) fn view(model: notification::Model) -> Notification {
     Notification {
         id: model.id,
         kind: model.kind,
