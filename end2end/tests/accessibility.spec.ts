@@ -116,6 +116,7 @@ const ROUTES: Record<Kind, Route[]> = {
     { name: 'queue', path: '/admin/queue' },
     { name: 'residents', path: '/admin/residents' },
     { name: 'figures', path: '/admin/figures' },
+    { name: 'backlog forecast', path: '/admin/forecast' },
     { name: 'segments', path: '/admin/segments' },
     { name: 'campaigns', path: '/admin/campaigns' },
     { name: 'rectifications', path: '/admin/rectifications' },

@@ -13,6 +13,7 @@ pub mod console;
 pub mod deadline;
 pub mod error;
 pub mod figures;
+pub mod forecast;
 pub mod form;
 pub mod id_number;
 pub mod ids;

@@ -108,10 +108,12 @@ pub enum Permission {
     /// Confirm, with the person and their ID card at the window, an online claim of a
     /// register record (身份核验).
     CheckIdentity,
+    /// See the management figures of the scope: the backlog forecast (监测 · 决策).
+    ViewForecasts,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 22] = [
+    pub const ALL: [Permission; 23] = [
         Permission::ViewQueue,
         Permission::ViewCase,
         Permission::Accept,
@@ -134,6 +136,7 @@ impl Permission {
         Permission::ManageSegments,
         Permission::ApproveCampaigns,
         Permission::CheckIdentity,
+        Permission::ViewForecasts,
     ];
 }
 
@@ -195,6 +198,7 @@ impl StaffRole {
                     | ManageSurveys
                     | ManageSegments
                     | CheckIdentity
+                    | ViewForecasts
             ),
             StaffRole::Supervisor => matches!(
                 permission,
@@ -209,6 +213,7 @@ impl StaffRole {
                     | ManageSurveys
                     | ManageSegments
                     | ApproveCampaigns
+                    | ViewForecasts
             ),
             StaffRole::Administrator => matches!(
                 permission,

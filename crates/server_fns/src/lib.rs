@@ -7,6 +7,7 @@ pub mod campaigns;
 pub mod catalog;
 pub mod console;
 pub mod figures;
+pub mod forecast;
 pub mod notifications;
 pub mod ratings;
 pub mod recommendations;

@@ -10,6 +10,7 @@ use domain::ids::ResidentId;
 
 use super::StaffActor;
 use super::entities::{department, rating, rectification, service, survey, survey_response};
+use super::sql::count_where;
 use chrono::{DateTime, Duration, Utc};
 use domain::console::Choice;
 use domain::deadline::china_date;
@@ -26,7 +27,7 @@ use domain::rating_policy::{MIN_PUBLIC_RATINGS, RatingPolicy};
 use domain::rectification::RectificationStatus;
 use domain::staff::{Permission, Scope};
 use domain::text::LocalizedText;
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType,
     QueryFilter, QueryOrder, QuerySelect, RelationTrait,
@@ -64,12 +65,6 @@ fn counted(scope: Scope, from: DateTime<Utc>, until: DateTime<Utc>) -> Condition
 
 fn in_period(scope: Scope, period: &Period) -> Condition {
     counted(scope, period.starts_at(), period.ends_before())
-}
-
-/// `SUM(CASE WHEN condition THEN 1 ELSE 0 END)`. The 1 and 0 are literals, not parameters:
-/// PostgreSQL could not type a parameter inside SUM.
-fn count_where(condition: Condition) -> Expr {
-    Func::sum(Expr::case(condition, Expr::cust("1")).finally(Expr::cust("0"))).into()
 }
 
 fn non_negative(n: Option<i64>) -> u64 {

@@ -21,6 +21,7 @@ mod cross_site;
 mod demo_data;
 mod elderly_mode;
 mod figures;
+mod forecast;
 mod http_edge;
 mod identity;
 mod life_events;

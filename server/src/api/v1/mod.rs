@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod catalog_admin;
 pub mod console;
 pub mod figures;
+pub mod forecast;
 pub mod inbox;
 pub mod ratings;
 pub mod recommendations;
@@ -107,6 +108,7 @@ fn staff_router() -> Router<AppState> {
         .route("/me", get(console::me))
         .route("/home", get(console::home))
         .route("/figures", get(figures::staff))
+        .route("/forecast", get(forecast::backlog))
         .route("/queue", get(console::queue_page))
         .route("/cases/{number}", get(console::case))
         .route("/cases/{number}/actions", post(console::act))

@@ -1,11 +1,12 @@
 //! The staff console's pages under `/admin`: sign-in, home, queue, case, resident 360,
-//! identity checks, audit log, staff sessions and accounts. Every page reads through a server function that checks the
+//! identity checks, audit log, staff sessions and accounts, figures and the backlog forecast. Every page reads through a server function that checks the
 //! staff session, role and department again; links and buttons only mirror what is allowed.
 
 pub mod application;
 pub mod audit;
 pub mod catalog;
 pub mod figures;
+pub mod forecast;
 pub mod home;
 pub mod identity_checks;
 pub mod queue;
