@@ -55,9 +55,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// The console's routes: each page's code (its views, and the types its data brings) is a
-/// WASM chunk of its own (`cargo leptos build --split`) that the browser loads when the page
-/// is first shown, so no resident ever downloads the console.
+/// Lazy routes: a page's code (its views, and the types its data brings) is a WASM chunk of
+/// its own (`cargo leptos build --split`) that the browser loads when the page is first shown.
+/// Every console page is one, so no resident ever downloads the console; of the resident's
+/// pages, the application forms, which are only reached from a page already running. The
+/// pages a visit may start on (a link in a text message opens an application) stay in the
+/// main bundle: wasm-split writes one chunk per set of lazy routes that share code, so a lazy
+/// page needs dozens of small files that compress worse together than in the main module
+/// (docs/bundle.md).
 macro_rules! lazy_pages {
     ($($route:ident => $page:path),* $(,)?) => {$(
         pub struct $route;
@@ -76,6 +81,14 @@ macro_rules! lazy_pages {
     )*};
 }
 
+// The resident's application forms.
+lazy_pages! {
+    ApplyRoute => pages::apply::ApplyPage,
+    ApplyBundleRoute => pages::apply::ApplyBundlePage,
+    EditApplicationRoute => pages::apply::EditApplicationPage,
+}
+
+// The staff console.
 lazy_pages! {
     ConsoleHomeRoute => pages::console::home::ConsoleHomePage,
     ConsoleSignInRoute => pages::console::sign_in::ConsoleSignInPage,
@@ -129,13 +142,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/register") view=pages::register::RegisterPage ssr=SsrMode::Async />
                         <Route path=path!("/register/identity-check") view=pages::register::IdentityCheckPage />
                         <Route path=path!("/password-reset") view=pages::password_reset::PasswordResetPage ssr=SsrMode::Async />
-                        <Route path=path!("/apply/:code") view=pages::apply::ApplyPage ssr=SsrMode::Async />
-                        <Route path=path!("/apply/bundle/:code") view=pages::apply::ApplyBundlePage ssr=SsrMode::Async />
+                        <Route path=path!("/apply/:code") view={Lazy::<ApplyRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/apply/bundle/:code") view={Lazy::<ApplyBundleRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/me/applications") view=pages::my_applications::MyApplicationsPage ssr=SsrMode::Async />
                         <Route path=path!("/me/applications/:number") view=pages::application::ApplicationPage ssr=SsrMode::Async />
                         <Route
                             path=path!("/me/applications/:number/edit")
-                            view=pages::apply::EditApplicationPage
+                            view={Lazy::<EditApplicationRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("/me/messages") view=pages::messages::MessagesPage ssr=SsrMode::Async />
