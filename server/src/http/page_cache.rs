@@ -104,6 +104,9 @@ impl PageCache {
         let Ok(mut entries) = self.entries.lock() else {
             return;
         };
+        if !replaces(entries.get(&key), entry.catalogue_version, self.ttl) {
+            return;
+        }
         if entries.len() >= CAPACITY && !entries.contains_key(&key) {
             let version = self.push.catalogue_version();
             let ttl = self.ttl;
@@ -114,6 +117,14 @@ impl PageCache {
         }
         entries.insert(key, entry);
     }
+}
+
+/// Whether a new copy may take the place of what is stored under its key. The first fresh
+/// copy of a catalogue version stays for its whole life: renders that raced it (each copy is
+/// made off the request's way) would otherwise replace it with another nonce and other script
+/// hashes, and a visitor would get a different page for the same catalogue.
+fn replaces(stored: Option<&Entry>, catalogue_version: u64, ttl: Duration) -> bool {
+    stored.is_none_or(|e| e.catalogue_version != catalogue_version || e.stored.elapsed() >= ttl)
 }
 
 /// The pages that are the same for every visitor without a session.
@@ -318,6 +329,42 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn entry(stored: Instant, catalogue_version: u64) -> Entry {
+        let empty = HeaderValue::from_static("");
+        Entry {
+            copy: Copy {
+                plain: Bytes::new(),
+                brotli: Bytes::new(),
+                gzip: Bytes::new(),
+                content_type: empty.clone(),
+                policy: empty,
+            },
+            stored,
+            catalogue_version,
+        }
+    }
+
+    #[test]
+    fn the_first_fresh_copy_of_a_catalogue_stays() {
+        let ttl = Duration::from_secs(10);
+        let now = Instant::now();
+        assert!(replaces(None, 1, ttl), "nothing stored yet");
+        assert!(
+            !replaces(Some(&entry(now, 1)), 1, ttl),
+            "a raced render is not kept"
+        );
+        assert!(
+            replaces(Some(&entry(now, 1)), 2, ttl),
+            "an edit's copy replaces it"
+        );
+        if let Some(long_ago) = now.checked_sub(ttl) {
+            assert!(
+                replaces(Some(&entry(long_ago, 1)), 1, ttl),
+                "an expired copy goes"
+            );
+        }
+    }
 
     #[test]
     fn only_catalogue_pages_are_kept() {
