@@ -14,8 +14,9 @@ import { join } from 'node:path';
 
 // Bytes of brotli a resident's first load of one of these pages may transfer for the WASM and
 // its JS. The target is 200 KB (not reached, see docs/bundle.md); the budget holds
-// the line last measured (507.6 KB on 2026-12-07), so that nothing grows it unnoticed.
-const BUDGET = 510 * 1024;
+// the line last measured (507.6–507.9 KB on 2026-12-07: builds differ by a few hundred
+// bytes), so that nothing grows it unnoticed.
+const BUDGET = 512 * 1024;
 // The pages the budget is for: home, search, a service, my applications, an application.
 const RESIDENT_PAGES = ['home', 'services', 'service_detail', 'my_applications', 'application'];
 
