@@ -36,10 +36,11 @@ test('a supervisor reads the forecast and follows the overdue cases to the queue
     await expect(line).toHaveAttribute('data-service', row.service_code);
     await expect(line.getByTestId('forecast-overdue')).toHaveText(String(row.counts.overdue));
     await expect(line.getByTestId('forecast-late')).toHaveText(String(row.outlook.will_be_overdue));
-    await expect(line.getByTestId('forecast-needed')).toContainText(String(row.outlook.needed));
+    // The figure, then whether the pace keeps up: "3 需加快".
+    await expect(line.getByTestId('forecast-needed')).toHaveText(new RegExp(`^${row.outlook.needed}\\s`));
   }
   const expected = rows.reduce((sum, row) => sum + row.outlook.will_be_overdue, 0);
-  await expect(supervisor.getByTestId('forecast-summary')).toContainText(`${expected} 件`);
+  await expect(supervisor.getByTestId('forecast-summary')).toContainText(`将有 ${expected} 件`);
 
   // The overdue figure of the first row opens the queue filtered to those cases.
   const first = rows[0];
