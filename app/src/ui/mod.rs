@@ -107,6 +107,7 @@ lazy_pages! {
     SurveyEditorRoute => pages::console::surveys::SurveyEditorPage,
     FiguresRoute => pages::console::figures::FiguresPage,
     ForecastRoute => pages::console::forecast::ForecastPage,
+    SimulationRoute => pages::console::simulation::SimulationPage,
     SegmentsRoute => pages::console::segments::SegmentsPage,
     CampaignsRoute => pages::console::segments::CampaignsPage,
     RectificationsRoute => pages::console::rectifications::RectificationsPage,
@@ -175,6 +176,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/surveys/:id/edit") view={Lazy::<SurveyEditorRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/figures") view={Lazy::<FiguresRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/forecast") view={Lazy::<ForecastRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/simulation") view={Lazy::<SimulationRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/campaigns") view={Lazy::<CampaignsRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/rectifications") view={Lazy::<RectificationsRoute>::new()} ssr=SsrMode::Async />

@@ -30,6 +30,7 @@ pub mod rectification;
 pub mod region;
 pub mod rule;
 pub mod segment;
+pub mod simulation;
 pub mod staff;
 pub mod stored;
 pub mod survey;

@@ -32,7 +32,11 @@ pub const MAX_DAYS: u32 = 3_660;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sea_orm::FromJsonQueryResult))]
+#[cfg_attr(
+    feature = "ssr",
+    derive(sea_orm::FromJsonQueryResult, utoipa::ToSchema)
+)]
+#[cfg_attr(feature = "ssr", schema(no_recursion))]
 pub enum Rule {
     /// Every part holds (an empty list always holds).
     All(Vec<Rule>),
@@ -45,6 +49,7 @@ pub enum Rule {
 /// One fact about a resident, checked against the data the city already holds.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Condition {
     /// Age in whole years, both bounds inclusive.
     Age {
@@ -101,6 +106,7 @@ pub enum Condition {
 /// Where an application for the service got to.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Outcome {
     /// Submitted, whatever became of it (withdrawn applications included).
     #[default]

@@ -82,6 +82,7 @@ pub const SMALL_CELL: i64 = 10;
 /// A number of residents as the console may show it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Headcount {
     Exact(i64),
     /// From 1 to [`SMALL_CELL`] − 1.
@@ -109,6 +110,7 @@ impl Headcount {
 /// Age bands of the breakdown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum AgeBand {
     Under18,
     From18To39,
@@ -167,6 +169,7 @@ impl AgeBand {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DistrictCount {
     pub region_id: i64,
     pub name: LocalizedText,
@@ -174,6 +177,7 @@ pub struct DistrictCount {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AgeBandCount {
     pub band: AgeBand,
     pub count: Headcount,
@@ -417,12 +421,13 @@ pub fn rule_from_form(value: impl Fn(&str) -> String) -> Result<Rule, Vec<FieldE
 }
 
 #[cfg(test)]
-mod form_tests {
+pub(crate) mod form_tests {
     use super::*;
     use crate::rule::Condition;
     use std::collections::HashMap;
 
-    fn form(pairs: &[(&str, &str)]) -> impl Fn(&str) -> String {
+    /// A builder form's values, by field name (empty when absent).
+    pub(crate) fn form(pairs: &[(&str, &str)]) -> impl Fn(&str) -> String {
         let map: HashMap<String, String> = pairs
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))

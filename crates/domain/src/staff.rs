@@ -110,10 +110,13 @@ pub enum Permission {
     CheckIdentity,
     /// See the management figures of the scope: the backlog forecast (监测 · 决策).
     ViewForecasts,
+    /// Draft an eligibility rule with a benefit and see whom it would reach and what it
+    /// would cost (政策模拟); nothing is sent.
+    SimulatePolicies,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 23] = [
+    pub const ALL: [Permission; 24] = [
         Permission::ViewQueue,
         Permission::ViewCase,
         Permission::Accept,
@@ -137,6 +140,7 @@ impl Permission {
         Permission::ApproveCampaigns,
         Permission::CheckIdentity,
         Permission::ViewForecasts,
+        Permission::SimulatePolicies,
     ];
 }
 
@@ -199,6 +203,7 @@ impl StaffRole {
                     | ManageSegments
                     | CheckIdentity
                     | ViewForecasts
+                    | SimulatePolicies
             ),
             StaffRole::Supervisor => matches!(
                 permission,
@@ -214,6 +219,7 @@ impl StaffRole {
                     | ManageSegments
                     | ApproveCampaigns
                     | ViewForecasts
+                    | SimulatePolicies
             ),
             StaffRole::Administrator => matches!(
                 permission,

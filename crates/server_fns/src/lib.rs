@@ -12,6 +12,7 @@ pub mod notifications;
 pub mod ratings;
 pub mod recommendations;
 pub mod segments;
+pub mod simulation;
 pub mod surveys;
 
 /// The database handle the server puts into the Leptos context.

@@ -38,6 +38,8 @@ pub enum Target {
     ResidentSearch,
     /// A segment rule tried in the builder (the rule and what it counted are the reason).
     SegmentPreview,
+    /// A policy simulation (the drafts and what they counted are the reason).
+    PolicySimulation,
     /// The audit log itself (an export).
     AuditLog,
 }
@@ -56,10 +58,14 @@ impl Target {
             Target::StaffSession => ("staff_session", None, None),
             Target::ResidentSearch => ("resident_search", None, None),
             Target::SegmentPreview => ("segment_preview", None, None),
+            Target::PolicySimulation => ("policy_simulation", None, None),
             Target::AuditLog => ("audit_log", None, None),
         }
     }
 }
+
+/// The longest reason kept; a longer one (a rule's JSON, say) is cut here.
+pub const REASON_MAX: usize = 2000;
 
 /// Appends one line.
 pub async fn record(
@@ -80,7 +86,7 @@ pub async fn record(
         target_kind: Set(target_kind.to_owned()),
         target_id: Set(target_id),
         resident_id: Set(resident_id),
-        reason: Set(reason.map(str::to_owned)),
+        reason: Set(reason.map(|r| r.chars().take(REASON_MAX).collect())),
         ip: Set(actor.ip.clone()),
         created_at: Set(now),
         ..Default::default()

@@ -27,6 +27,7 @@ pub mod resident_records;
 pub mod rules;
 pub mod segments;
 pub mod sessions;
+pub mod simulation;
 pub mod sms_outbox;
 mod sql;
 pub mod staff_accounts;

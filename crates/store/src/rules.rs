@@ -24,6 +24,13 @@ pub fn condition(rule: &Rule, now: DateTime<Utc>) -> Expr {
     compile(rule, now, today)
 }
 
+/// The rule as a condition on `resident` rows with ages (and years of residence) taken on
+/// `ages_on` instead of `now`'s date: how a policy simulation looks a year ahead. Periods
+/// ("applied in the last 90 days") still end at `now`.
+pub fn condition_with_ages_on(rule: &Rule, now: DateTime<Utc>, ages_on: NaiveDate) -> Expr {
+    compile(rule, now, ages_on)
+}
+
 fn always(holds: bool) -> Expr {
     Expr::cust(if holds { "1 = 1" } else { "1 = 0" })
 }

@@ -70,74 +70,16 @@ pub async fn preview(
     actor.member.require(Permission::ManageSegments)?;
     rule.validate()
         .map_err(|err| AppError::invalid(vec![rule_problem(err)]))?;
-    // Each preview counts the population: a script looping over rules is slowed here, before
-    // the query, on every edge that previews (server function, form page, JSON API).
-    let key = throttle::Key::segment_preview(actor.member.id);
-    throttle::attempt(db, &[key], now).await.map_err(|err| {
-        AppError::new(ErrorCode::TooManyRequests).retry_after(err.retry_after.unwrap_or(60))
-    })?;
+    may_count_population(db, actor, now).await?;
     let probed = serde_json::to_string(rule).unwrap_or_default();
     let today = china_today(now);
     let regions = regions(db).await?;
-
-    // One GROUP BY over the members: (region, age band) → count.
-    // Band i holds those born after the cutoff of band i + 1's lowest age.
-    let birth = || Expr::col((resident::Entity, resident::Column::BirthDate));
-    let younger_than = |band: AgeBand| birth().gt(age_cutoff(today, band.lowest_age()));
-    let mut case = Expr::case(younger_than(AgeBand::ALL[1]), Expr::val(0));
-    for i in 1..AgeBand::ALL.len() - 1 {
-        case = case.case(younger_than(AgeBand::ALL[i + 1]), Expr::val(i as i32));
-    }
-    let band = case.finally(Expr::val(AgeBand::ALL.len() as i32 - 1));
-    let groups: Vec<(i64, i32, i64)> = resident::Entity::find()
-        .select_only()
-        .column(resident::Column::RegionId)
-        .column_as(Into::<Expr>::into(band), "band")
-        .column_as(
-            Expr::col((resident::Entity, resident::Column::Id)).count(),
-            "n",
-        )
-        .filter(rules::condition(rule, now))
-        .group_by(resident::Column::RegionId)
-        .group_by(Expr::col(Alias::new("band")))
-        .into_tuple()
-        .all(db)
-        .await?;
-
-    let mut count = 0;
-    let mut by_band: HashMap<AgeBand, i64> = HashMap::new();
-    let mut by_district: HashMap<i64, i64> = HashMap::new();
-    for (region_id, band, n) in groups {
-        count += n;
-        let band = usize::try_from(band)
-            .ok()
-            .and_then(|i| AgeBand::ALL.get(i).copied())
-            .unwrap_or(AgeBand::From80);
-        *by_band.entry(band).or_default() += n;
-        let district = regions.district_of(region_id).unwrap_or(region_id);
-        *by_district.entry(district).or_default() += n;
-    }
-    let mut by_district: Vec<(i64, i64)> = by_district.into_iter().collect();
-    by_district.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let by_district = by_district
-        .into_iter()
-        .map(|(region_id, count)| DistrictCount {
-            region_id,
-            name: regions.name(region_id),
-            count: Headcount::of(count),
-        })
-        .collect();
-    let by_age_band = AgeBand::ALL
-        .into_iter()
-        .map(|band| AgeBandCount {
-            band,
-            count: Headcount::of(by_band.get(&band).copied().unwrap_or(0)),
-        })
-        .collect();
-    let reason: String = format!("{} · {probed}", Headcount::of(count).label())
-        .chars()
-        .take(2000)
-        .collect();
+    let Breakdown {
+        count,
+        by_district,
+        by_age_band,
+    } = breakdown(db, rules::condition(rule, now), today, &regions).await?;
+    let reason = format!("{} · {probed}", Headcount::of(count).label());
     audit::record(
         db,
         actor,
@@ -184,8 +126,99 @@ pub async fn preview(
     })
 }
 
+/// Each preview or simulation counts the population: a script looping over rules is slowed
+/// here, before the query, on every edge (server function, form page, JSON API). Previews and
+/// simulations share one budget per member of staff.
+pub(crate) async fn may_count_population(
+    db: &impl ConnectionTrait,
+    actor: &StaffActor,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    let key = throttle::Key::segment_preview(actor.member.id);
+    throttle::attempt(db, &[key], now).await.map_err(|err| {
+        AppError::new(ErrorCode::TooManyRequests).retry_after(err.retry_after.unwrap_or(60))
+    })
+}
+
+/// The residents a condition holds, counted (exactly: the caller masks what it shows).
+pub(crate) struct Breakdown {
+    pub count: i64,
+    /// Largest first.
+    pub by_district: Vec<DistrictCount>,
+    /// In band order, every band (zeros included).
+    pub by_age_band: Vec<AgeBandCount>,
+}
+
+/// One GROUP BY over the residents `members` holds: (region, age band on `ages_on`) →
+/// count, summed up to districts and bands.
+pub(crate) async fn breakdown(
+    db: &impl ConnectionTrait,
+    members: Expr,
+    ages_on: NaiveDate,
+    regions: &Regions,
+) -> Result<Breakdown, AppError> {
+    // Band i holds those born after the cutoff of band i + 1's lowest age.
+    let birth = || Expr::col((resident::Entity, resident::Column::BirthDate));
+    let younger_than = |band: AgeBand| birth().gt(age_cutoff(ages_on, band.lowest_age()));
+    let mut case = Expr::case(younger_than(AgeBand::ALL[1]), Expr::val(0));
+    for i in 1..AgeBand::ALL.len() - 1 {
+        case = case.case(younger_than(AgeBand::ALL[i + 1]), Expr::val(i as i32));
+    }
+    let band = case.finally(Expr::val(AgeBand::ALL.len() as i32 - 1));
+    let groups: Vec<(i64, i32, i64)> = resident::Entity::find()
+        .select_only()
+        .column(resident::Column::RegionId)
+        .column_as(Into::<Expr>::into(band), "band")
+        .column_as(
+            Expr::col((resident::Entity, resident::Column::Id)).count(),
+            "n",
+        )
+        .filter(members)
+        .group_by(resident::Column::RegionId)
+        .group_by(Expr::col(Alias::new("band")))
+        .into_tuple()
+        .all(db)
+        .await?;
+
+    let mut count = 0;
+    let mut by_band: HashMap<AgeBand, i64> = HashMap::new();
+    let mut by_district: HashMap<i64, i64> = HashMap::new();
+    for (region_id, band, n) in groups {
+        count += n;
+        let band = usize::try_from(band)
+            .ok()
+            .and_then(|i| AgeBand::ALL.get(i).copied())
+            .unwrap_or(AgeBand::From80);
+        *by_band.entry(band).or_default() += n;
+        let district = regions.district_of(region_id).unwrap_or(region_id);
+        *by_district.entry(district).or_default() += n;
+    }
+    let mut by_district: Vec<(i64, i64)> = by_district.into_iter().collect();
+    by_district.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let by_district = by_district
+        .into_iter()
+        .map(|(region_id, count)| DistrictCount {
+            region_id,
+            name: regions.name(region_id),
+            count: Headcount::of(count),
+        })
+        .collect();
+    let by_age_band = AgeBand::ALL
+        .into_iter()
+        .map(|band| AgeBandCount {
+            band,
+            count: Headcount::of(by_band.get(&band).copied().unwrap_or(0)),
+        })
+        .collect();
+    Ok(Breakdown {
+        count,
+        by_district,
+        by_age_band,
+    })
+}
+
 /// The regions, small enough to hold: for naming and for finding a region's district.
-struct Regions {
+pub(crate) struct Regions {
     by_id: HashMap<i64, region::Model>,
 }
 
@@ -210,7 +243,7 @@ impl Regions {
     }
 }
 
-async fn regions(db: &impl ConnectionTrait) -> Result<Regions, AppError> {
+pub(crate) async fn regions(db: &impl ConnectionTrait) -> Result<Regions, AppError> {
     let by_id = region::Entity::find()
         .all(db)
         .await?
@@ -385,7 +418,10 @@ pub async fn options(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
 ) -> Result<BuilderOptions, AppError> {
-    actor.member.require(Permission::ManageSegments)?;
+    // The builder serves segments and the policy simulation alike.
+    if !actor.member.may(Permission::SimulatePolicies) {
+        actor.member.require(Permission::ManageSegments)?;
+    }
     let mut regions: Vec<region::Model> = region::Entity::find()
         .filter(region::Column::Kind.is_in(["district", "street"]))
         .all(db)

@@ -30,4 +30,5 @@ mod pages;
 mod ratings;
 mod rules;
 mod segments;
+mod simulation;
 mod surveys;

@@ -12,6 +12,7 @@ pub mod inbox;
 pub mod ratings;
 pub mod recommendations;
 pub mod segments;
+pub mod simulation;
 pub mod surveys;
 
 use crate::http::error::ApiError;
@@ -123,6 +124,7 @@ fn staff_router() -> Router<AppState> {
         .route("/segments", get(segments::list).post(segments::create))
         .route("/segments/preview", post(segments::preview))
         .route("/segments/{id}", get(segments::one).put(segments::update))
+        .route("/simulations", post(simulation::simulate))
         .route("/surveys", get(surveys::list).post(surveys::create))
         .route("/surveys/{id}", get(surveys::results).put(surveys::update))
         .route("/surveys/{id}/schedule", post(surveys::schedule))

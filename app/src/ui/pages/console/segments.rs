@@ -7,10 +7,10 @@
 //! the supervisor edits. Saving posts the same fields with a name.
 
 use super::FlashNotice;
+use super::rule_fields::{ProblemList, RuleFields};
 use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
 use domain::campaign::{CampaignStatus, CampaignView};
-use domain::region::RegionKind;
 use domain::segment::{BuilderOptions, FORM_FIELDS, SegmentPreview, rule_from_form};
 use domain::validation::FieldError;
 use i18n::*;
@@ -129,31 +129,9 @@ pub fn SegmentsPage() -> impl IntoView {
 
 #[component]
 fn RuleProblems(errors: Vec<FieldError>) -> impl IntoView {
-    let i18n = use_i18n();
     view! {
         <div class="notice notice--error" role="alert" data-testid="segment-problems">
-            <ul>
-                {errors.into_iter().map(|e| {
-                    let field = e.field.clone();
-                    view! { <li>{move || format!("{field}: {}", e.problem.message(i18n.get_locale()))}</li> }
-                }).collect_view()}
-            </ul>
-        </div>
-    }
-}
-
-#[component]
-fn NumberField(
-    name: &'static str,
-    #[prop(into)] label: Signal<String>,
-    value: Callback<String, String>,
-) -> impl IntoView {
-    let id = format!("segment-{name}");
-    let for_id = id.clone();
-    view! {
-        <div class="field field--short">
-            <label for=for_id>{move || label.get()}</label>
-            <input id=id type="number" min="0" max="130" inputmode="numeric" name=name value=value.run(name.to_owned()) />
+            <ProblemList errors />
         </div>
     }
 }
@@ -161,16 +139,6 @@ fn NumberField(
 #[component]
 fn Builder(options: BuilderOptions, value: Callback<String, String>) -> impl IntoView {
     let i18n = use_i18n();
-    let english = move || i18n.get_locale() == Locale::en;
-    let get = move |key: &str| value.run(key.to_owned());
-    let label = move |f: fn(Locale) -> &'static str| {
-        Signal::derive(move || f(i18n.get_locale()).to_owned())
-    };
-    let selected = move |key: &str, option: &str| get(key) == option;
-    let regions = options.regions.clone();
-    let tags = options.tags.clone();
-    let services = options.services.clone();
-    let services_again = options.services.clone();
     let navigate = leptos_router::hooks::use_navigate();
     view! {
         <form
@@ -180,88 +148,9 @@ fn Builder(options: BuilderOptions, value: Callback<String, String>) -> impl Int
             data-testid="segment-builder"
             on:change=move |ev| follow_edit(ev, &navigate)
         >
-            <fieldset>
-                <legend>{t!(i18n, engage.combine)}</legend>
-                <label class="choice"><input type="radio" name="combine" value="all" checked=get("combine") != "any" />" " {t!(i18n, engage.combine_all)}</label>
-                <label class="choice"><input type="radio" name="combine" value="any" checked=get("combine") == "any" />" " {t!(i18n, engage.combine_any)}</label>
-            </fieldset>
-            <div class="field-row">
-                <NumberField name="age_min" label=label(|l| td_string!(l, engage.age_min)) value />
-                <NumberField name="age_max" label=label(|l| td_string!(l, engage.age_max)) value />
-            </div>
-            <div class="field">
-                <label for="segment-gender">{t!(i18n, engage.gender)}</label>
-                <select id="segment-gender" name="gender">
-                    <option value="">{t!(i18n, engage.any)}</option>
-                    <option value="male" selected=selected("gender", "male")>{t!(i18n, engage.male)}</option>
-                    <option value="female" selected=selected("gender", "female")>{t!(i18n, engage.female)}</option>
-                </select>
-            </div>
-            <div class="field">
-                <label for="segment-region">{t!(i18n, engage.region)}</label>
-                <select id="segment-region" name="region">
-                    <option value="">{t!(i18n, engage.whole_city)}</option>
-                    {regions.into_iter().map(|r| {
-                        let id = r.id.to_string();
-                        let is = selected("region", &id);
-                        let indent = if r.kind == RegionKind::Street { "\u{3000}" } else { "" };
-                        view! { <option value=id selected=is>{move || format!("{indent}{}", r.name.pick(english()))}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <label class="choice">
-                <input type="checkbox" name="lives_alone" checked=get("lives_alone") == "on" />" " {t!(i18n, engage.lives_alone)}
-            </label>
-            <div class="field-row">
-                <NumberField name="household_min" label=label(|l| td_string!(l, engage.household_min)) value />
-                <NumberField name="household_max" label=label(|l| td_string!(l, engage.household_max)) value />
-            </div>
-            <div class="field-row">
-                <NumberField name="child_under" label=label(|l| td_string!(l, engage.child_under)) value />
-                <NumberField name="member_aged" label=label(|l| td_string!(l, engage.member_aged)) value />
-                <NumberField name="residence_years" label=label(|l| td_string!(l, engage.residence_years)) value />
-            </div>
-            <div class="field">
-                <label for="segment-tag">{t!(i18n, engage.tag)}</label>
-                <select id="segment-tag" name="tag">
-                    <option value="">{t!(i18n, engage.any)}</option>
-                    {tags.into_iter().map(|(code, name)| {
-                        let is = selected("tag", &code);
-                        view! { <option value=code selected=is>{move || name.pick(english()).to_owned()}</option> }
-                    }).collect_view()}
-                </select>
-            </div>
-            <ServiceSelect name="applied" label=label(|l| td_string!(l, engage.applied)) services=services selected=get("applied") />
-            <ServiceSelect name="not_applied" label=label(|l| td_string!(l, engage.not_applied)) services=services_again selected=get("not_applied") />
+            <RuleFields options value prefix="" />
             <button type="submit" class="button">{t!(i18n, engage.update_preview)}</button>
         </form>
-    }
-}
-
-/// A choice of one published service (by id), "不限" first.
-#[component]
-fn ServiceSelect(
-    name: &'static str,
-    label: Signal<String>,
-    services: Vec<(i64, String, domain::text::LocalizedText)>,
-    selected: String,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let english = move || i18n.get_locale() == Locale::en;
-    let id = format!("segment-{name}");
-    let for_id = id.clone();
-    view! {
-        <div class="field">
-            <label for=for_id>{move || label.get()}</label>
-            <select id=id name=name>
-                <option value="">{t!(i18n, engage.any)}</option>
-                {services.into_iter().map(|(service_id, _, service_name)| {
-                    let value = service_id.to_string();
-                    let is = value == selected;
-                    view! { <option value=value selected=is>{move || service_name.pick(english()).to_owned()}</option> }
-                }).collect_view()}
-            </select>
-        </div>
     }
 }
 
