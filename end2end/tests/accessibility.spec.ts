@@ -123,6 +123,7 @@ const ROUTES: Record<Kind, Route[]> = {
     { name: 'campaigns', path: '/admin/campaigns' },
     { name: 'rectifications', path: '/admin/rectifications' },
     { name: 'surveys', path: '/admin/surveys' },
+    { name: 'survey builder', path: '/admin/surveys/new' },
     { name: 'audit log', path: '/admin/audit' },
     { name: 'identity checks', path: '/admin/identity-checks' },
   ],

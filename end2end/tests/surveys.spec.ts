@@ -111,8 +111,44 @@ test('a head surveys the users of a service and reads a resident’s answer', as
   await expect(scale.locator('li[data-value="4"]')).toHaveAttribute('data-count', '1');
   await expect(scale.getByTestId('survey-mean')).toHaveText('4.00');
   await expect(head.getByTestId('survey-texts')).toContainText(suggestion);
+  // One response is a small cell: its district and its age band show "< 10" and no mean.
+  for (const table of ['survey-by-district', 'survey-by-age']) {
+    const rows = head.getByTestId(table).locator('tbody tr');
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first().locator('td')).toHaveText(['< 10', '—']);
+  }
   await head.goto('/admin/surveys');
   await expect(head.locator(`tr[data-survey-id="${id}"] [data-testid="survey-responses"]`)).toHaveText('1');
 
   expect(consoleErrors).toEqual([]);
+});
+
+test('a head surveys a saved segment and its members are the audience', async ({ openPage }) => {
+  const head = await openPage();
+  await staffSignIn(head, 'mz_head');
+  const name = `独居老人 ${Date.now().toString(36)}`;
+  const rule = { all: [{ is: { kind: 'age', min: 70, max: null } }, { is: { kind: 'lives_alone' } }] };
+  const saved = await head.request.post('/api/v1/staff/segments', { data: { name, rule } });
+  expect(saved.status()).toBe(201);
+  const preview = await (await head.request.post('/api/v1/staff/segments/preview', { data: rule })).json();
+  expect(preview.count.exact, 'enough old people live alone to be counted exactly').toBeGreaterThanOrEqual(10);
+
+  await head.goto('/admin/surveys/new');
+  const form = head.getByTestId('survey-form');
+  await expect(form).toBeVisible();
+  await waitForHydration(head);
+  await form.locator('#survey-title').fill(`独居老人回访 ${Date.now().toString(36)}`);
+  await form.locator('#audience-segment').check();
+  await form.locator('#survey-segment').selectOption({ label: name });
+  await form.locator('[name="q_text.0"]').fill('您对上门服务的总体满意度');
+  await form.locator('[name="q_kind.0"]').selectOption('five_point');
+  await form.getByRole('button', { name: '保存', exact: true }).click();
+  await expect(head.getByTestId('console-done')).toBeVisible();
+  await expect(head.getByTestId('survey-state')).toContainText(`人群“${name}”中的居民`);
+
+  const schedule = head.getByTestId('survey-schedule');
+  await schedule.locator('#when-now').check();
+  await schedule.getByRole('button', { name: '发布', exact: true }).click();
+  await expect(head.getByTestId('survey-status')).toHaveText('进行中');
+  await expect(head.getByTestId('audience-size')).toHaveText(String(preview.count.exact));
 });

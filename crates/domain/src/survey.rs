@@ -6,9 +6,11 @@
 //!     ▲ edited only here                     │ rescheduled or cancelled (closed)
 //! ```
 //!
-//! The audience is everyone, or everyone who used a service in a period: residents with an
-//! application for that service (or a bundle holding it) submitted within the period, China
-//! dates inclusive. One response per resident per survey.
+//! The audience is everyone; everyone who used a service in a period (residents with an
+//! application for that service, or a bundle holding it, submitted within the period, China
+//! dates inclusive); or a saved segment (whom its rule holds). One response per resident per
+//! survey. Results can be read by district and by age band ([`breakdown`]), cells of fewer
+//! than ten responses suppressed.
 //!
 //! Checks are plain functions that report [`FieldError`]s: for a draft the field names the
 //! draft's field (`title`, `questions.2.options`, `audience.service`); for answers the field
@@ -16,6 +18,7 @@
 
 use super::console::Choice;
 use super::deadline::start_of_china_day;
+use super::segment::{AgeBand, Headcount, SMALL_CELL};
 use super::text::LocalizedText;
 use super::validation::{FieldError, Problem, too_long};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -107,8 +110,9 @@ pub enum Audience {
         #[serde(default)]
         to: Option<NaiveDate>,
     },
-    // A saved segment (`survey.segment_id`, audience `segment`) joins here with issue 6, once
-    // segments' rules can be evaluated.
+    /// The residents a saved segment's rule holds (evaluated when the survey opens, and
+    /// again when a resident answers).
+    Segment { segment: i64 },
 }
 
 impl Audience {
@@ -117,6 +121,7 @@ impl Audience {
         match self {
             Audience::Everyone => "everyone",
             Audience::ServiceUsers { .. } => "service_users",
+            Audience::Segment { .. } => "segment",
         }
     }
 }
@@ -247,6 +252,9 @@ pub struct SurveyRecord {
     pub status: SurveyStatus,
     /// The service of a service-users audience, for reading.
     pub service_name: Option<LocalizedText>,
+    /// The segment of a segment audience, for reading.
+    #[serde(default)]
+    pub segment_name: Option<String>,
     /// The owning department; none for a supervisor's survey.
     pub department: Option<LocalizedText>,
     /// Who built it (staff name).
@@ -264,6 +272,8 @@ pub struct SurveyListItem {
     pub status: SurveyStatus,
     pub audience: Audience,
     pub service_name: Option<LocalizedText>,
+    #[serde(default)]
+    pub segment_name: Option<String>,
     pub department: Option<LocalizedText>,
     pub scheduled_at: Option<DateTime<Utc>>,
     pub closes_at: Option<DateTime<Utc>>,
@@ -277,6 +287,9 @@ pub struct SurveyListItem {
 pub struct SurveyEditor {
     pub record: Option<SurveyRecord>,
     pub services: Vec<Choice>,
+    /// The saved segments the member may survey (their department's; all for a supervisor).
+    #[serde(default)]
+    pub segments: Vec<Choice>,
 }
 
 /// A survey's results: how many it reaches and answered, and each question's figures.
@@ -287,6 +300,31 @@ pub struct SurveyResults {
     pub audience_size: i64,
     pub responses: i64,
     pub questions: Vec<QuestionResult>,
+    /// Responses and five-point means by the respondents' district, largest first.
+    #[serde(default)]
+    pub by_district: Vec<GroupFigures>,
+    /// The same by age band, in band order (bands without responses left out).
+    #[serde(default)]
+    pub by_age_band: Vec<GroupFigures>,
+}
+
+/// Whom a row of a breakdown counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Group {
+    District { region_id: i64, name: LocalizedText },
+    AgeBand { band: AgeBand },
+}
+
+/// One row of a breakdown: how many responded, and the mean of each five-point question (in
+/// the survey's order of its five-point questions). A row of fewer than [`SMALL_CELL`]
+/// responses shows "< 10" and no means: with a district and an age band, a few answers name
+/// their authors.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GroupFigures {
+    pub group: Group,
+    pub responses: Headcount,
+    pub means: Vec<Option<f64>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -403,6 +441,7 @@ impl SurveyDraft {
                     from: *from,
                     to: *to,
                 },
+                Audience::Segment { segment } => Audience::Segment { segment: *segment },
             }),
         }
     }
@@ -484,6 +523,11 @@ impl SurveyDraft {
         match &self.audience {
             None => add("audience".into(), Problem::Required),
             Some(Audience::Everyone) => {}
+            Some(Audience::Segment { segment }) => {
+                if *segment <= 0 {
+                    add("audience.segment".into(), Problem::Required);
+                }
+            }
             Some(Audience::ServiceUsers { service, from, to }) => {
                 if service.is_empty() {
                     add("audience.service".into(), Problem::Required);
@@ -649,6 +693,59 @@ pub fn already_answered_message(locale: i18n::Locale) -> &'static str {
 
 // ---------------------------------------------------------------------------------------
 // Results
+
+/// A group's responses, and per five-point question the sum and number of its points.
+type Tally = (i64, Vec<(i64, i64)>);
+
+/// The responses grouped by their key (a district, an age band; `group` names it), each
+/// group with its count and the mean of each five-point question, the largest group first
+/// (ties in the order first seen); small cells suppressed.
+pub fn breakdown<K: Clone + Eq + std::hash::Hash>(
+    questions: &[Question],
+    responses: &[(Answers, K)],
+    group: impl Fn(&K) -> Group,
+) -> Vec<GroupFigures> {
+    let scales: Vec<&Question> = questions
+        .iter()
+        .filter(|q| q.kind == QuestionKind::FivePoint)
+        .collect();
+    // Key → its tally, keys in first-seen order.
+    let mut keys: Vec<K> = Vec::new();
+    let mut tally: std::collections::HashMap<K, Tally> = std::collections::HashMap::new();
+    for (answers, key) in responses {
+        let entry = tally.entry(key.clone()).or_insert_with(|| {
+            keys.push(key.clone());
+            (0, vec![(0, 0); scales.len()])
+        });
+        entry.0 += 1;
+        for (i, question) in scales.iter().enumerate() {
+            if let Some(point) = answers.get(&question.key).and_then(number_of)
+                && SCALE.contains(&point)
+            {
+                entry.1[i].0 += point;
+                entry.1[i].1 += 1;
+            }
+        }
+    }
+    let mut rows: Vec<(K, Tally)> = keys
+        .into_iter()
+        .filter_map(|k| tally.remove(&k).map(|t| (k, t)))
+        .collect();
+    rows.sort_by_key(|(_, (n, _))| std::cmp::Reverse(*n));
+    rows.into_iter()
+        .map(|(key, (n, sums))| {
+            let shown = n >= SMALL_CELL;
+            GroupFigures {
+                group: group(&key),
+                responses: Headcount::of(n),
+                means: sums
+                    .into_iter()
+                    .map(|(sum, count)| (shown && count > 0).then(|| sum as f64 / count as f64))
+                    .collect(),
+            }
+        })
+        .collect()
+}
 
 /// Each question's figures over the responses (checked answers, with when each came).
 pub fn aggregate(
@@ -1157,5 +1254,72 @@ mod tests {
                 mean: None
             }
         );
+    }
+
+    fn scored(points: &[(&str, i64)]) -> Answers {
+        points
+            .iter()
+            .map(|(k, p)| ((*k).to_owned(), Answer::Number(*p)))
+            .collect()
+    }
+
+    #[test]
+    fn a_breakdown_counts_and_averages_each_group_largest_first() {
+        let questions = [
+            q("overall", QuestionKind::FivePoint, &[], true),
+            q("channel", QuestionKind::SingleChoice, &["a", "b"], false),
+            q("speed", QuestionKind::FivePoint, &[], false),
+        ];
+        // District 1: ten responses, overall 4 and 5 alternating, speed only on two (2 and 4).
+        // District 2: twelve responses, overall 3, no speed. District 3: three responses.
+        let mut responses: Vec<(Answers, i64)> = (0..10)
+            .map(|i| {
+                let mut answers = scored(&[("overall", 4 + i % 2)]);
+                if i < 2 {
+                    answers.insert("speed".into(), Answer::Number(2 + 2 * i));
+                }
+                (answers, 1)
+            })
+            .collect();
+        responses.extend((0..12).map(|_| (scored(&[("overall", 3), ("channel", 1)]), 2)));
+        responses.extend((0..3).map(|_| (scored(&[("overall", 1)]), 3)));
+        let rows = breakdown(&questions, &responses, |id| Group::District {
+            region_id: *id,
+            name: LocalizedText::new(format!("区{id}"), None),
+        });
+        let ids: Vec<i64> = rows
+            .iter()
+            .map(|r| match r.group {
+                Group::District { region_id, .. } => region_id,
+                Group::AgeBand { .. } => 0,
+            })
+            .collect();
+        assert_eq!(ids, [2, 1, 3], "largest first");
+        assert_eq!(rows[0].responses, Headcount::Exact(12));
+        assert_eq!(rows[0].means, vec![Some(3.0), None], "no speed answered");
+        assert_eq!(rows[1].responses, Headcount::Exact(10));
+        assert_eq!(rows[1].means, vec![Some(4.5), Some(3.0)]);
+        assert_eq!(rows[2].responses, Headcount::FewerThanTen);
+        assert_eq!(
+            rows[2].means,
+            vec![None, None],
+            "a small cell shows no means"
+        );
+    }
+
+    #[test]
+    fn a_segment_audience_names_a_segment() {
+        let mut survey = draft().normalized();
+        survey.audience = Some(Audience::Segment { segment: 0 });
+        assert!(fields(&survey.problems()).contains(&"audience.segment"));
+        survey.audience = Some(Audience::Segment { segment: 4 });
+        assert!(
+            !fields(&survey.problems())
+                .iter()
+                .any(|f| f.starts_with("audience"))
+        );
+        assert_eq!(Audience::Segment { segment: 4 }.as_str(), "segment");
+        let json = serde_json::to_value(Audience::Segment { segment: 4 }).unwrap();
+        assert_eq!(json, serde_json::json!({"kind": "segment", "segment": 4}));
     }
 }

@@ -223,7 +223,7 @@ pub(crate) struct Regions {
 }
 
 impl Regions {
-    fn name(&self, id: i64) -> LocalizedText {
+    pub(crate) fn name(&self, id: i64) -> LocalizedText {
         self.by_id
             .get(&id)
             .map(|r| LocalizedText::new(r.name.clone(), r.name_en.clone()))
@@ -231,7 +231,7 @@ impl Regions {
     }
 
     /// The district the region lies in (itself when it is one).
-    fn district_of(&self, id: i64) -> Option<i64> {
+    pub(crate) fn district_of(&self, id: i64) -> Option<i64> {
         let path = &self.by_id.get(&id)?.path;
         path.split('/')
             .filter_map(|part| part.parse::<i64>().ok())
@@ -263,6 +263,23 @@ fn in_scope(scope: Scope) -> Condition {
         Some(department) => Condition::all().add(segment::Column::DepartmentId.eq(department)),
         None => Condition::all(),
     }
+}
+
+/// (id, name) of the segments a scope keeps, by name: the choices of a survey's audience.
+pub(crate) async fn in_scope_named(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+) -> Result<Vec<(i64, String)>, AppError> {
+    Ok(segment::Entity::find()
+        .select_only()
+        .column(segment::Column::Id)
+        .column(segment::Column::Name)
+        .filter(in_scope(scope))
+        .order_by_asc(segment::Column::Name)
+        .order_by_asc(segment::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// The segment, if the actor's scope keeps it; "not found" otherwise.

@@ -7,22 +7,28 @@
 //! the row writes the invitations, one per audience resident who accepts proactive messages
 //! (`resident.notify_consent`), with one INSERT … SELECT in the same transaction.
 //!
-//! The audience is a condition on `resident`: everyone, or residents with an application
-//! (its task) for the service submitted within the period. Its size is a COUNT over it.
+//! The audience is a condition on `resident`: everyone, residents with an application (its
+//! task) for the service submitted within the period, or a saved segment's rule compiled by
+//! [`super::rules`]. Its size is a COUNT over it. The results break the responses down by
+//! the respondents' district and age band ([`domain::survey::breakdown`]).
 use domain::ids::ResidentId;
 
 use super::StaffActor;
 use super::entities::{
-    application, department, resident, service, staff, survey, survey_response, task,
+    application, department, resident, segment, service, staff, survey, survey_response, task,
 };
 use super::json;
+use super::rules;
+use super::segments::{self, Regions};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::error::{AppError, ErrorCode};
+use domain::rule::{age_on, china_today};
+use domain::segment::AgeBand;
 use domain::staff::{Permission, Scope};
 use domain::survey::{
-    Answers, Audience, Question, ResidentSurvey, ResidentSurveyItem, Schedule, SurveyDraft,
-    SurveyEditor, SurveyListItem, SurveyRecord, SurveyResults, SurveyStatus, aggregate,
-    check_answers, period_bounds,
+    Answers, Audience, Group, GroupFigures, Question, ResidentSurvey, ResidentSurveyItem, Schedule,
+    SurveyDraft, SurveyEditor, SurveyListItem, SurveyRecord, SurveyResults, SurveyStatus,
+    aggregate, breakdown, check_answers, period_bounds,
 };
 use domain::text::LocalizedText;
 use domain::validation::{FieldError, Problem};
@@ -55,14 +61,28 @@ fn audience_of(model: &survey::Model, service_code: Option<&str>) -> Result<Audi
             from: model.period_from,
             to: model.period_to,
         }),
+        "segment" => Ok(Audience::Segment {
+            segment: model.segment_id.unwrap_or_default(),
+        }),
         other => Err(internal("audience", other)),
     }
 }
 
-/// The residents a survey reaches, as a condition on `resident`.
-fn audience_condition(model: &survey::Model) -> Result<Condition, AppError> {
+/// The residents a survey reaches at `now`, as a condition on `resident`.
+async fn audience_condition(
+    db: &impl ConnectionTrait,
+    model: &survey::Model,
+    now: DateTime<Utc>,
+) -> Result<Condition, AppError> {
     match model.audience.as_str() {
         "everyone" => Ok(Condition::all()),
+        "segment" => {
+            let Some(segment_id) = model.segment_id else {
+                return Err(internal("audience", "segment without segment_id"));
+            };
+            let rule = segments::rule(db, segment_id).await?;
+            Ok(Condition::all().add(rules::condition(&rule, now)))
+        }
         "service_users" => {
             let (Some(service_id), Some(from), Some(to)) =
                 (model.service_id, model.period_from, model.period_to)
@@ -96,9 +116,13 @@ fn audience_condition(model: &survey::Model) -> Result<Condition, AppError> {
 }
 
 /// How many residents the survey reaches now.
-async fn audience_size(db: &impl ConnectionTrait, model: &survey::Model) -> Result<i64, AppError> {
+async fn audience_size(
+    db: &impl ConnectionTrait,
+    model: &survey::Model,
+    now: DateTime<Utc>,
+) -> Result<i64, AppError> {
     let count = resident::Entity::find()
-        .filter(audience_condition(model)?)
+        .filter(audience_condition(db, model, now).await?)
         .count(db)
         .await?;
     Ok(count as i64)
@@ -108,10 +132,11 @@ async fn is_in_audience(
     db: &impl ConnectionTrait,
     model: &survey::Model,
     resident_id: ResidentId,
+    now: DateTime<Utc>,
 ) -> Result<bool, AppError> {
     let count = resident::Entity::find()
         .filter(resident::Column::Id.eq(resident_id))
-        .filter(audience_condition(model)?)
+        .filter(audience_condition(db, model, now).await?)
         .count(db)
         .await?;
     Ok(count > 0)
@@ -130,6 +155,13 @@ async fn record(
         Some(id) => department::Entity::find_by_id(id).one(db).await?,
         None => None,
     };
+    let segment_name = match model.segment_id {
+        Some(id) => segment::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .map(|s| s.name),
+        None => None,
+    };
     let created_by = staff::Entity::find_by_id(model.created_by_staff_id)
         .one(db)
         .await?
@@ -146,6 +178,7 @@ async fn record(
         },
         status: model.status.effective(model.closes_at, now),
         service_name: service.map(|s| LocalizedText::new(s.name, s.name_en)),
+        segment_name,
         department: department.map(|d| LocalizedText::new(d.name, d.name_en)),
         created_by,
         scheduled_at: model.scheduled_at,
@@ -203,6 +236,16 @@ pub async fn list(
         .into_iter()
         .map(|s| (s.id, s))
         .collect();
+    let segment_names: HashMap<i64, String> = segment::Entity::find()
+        .select_only()
+        .column(segment::Column::Id)
+        .column(segment::Column::Name)
+        .filter(segment::Column::Id.is_in(rows.iter().filter_map(|s| s.segment_id)))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
     let departments: HashMap<i64, department::Model> = department::Entity::find()
         .all(db)
         .await?
@@ -219,6 +262,9 @@ pub async fn list(
                 audience: audience_of(&model, service.map(|s| s.code.as_str()))?,
                 service_name: service
                     .map(|s| LocalizedText::new(s.name.clone(), s.name_en.clone())),
+                segment_name: model
+                    .segment_id
+                    .and_then(|id| segment_names.get(&id).cloned()),
                 department: model
                     .department_id
                     .and_then(|id| departments.get(&id))
@@ -278,7 +324,19 @@ pub async fn editor(
             label: LocalizedText::new(s.name, s.name_en),
         })
         .collect();
-    Ok(SurveyEditor { record, services })
+    let segments = segments::in_scope_named(db, scope)
+        .await?
+        .into_iter()
+        .map(|(id, name)| domain::console::Choice {
+            value: id.to_string(),
+            label: LocalizedText::new(name, None),
+        })
+        .collect();
+    Ok(SurveyEditor {
+        record,
+        services,
+        segments,
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -291,6 +349,7 @@ struct StoredAudience {
     service_id: Option<i64>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
+    segment_id: Option<i64>,
 }
 
 /// Checks a draft and what it names; every problem at once.
@@ -306,13 +365,27 @@ async fn checked_draft(
         service_id: None,
         from: None,
         to: None,
+        segment_id: None,
     };
+    if let Some(Audience::Segment { segment }) = &normalized.audience
+        && *segment > 0
+    {
+        stored.kind = "segment";
+        match segments::find_in_scope(db, scope, *segment).await {
+            Ok(found) => stored.segment_id = Some(found.id),
+            Err(err) if err.code == ErrorCode::NotFound => {
+                errors.push(FieldError::new("audience.segment", Problem::NotAnOption));
+            }
+            Err(err) => return Err(err),
+        }
+    }
     if let Some(Audience::ServiceUsers { service, from, to }) = &normalized.audience {
         stored = StoredAudience {
             kind: "service_users",
             service_id: None,
             from: *from,
             to: *to,
+            segment_id: None,
         };
         if !service.is_empty() {
             let found = service::Entity::find()
@@ -346,7 +419,7 @@ pub async fn create(
         title: Set(draft.title.clone()),
         description: Set(draft.description.clone()),
         questions: Set(json::write(&draft.questions, "survey.questions")?),
-        segment_id: Set(None),
+        segment_id: Set(audience.segment_id),
         service_id: Set(audience.service_id),
         period_from: Set(audience.from),
         period_to: Set(audience.to),
@@ -394,6 +467,7 @@ pub async fn update(
             Expr::value(json::write(&draft.questions, "survey.questions")?),
         )
         .col_expr(survey::Column::ServiceId, Expr::value(audience.service_id))
+        .col_expr(survey::Column::SegmentId, Expr::value(audience.segment_id))
         .col_expr(survey::Column::PeriodFrom, Expr::value(audience.from))
         .col_expr(survey::Column::PeriodTo, Expr::value(audience.to))
         .col_expr(survey::Column::Audience, Expr::value(audience.kind))
@@ -501,29 +575,96 @@ pub async fn results(
 ) -> Result<SurveyResults, AppError> {
     let scope = actor.member.require(Permission::ManageSurveys)?;
     let model = scoped(db, scope, id).await?;
-    let audience_size = audience_size(db, &model).await?;
-    let rows: Vec<(serde_json::Value, DateTime<Utc>)> = survey_response::Entity::find()
-        .select_only()
-        .column(survey_response::Column::Answers)
-        .column(survey_response::Column::CreatedAt)
-        .filter(survey_response::Column::SurveyId.eq(id))
-        .order_by_desc(survey_response::Column::CreatedAt)
-        .order_by_desc(survey_response::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
-    let responses: Vec<(Answers, DateTime<Utc>)> = rows
-        .into_iter()
-        .map(|(json, at)| json::read(json, "survey_response.answers").map(|answers| (answers, at)))
-        .collect::<Result<_, _>>()?;
+    let audience_size = audience_size(db, &model, now).await?;
+    let rows: Vec<(serde_json::Value, DateTime<Utc>, i64, NaiveDate)> =
+        survey_response::Entity::find()
+            .select_only()
+            .column(survey_response::Column::Answers)
+            .column(survey_response::Column::CreatedAt)
+            .column_as(
+                Expr::col((resident::Entity, resident::Column::RegionId)),
+                "region_id",
+            )
+            .column_as(
+                Expr::col((resident::Entity, resident::Column::BirthDate)),
+                "birth_date",
+            )
+            .join(
+                sea_orm::JoinType::InnerJoin,
+                survey_response::Entity::belongs_to(resident::Entity)
+                    .from(survey_response::Column::ResidentId)
+                    .to(resident::Column::Id)
+                    .into(),
+            )
+            .filter(survey_response::Column::SurveyId.eq(id))
+            .order_by_desc(survey_response::Column::CreatedAt)
+            .order_by_desc(survey_response::Column::Id)
+            .into_tuple()
+            .all(db)
+            .await?;
+    let mut responses: Vec<(Answers, DateTime<Utc>)> = Vec::with_capacity(rows.len());
+    let mut respondents: Vec<(i64, NaiveDate)> = Vec::with_capacity(rows.len());
+    for (json, at, region_id, birth) in rows {
+        responses.push((json::read(json, "survey_response.answers")?, at));
+        respondents.push((region_id, birth));
+    }
     let questions = questions_of(&model)?;
     let figures = aggregate(&questions, &responses);
+    let regions = segments::regions(db).await?;
+    let (by_district, by_age_band) = groups(&questions, &responses, &respondents, &regions, now);
     Ok(SurveyResults {
         survey: record(db, model, now).await?,
         audience_size,
         responses: responses.len() as i64,
         questions: figures,
+        by_district,
+        by_age_band,
     })
+}
+
+/// The responses by the respondents' district and by their age band today.
+fn groups(
+    questions: &[Question],
+    responses: &[(Answers, DateTime<Utc>)],
+    respondents: &[(i64, NaiveDate)],
+    regions: &Regions,
+    now: DateTime<Utc>,
+) -> (Vec<GroupFigures>, Vec<GroupFigures>) {
+    let today = china_today(now);
+    let keyed = |key: &dyn Fn(&(i64, NaiveDate)) -> i64| -> Vec<(Answers, i64)> {
+        responses
+            .iter()
+            .zip(respondents)
+            .map(|((answers, _), who)| (answers.clone(), key(who)))
+            .collect()
+    };
+    let by_district = breakdown(
+        questions,
+        &keyed(&|(region, _)| regions.district_of(*region).unwrap_or(*region)),
+        |id| Group::District {
+            region_id: *id,
+            name: regions.name(*id),
+        },
+    );
+    let band_of = |i: &i64| {
+        usize::try_from(*i)
+            .ok()
+            .and_then(|i| AgeBand::ALL.get(i).copied())
+            .unwrap_or(AgeBand::From80)
+    };
+    let mut by_age_band = breakdown(
+        questions,
+        &keyed(&|(_, birth)| {
+            let band = AgeBand::of_age(age_on(*birth, today));
+            AgeBand::ALL.iter().position(|b| *b == band).unwrap_or(0) as i64
+        }),
+        |i| Group::AgeBand { band: band_of(i) },
+    );
+    by_age_band.sort_by_key(|row| match row.group {
+        Group::AgeBand { band } => band,
+        Group::District { .. } => AgeBand::Under18,
+    });
+    (by_district, by_age_band)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -553,7 +694,11 @@ async fn fan_out(
         .expr(Expr::val(format!("/me/surveys/{}", model.id)))
         .expr(Expr::val(now))
         .from(resident::Entity)
-        .cond_where(audience_condition(model)?.add(resident::Column::NotifyConsent.eq(true)))
+        .cond_where(
+            audience_condition(db, model, now)
+                .await?
+                .add(resident::Column::NotifyConsent.eq(true)),
+        )
         .to_owned();
     super::notifications::create_many(db, select).await
 }
@@ -695,6 +840,7 @@ pub async fn open_for_resident(
                 (Some(id), Some(from), Some(to)) => used(id, from, to),
                 _ => false,
             },
+            "segment" => is_in_audience(db, &model, resident_id, now).await?,
             _ => false,
         };
         if reaches {
@@ -722,7 +868,7 @@ async fn answerable(
         .one(db)
         .await?
         .ok_or_else(AppError::not_found)?;
-    if is_in_audience(db, &model, resident_id).await? {
+    if is_in_audience(db, &model, resident_id, now).await? {
         Ok(model)
     } else {
         Err(AppError::not_found())

@@ -71,6 +71,9 @@ pub fn survey_draft(fields: &Fields) -> Result<SurveyDraft, AppError> {
             from: date(fields, "period_from", "audience.from")?,
             to: date(fields, "period_to", "audience.to")?,
         }),
+        "segment" => Some(Audience::Segment {
+            segment: fields.value("segment").trim().parse().unwrap_or(0),
+        }),
         _ => None,
     };
     Ok(SurveyDraft {

@@ -31,4 +31,5 @@ mod ratings;
 mod rules;
 mod segments;
 mod simulation;
+mod survey_segments;
 mod surveys;

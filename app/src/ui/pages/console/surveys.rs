@@ -9,8 +9,8 @@ use crate::ui::components::status::{ErrorNotice, Loading};
 use crate::ui::components::time::When;
 use domain::console::Choice;
 use domain::survey::{
-    Audience, Figures, Question, QuestionKind, QuestionResult, SurveyEditor, SurveyListItem,
-    SurveyRecord, SurveyResults, SurveyStatus,
+    Audience, Figures, Group, GroupFigures, Question, QuestionKind, QuestionResult, SurveyEditor,
+    SurveyListItem, SurveyRecord, SurveyResults, SurveyStatus,
 };
 use domain::validation::Flash;
 use i18n::*;
@@ -58,6 +58,7 @@ pub fn scale_label(point: i64, locale: Locale) -> &'static str {
 fn AudienceText(
     audience: Audience,
     service_name: Option<domain::text::LocalizedText>,
+    #[prop(optional)] segment_name: Option<String>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     move || {
@@ -77,6 +78,12 @@ fn AudienceText(
                     .replace("$service", &name)
                     .replace("$from", &day(from))
                     .replace("$to", &day(to))
+            }
+            Audience::Segment { segment } => {
+                let name = segment_name
+                    .clone()
+                    .unwrap_or_else(|| format!("#{segment}"));
+                td_string!(locale, surveys.audience_in_segment).replace("$segment", &name)
             }
         }
     }
@@ -135,7 +142,7 @@ fn SurveyTable(items: Vec<SurveyListItem>) -> impl IntoView {
                         view! {
                             <tr data-survey-id=s.id data-status=status.as_str()>
                                 <td><a href=format!("/admin/surveys/{}", s.id)>{s.title.clone()}</a></td>
-                                <td><AudienceText audience=s.audience.clone() service_name=s.service_name.clone() /></td>
+                                <td><AudienceText audience=s.audience.clone() service_name=s.service_name.clone() segment_name=s.segment_name.clone().unwrap_or_default() /></td>
                                 <td>{match s.department.clone() {
                                     Some(d) => view! { <Localized text=d /> }.into_any(),
                                     None => view! { {t!(i18n, surveys.all_departments)} }.into_any(),
@@ -264,10 +271,16 @@ fn SurveyForm(editor: SurveyEditor, flash: Option<Flash>) -> impl IntoView {
             to.map(|d| d.to_string()).unwrap_or_default(),
         ),
         Some(Audience::Everyone) => ("everyone", String::new(), String::new(), String::new()),
+        Some(Audience::Segment { .. }) => ("segment", String::new(), String::new(), String::new()),
         None => ("service_users", String::new(), String::new(), String::new()),
+    };
+    let segment = match &draft.audience {
+        Some(Audience::Segment { segment }) => segment.to_string(),
+        _ => String::new(),
     };
     let audience = typed.or("audience", audience);
     let service = typed.or("service", service);
+    let segment = typed.or("segment", segment);
     let heading = match &record {
         Some(r) => r.draft.title.clone(),
         None => td_string!(i18n.get_locale_untracked(), surveys.new_survey).to_owned(),
@@ -306,6 +319,21 @@ fn SurveyForm(editor: SurveyEditor, flash: Option<Flash>) -> impl IntoView {
                 <div class="field field--check">
                     <input type="radio" id="audience-everyone" name="audience" value="everyone" checked=audience == "everyone" />
                     <label for="audience-everyone">{t!(i18n, surveys.audience_everyone)}</label>
+                </div>
+                <div class="field field--check">
+                    <input type="radio" id="audience-segment" name="audience" value="segment" checked=audience == "segment" />
+                    <label for="audience-segment">{t!(i18n, surveys.audience_segment)}</label>
+                </div>
+                <div class="field">
+                    <label for="survey-segment">{t!(i18n, surveys.audience_segment_choice)}</label>
+                    <p class="field__hint" id="survey-segment-hint">{t!(i18n, surveys.audience_segment_hint)}</p>
+                    <select id="survey-segment" name="segment" aria-describedby="survey-segment-hint">
+                        <option value="" selected=segment.is_empty()>"—"</option>
+                        {editor.segments.clone().into_iter().map(|c| {
+                            let is = c.value == segment;
+                            view! { <option value=c.value selected=is><Localized text=c.label /></option> }
+                        }).collect_view()}
+                    </select>
                 </div>
             </fieldset>
             <fieldset class="fieldset" data-testid="survey-questions">
@@ -425,7 +453,14 @@ fn SurveyView(results: SurveyResults, flash: Option<Flash>) -> impl IntoView {
         audience_size,
         responses,
         questions,
+        by_district,
+        by_age_band,
     } = results;
+    let scales: Vec<String> = questions
+        .iter()
+        .filter(|q| q.kind == QuestionKind::FivePoint)
+        .map(|q| q.text.clone())
+        .collect();
     let status = survey.status;
     let rate = if audience_size > 0 {
         format!("{:.1}%", responses as f64 * 100.0 / audience_size as f64)
@@ -449,6 +484,14 @@ fn SurveyView(results: SurveyResults, flash: Option<Flash>) -> impl IntoView {
             </dl>
             {questions.into_iter().enumerate().map(|(i, q)| view! { <QuestionFigures number=i + 1 result=q /> }).collect_view()}
         </section>
+        {(responses > 0).then(|| view! {
+            <section class="section" aria-labelledby="survey-groups">
+                <h2 id="survey-groups">{t!(i18n, surveys.by_group)}</h2>
+                <p class="field__hint">{t!(i18n, surveys.by_group_hint)}</p>
+                <GroupTable testid="survey-by-district" rows=by_district scales=scales.clone() district=true />
+                <GroupTable testid="survey-by-age" rows=by_age_band scales district=false />
+            </section>
+        })}
         {(status == SurveyStatus::Closed).then(|| view! { <p class="notice">{t!(i18n, surveys.closed_notice)}</p> })}
     }
 }
@@ -461,7 +504,7 @@ fn SurveyFacts(survey: SurveyRecord) -> impl IntoView {
         <dl class="facts" data-testid="survey-state" data-status=status.as_str()>
             <div><dt>{t!(i18n, surveys.col_status)}</dt><dd data-testid="survey-status">{move || status_label(status, i18n.get_locale())}</dd></div>
             <div><dt>{t!(i18n, surveys.col_audience)}</dt><dd>
-                {survey.draft.audience.clone().map(|audience| view! { <AudienceText audience service_name=survey.service_name.clone() /> })}
+                {survey.draft.audience.clone().map(|audience| view! { <AudienceText audience service_name=survey.service_name.clone() segment_name=survey.segment_name.clone().unwrap_or_default() /> })}
             </dd></div>
             <div><dt>{t!(i18n, surveys.department)}</dt><dd>{match survey.department.clone() {
                 Some(d) => view! { <Localized text=d /> }.into_any(),
@@ -590,5 +633,56 @@ fn Bar(label: Signal<String>, count: i64, total: i64, value: String) -> impl Int
             <meter min="0" max=total.max(1).to_string() value=count.to_string()>{format!("{share:.0}%")}</meter>
             " " <strong>{count}</strong> {format!(" ({share:.0}%)")}
         </li>
+    }
+}
+
+/// Responses and five-point means by district or by age band.
+#[component]
+fn GroupTable(
+    testid: &'static str,
+    rows: Vec<GroupFigures>,
+    /// The five-point questions' texts, in order.
+    scales: Vec<String>,
+    district: bool,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = move || i18n.get_locale() == Locale::en;
+    let caption = move || {
+        if district {
+            td_string!(i18n.get_locale(), surveys.by_district)
+        } else {
+            td_string!(i18n.get_locale(), surveys.by_age)
+        }
+    };
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
+            <table class="data-table" data-testid=testid>
+                <caption>{caption}</caption>
+                <thead><tr>
+                    <th scope="col">{caption}</th>
+                    <th scope="col">{t!(i18n, surveys.responses)}</th>
+                    {scales.into_iter().map(|text| view! {
+                        <th scope="col">{move || td_string!(i18n.get_locale(), surveys.mean_of).replace("$question", &text)}</th>
+                    }).collect_view()}
+                </tr></thead>
+                <tbody>
+                    {rows.into_iter().map(|row| {
+                        let label = row.group.clone();
+                        view! {
+                            <tr>
+                                <th scope="row">{move || match &label {
+                                    Group::District { name, .. } => name.pick(english()).to_owned(),
+                                    Group::AgeBand { band } => band.label(english()).to_owned(),
+                                }}</th>
+                                <td>{row.responses.label()}</td>
+                                {row.means.into_iter().map(|mean| view! {
+                                    <td>{mean.map_or_else(|| "—".to_owned(), |m| format!("{m:.2}"))}</td>
+                                }).collect_view()}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
     }
 }
