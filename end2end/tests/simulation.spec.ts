@@ -68,6 +68,11 @@ test('a head compares two drafted policies and reads what the API counts', async
     await expect(head.getByTestId(`simulation-ages-${letter}`).locator('tbody tr')).toHaveCount(6);
   }
   await expect(head.getByTestId('simulation-assumptions').locator('li')).toHaveCount(3);
+
+  // Draft A opens in the segment builder with its conditions, counting the same residents.
+  await head.getByTestId('simulation-segment-A').click();
+  await expect(head).toHaveURL(new RegExp(`/admin/segments\\?combine=all&age_min=70&region=${xihu}&lives_alone=on$`));
+  await expect(head.getByTestId('segment-count')).toHaveText(count(outcomes[0].now.count));
 });
 
 test('a clerk has no simulation', async ({ openPage }) => {

@@ -133,13 +133,17 @@ test('a head surveys a saved segment and its members are the audience', async ({
   const preview = await (await head.request.post('/api/v1/staff/segments/preview', { data: rule })).json();
   expect(preview.count.exact, 'enough old people live alone to be counted exactly').toBeGreaterThanOrEqual(10);
 
-  await head.goto('/admin/surveys/new');
+  // From the saved segments, "对它发起调查" opens a new survey with the segment chosen.
+  await head.goto('/admin/segments');
+  const savedId = String((await saved.json()).summary.id);
+  await head.getByTestId('saved-segments').locator('li', { hasText: name }).getByRole('link', { name: '对它发起调查' }).click();
+  await expect(head).toHaveURL(new RegExp(`/admin/surveys/new\\?segment=${savedId}$`));
   const form = head.getByTestId('survey-form');
   await expect(form).toBeVisible();
   await waitForHydration(head);
+  await expect(form.locator('#audience-segment')).toBeChecked();
+  await expect(form.locator('#survey-segment')).toHaveValue(savedId);
   await form.locator('#survey-title').fill(`独居老人回访 ${Date.now().toString(36)}`);
-  await form.locator('#audience-segment').check();
-  await form.locator('#survey-segment').selectOption({ label: name });
   await form.locator('[name="q_text.0"]').fill('您对上门服务的总体满意度');
   await form.locator('[name="q_kind.0"]').selectOption('five_point');
   await form.getByRole('button', { name: '保存', exact: true }).click();

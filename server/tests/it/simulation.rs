@@ -239,6 +239,10 @@ on_both_backends! {
         assert!(html.contains(&format!("data-testid=\"simulation-cost-now\">{cost}<")), "{cost} in {html}");
         assert!(html.contains("现在符合条件"), "the page speaks Chinese first");
         assert!(html.contains("data-testid=\"simulation-assumptions\""));
+        assert!(
+            html.contains(&format!("href=\"/admin/segments?age_min=70&amp;region={xihu}&amp;lives_alone=on\"")),
+            "the draft opens in the segment builder: {html}"
+        );
 
         let html = head.get("/admin/simulation?a_lives_alone=on").await.text().await.unwrap();
         assert!(html.contains("data-testid=\"simulation-problems\""), "{html}");

@@ -244,6 +244,7 @@ fn SavedSegments(options: BuilderOptions) -> impl IntoView {
                                     <strong>{s.name.clone()}</strong>
                                     {(!s.description.is_empty()).then(|| view! { " · " {s.description.clone()} })}
                                     " · " <a href=href>{t!(i18n, engage.use_in_campaign)}</a>
+                                    " · " <a href=format!("/admin/surveys/new?segment={}", s.id)>{t!(i18n, engage.survey_it)}</a>
                                 </li>
                             }
                         }).collect_view()}

@@ -8,6 +8,7 @@
 
 use super::rule_fields::{ProblemList, RuleFields, ServiceSelect};
 use crate::ui::components::status::{ErrorNotice, Loading};
+use domain::link::encode_query_value;
 use domain::segment::{AgeBandCount, BuilderOptions, DistrictCount, FORM_FIELDS, Headcount};
 use domain::simulation::{
     DRAFT_FIELDS, MAX_MONTHLY_AMOUNT, PolicyDraft, PolicyOutcome, Simulation, SimulationRequest,
@@ -229,9 +230,13 @@ fn Results(letters: Vec<char>, simulation: Simulation) -> impl IntoView {
             }
         })
         .collect_view();
+    let query = use_query_map();
     let breakdowns = outcomes
         .into_iter()
-        .map(|(letter, outcome)| view! { <Breakdowns letter outcome /> })
+        .map(|(letter, outcome)| {
+            let segment_href = query.with_untracked(|q| segment_link(letter, |key| q.get(key)));
+            view! { <Breakdowns letter outcome segment_href /> }
+        })
         .collect_view();
     view! {
         <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
@@ -258,9 +263,27 @@ fn Results(letters: Vec<char>, simulation: Simulation) -> impl IntoView {
     }
 }
 
-/// One draft's districts and age bands, now beside a year on.
+/// The segment builder with the draft's conditions filled in: a policy worth pursuing
+/// becomes a segment to save, and from there a campaign or a survey.
+fn segment_link(letter: char, value: impl Fn(&str) -> Option<String>) -> String {
+    let prefix = DRAFTS
+        .iter()
+        .find(|(l, _)| *l == letter)
+        .map_or("", |(_, p)| *p);
+    let query: Vec<String> = FORM_FIELDS
+        .iter()
+        .filter_map(|field| {
+            value(&format!("{prefix}{field}"))
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| format!("{field}={}", encode_query_value(&v)))
+        })
+        .collect();
+    format!("/admin/segments?{}", query.join("&"))
+}
+
+/// One draft's districts and age bands, now beside a year on, and the way to its segment.
 #[component]
-fn Breakdowns(letter: char, outcome: PolicyOutcome) -> impl IntoView {
+fn Breakdowns(letter: char, outcome: PolicyOutcome, segment_href: String) -> impl IntoView {
     let i18n = use_i18n();
     let english = move || i18n.get_locale() == Locale::en;
     let districts = district_rows(&outcome.now.by_district, &outcome.in_a_year.by_district);
@@ -272,6 +295,11 @@ fn Breakdowns(letter: char, outcome: PolicyOutcome) -> impl IntoView {
         }
     };
     view! {
+        <p>
+            <a href=segment_href data-testid=format!("simulation-segment-{letter}")>
+                {move || td_string!(i18n.get_locale(), simulation.as_segment).replace("$draft", &letter.to_string())}
+            </a>
+        </p>
         <div class="table-scroll" tabindex="0" role="region" aria-label=move || td_string!(i18n.get_locale(), app.table_region)>
             <table class="data-table" data-testid=format!("simulation-districts-{letter}")>
                 <caption>{move || td_string!(i18n.get_locale(), simulation.by_district).replace("$draft", &letter.to_string())}</caption>

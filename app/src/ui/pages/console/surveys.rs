@@ -254,7 +254,15 @@ fn SurveyForm(editor: SurveyEditor, flash: Option<Flash>) -> impl IntoView {
         Some(r) => format!("/admin/forms/surveys/{}", r.id),
         None => "/admin/forms/surveys".to_owned(),
     };
-    let draft = record.as_ref().map(|r| r.draft.clone()).unwrap_or_default();
+    let mut draft = record.as_ref().map(|r| r.draft.clone()).unwrap_or_default();
+    // "Survey it" on a saved segment opens a new survey with that segment chosen.
+    if record.is_none()
+        && let Some(segment) = use_query_map()
+            .with_untracked(|q| q.get("segment"))
+            .and_then(|s| s.parse::<i64>().ok())
+    {
+        draft.audience = Some(Audience::Segment { segment });
+    }
     let questions = draft.questions.clone();
     let rows = if typed.0.is_some() {
         typed.rows("q_text")
