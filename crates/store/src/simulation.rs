@@ -39,7 +39,7 @@ pub async fn simulate(
     let regions = regions(db).await?;
     let mut outcomes = Vec::with_capacity(request.drafts.len());
     for draft in &request.drafts {
-        outcomes.push(outcome(db, draft, now, a_year_on, &regions).await?);
+        outcomes.push(outcome(db, draft, now, today, a_year_on, &regions).await?);
     }
 
     let reason = request
@@ -100,10 +100,10 @@ async fn outcome(
     db: &impl ConnectionTrait,
     draft: &PolicyDraft,
     now: DateTime<Utc>,
+    today: NaiveDate,
     a_year_on: NaiveDate,
     regions: &Regions,
 ) -> Result<PolicyOutcome, AppError> {
-    let today = china_today(now);
     let qualify_now = rules::condition(&draft.rule, now);
     let qualify_later = rules::condition_with_ages_on(&draft.rule, now, a_year_on);
     let already_served = match draft.already_served_rule() {

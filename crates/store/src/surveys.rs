@@ -631,35 +631,21 @@ fn groups(
     now: DateTime<Utc>,
 ) -> (Vec<GroupFigures>, Vec<GroupFigures>) {
     let today = china_today(now);
-    let keyed = |key: &dyn Fn(&(i64, NaiveDate)) -> i64| -> Vec<(Answers, i64)> {
-        responses
-            .iter()
-            .zip(respondents)
-            .map(|((answers, _), who)| (answers.clone(), key(who)))
-            .collect()
-    };
-    let by_district = breakdown(
-        questions,
-        &keyed(&|(region, _)| regions.district_of(*region).unwrap_or(*region)),
-        |id| Group::District {
-            region_id: *id,
-            name: regions.name(*id),
-        },
-    );
-    let band_of = |i: &i64| {
-        usize::try_from(*i)
-            .ok()
-            .and_then(|i| AgeBand::ALL.get(i).copied())
-            .unwrap_or(AgeBand::From80)
-    };
-    let mut by_age_band = breakdown(
-        questions,
-        &keyed(&|(_, birth)| {
-            let band = AgeBand::of_age(age_on(*birth, today));
-            AgeBand::ALL.iter().position(|b| *b == band).unwrap_or(0) as i64
-        }),
-        |i| Group::AgeBand { band: band_of(i) },
-    );
+    let answers = responses.iter().map(|(answers, _)| answers.clone());
+    let in_district: Vec<(Answers, i64)> = answers
+        .clone()
+        .zip(respondents)
+        .map(|(answers, (region, _))| (answers, regions.district_of(*region).unwrap_or(*region)))
+        .collect();
+    let in_band: Vec<(Answers, AgeBand)> = answers
+        .zip(respondents)
+        .map(|(answers, (_, birth))| (answers, AgeBand::of_age(age_on(*birth, today))))
+        .collect();
+    let by_district = breakdown(questions, &in_district, |id| Group::District {
+        region_id: *id,
+        name: regions.name(*id),
+    });
+    let mut by_age_band = breakdown(questions, &in_band, |band| Group::AgeBand { band: *band });
     by_age_band.sort_by_key(|row| match row.group {
         Group::AgeBand { band } => band,
         Group::District { .. } => AgeBand::Under18,
