@@ -3,7 +3,9 @@
 # generates N residents (default 200 000, about 100 000 applications and tasks), starts the
 # release server on it, and times the queue pages a supervisor (all departments) and a clerk
 # (one department) open: first page, a deep page, the status and due filters, the console
-# home. Prints the median and 95th percentile of 30 requests each.
+# home; then the management figures over the same data: last month's report (supervisor and
+# a head, JSON and the page) and the backlog forecast. Prints the median and 95th percentile
+# of 30 requests each.
 #
 #   bench/queue.sh                      # PostgreSQL database minsheng_bench (recreated)
 #   BENCH_RESIDENTS=50000 bench/queue.sh
@@ -86,3 +88,11 @@ measure clerk "$CLERK" "/api/v1/staff/queue"
 measure clerk "$CLERK" "/api/v1/staff/queue?status=submitted"
 measure clerk "$CLERK" "/api/v1/staff/queue?due=due_soon"
 measure clerk "$CLERK" "/admin/queue"
+
+# 监测 · 决策: last month (China time) in full, and the forecast.
+MONTH=$(TZ=Asia/Shanghai date -d "$(TZ=Asia/Shanghai date +%Y-%m-01) -1 day" +%Y-%m)
+HEAD=$(sign_in mz_head)
+measure supervisor "$SUPERVISOR" "/api/v1/staff/reports/$MONTH"
+measure supervisor "$SUPERVISOR" "/admin/reports/$MONTH"
+measure head "$HEAD" "/api/v1/staff/reports/$MONTH"
+measure supervisor "$SUPERVISOR" "/api/v1/staff/forecast"

@@ -118,6 +118,7 @@ const ROUTES: Record<Kind, Route[]> = {
     { name: 'figures', path: '/admin/figures' },
     { name: 'backlog forecast', path: '/admin/forecast' },
     { name: 'policy simulation', path: '/admin/simulation' },
+    { name: 'monthly report', path: '/admin/reports' },
     { name: 'policy simulation, two drafts', path: '/admin/simulation?a_age_min=70&a_lives_alone=on&a_amount=200&b_age_min=80&b_amount=300&b_similar=1' },
     { name: 'segments', path: '/admin/segments' },
     { name: 'campaigns', path: '/admin/campaigns' },

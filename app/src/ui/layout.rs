@@ -112,6 +112,7 @@ fn ConsoleHeader() -> impl IntoView {
                                     {may(Permission::ViewRatings).then(|| view! { <a href="/admin/rectifications">{t!(i18n, rectify.home_link)}</a> })}
                                     {may(Permission::ViewRatings).then(|| view! { <a href="/admin/figures">{t!(i18n, figures.title)}</a> })}
                                     {may(Permission::ViewForecasts).then(|| view! { <a href="/admin/forecast">{t!(i18n, forecast.title)}</a> })}
+                                    {may(Permission::ViewForecasts).then(|| view! { <a href="/admin/reports">{t!(i18n, report.title)}</a> })}
                                     {may(Permission::SimulatePolicies).then(|| view! { <a href="/admin/simulation">{t!(i18n, simulation.title)}</a> })}
                                     {may(Permission::SearchAudit).then(|| view! { <a href="/admin/audit">{t!(i18n, console.audit_title)}</a> })}
                                     {may(Permission::ManageSurveys).then(|| view! { <a href="/admin/surveys">{t!(i18n, surveys.title)}</a> })}

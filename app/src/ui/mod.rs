@@ -108,6 +108,7 @@ lazy_pages! {
     FiguresRoute => pages::console::figures::FiguresPage,
     ForecastRoute => pages::console::forecast::ForecastPage,
     SimulationRoute => pages::console::simulation::SimulationPage,
+    ReportRoute => pages::console::report::ReportPage,
     SegmentsRoute => pages::console::segments::SegmentsPage,
     CampaignsRoute => pages::console::segments::CampaignsPage,
     RectificationsRoute => pages::console::rectifications::RectificationsPage,
@@ -177,6 +178,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/figures") view={Lazy::<FiguresRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/forecast") view={Lazy::<ForecastRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/simulation") view={Lazy::<SimulationRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/reports") view={Lazy::<ReportRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/reports/:month") view={Lazy::<ReportRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/segments") view={Lazy::<SegmentsRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/campaigns") view={Lazy::<CampaignsRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/rectifications") view={Lazy::<RectificationsRoute>::new()} ssr=SsrMode::Async />

@@ -212,6 +212,7 @@ pub fn china_time(now: DateTime<Utc>) -> NaiveTime {
 
 /// What a campaign led to: each count is of recommendations it created.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Conversion {
     pub delivered: i64,
     pub read: i64,

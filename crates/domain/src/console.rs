@@ -100,6 +100,7 @@ pub struct StatusCount {
 
 /// A choice for a filter's select: value and label.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Choice {
     pub value: String,
     pub label: LocalizedText,

@@ -326,6 +326,7 @@ pub fn duration_text(hours: Option<f64>, locale: Locale) -> String {
 
 /// A department's figures in the console.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct DepartmentFigures {
     pub id: i64,
     pub code: String,
@@ -344,6 +345,7 @@ pub struct ServiceFigures {
 
 /// One department in the monthly ranking.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct RankEntry {
     /// 1 for the best; None for a department with too few ratings to be ranked.
     pub rank: Option<u32>,
@@ -355,6 +357,7 @@ pub struct RankEntry {
 
 /// The departments ranked by satisfaction for one month.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct Ranking {
     pub month: String,
     pub entries: Vec<RankEntry>,
@@ -403,6 +406,7 @@ pub fn rank_departments(rows: Vec<(i64, LocalizedText, RatingCounts)>) -> Vec<Ra
 /// What a group of bad reviews has in common: a negative tag, or an indicator scored 1–2.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "code", rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub enum ProblemCause {
     Tag(RatingTag),
     Indicator(Indicator),
@@ -522,6 +526,7 @@ pub fn group_bad_reviews(reviews: &[BadReview]) -> ProblemGroups {
 /// A common problem as the department head reads it:
 /// "材料清单不准确 · 户口迁移 · 7 条差评".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct CommonProblem {
     pub service_code: String,
     pub service: LocalizedText,
@@ -533,6 +538,7 @@ pub struct CommonProblem {
 
 /// The bad reviews of a period, grouped.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct ProblemReport {
     pub bad_reviews: u64,
     pub common: Vec<CommonProblem>,
@@ -630,6 +636,7 @@ pub fn group_low_answers(answers: &[LowAnswer]) -> Vec<SurveyGroup> {
 
 /// A survey question about a service that several residents answered low.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct SurveyProblem {
     pub service_code: String,
     pub service: LocalizedText,
@@ -651,6 +658,7 @@ pub fn below_threshold(counts: RatingCounts, threshold: f64) -> bool {
 /// A department whose satisfaction over the last `ALERT_WINDOW_DAYS` days is below the
 /// deployment's threshold.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(ToSchema))]
 pub struct SatisfactionAlert {
     pub department_id: i64,
     pub department: LocalizedText,

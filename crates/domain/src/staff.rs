@@ -108,7 +108,8 @@ pub enum Permission {
     /// Confirm, with the person and their ID card at the window, an online claim of a
     /// register record (身份核验).
     CheckIdentity,
-    /// See the management figures of the scope: the backlog forecast (监测 · 决策).
+    /// See the management figures of the scope (监测 · 决策): the backlog forecast and the
+    /// monthly report.
     ViewForecasts,
     /// Draft an eligibility rule with a benefit and see whom it would reach and what it
     /// would cost (政策模拟); nothing is sent.

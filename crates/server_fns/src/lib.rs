@@ -11,6 +11,7 @@ pub mod forecast;
 pub mod notifications;
 pub mod ratings;
 pub mod recommendations;
+pub mod report;
 pub mod segments;
 pub mod simulation;
 pub mod surveys;

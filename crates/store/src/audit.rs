@@ -268,28 +268,9 @@ pub async fn export_csv(
             e.reason.unwrap_or_default(),
             e.ip.unwrap_or_default(),
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        csv.push_str(&line.join(","));
-        csv.push_str("\r\n");
+        csv.push_str(&domain::csv::line(&fields));
     }
     Ok(csv)
-}
-
-/// RFC 4180 quoting, and a leading quote mark for text a spreadsheet would run as a formula
-/// (OWASP's list: `=`, `+`, `-`, `@`, TAB and CR); NUL characters are dropped.
-pub fn csv_field(value: &str) -> String {
-    let value = value.replace('\0', "");
-    let value =
-        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) && value.parse::<f64>().is_err() {
-            format!("'{value}")
-        } else {
-            value
-        };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
 }
 
 /// For the resident's profile: staff access to their record and applications, newest
@@ -318,25 +299,4 @@ pub async fn accesses_of(
             action: r.action,
         })
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::csv_field;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("-5"), "-5");
-        assert_eq!(csv_field("\t=1+2"), "'\t=1+2");
-        assert_eq!(csv_field("\r=1+2"), "\"'\r=1+2\"");
-        assert_eq!(
-            csv_field("\0=1+2"),
-            "'=1+2",
-            "a NUL does not hide a formula"
-        );
-    }
 }

@@ -109,7 +109,7 @@ async fn find(db: &impl ConnectionTrait, id: i64) -> Result<campaign::Model, App
 }
 
 /// The campaigns a scope runs: those for its department's services, or all.
-fn in_scope(scope: Scope) -> Condition {
+pub(crate) fn in_scope(scope: Scope) -> Condition {
     match scope.department() {
         Some(department) => Condition::all().add(
             campaign::Column::ServiceId.in_subquery(

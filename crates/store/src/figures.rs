@@ -30,7 +30,7 @@ use domain::text::LocalizedText;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QuerySelect, RelationTrait,
+    QueryFilter, QueryOrder, QuerySelect, RelationTrait, Select,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -85,9 +85,22 @@ async fn rating_counts(
     condition: Condition,
     by: By,
 ) -> Result<HashMap<i64, RatingCounts>, AppError> {
-    let rows = rating::Entity::find()
-        .select_only()
+    let rows = with_rating_counts(rating::Entity::find().select_only())
         .column_as(by.column(), "key")
+        .filter(condition)
+        .group_by(by.column())
+        .into_model::<RatingRow>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.key, rating_counts_of(r.ratings, r.satisfied, r.bad)))
+        .collect())
+}
+
+/// The counts every rating aggregate selects: `ratings`, `satisfied` (4–5) and `bad` (1–2).
+fn with_rating_counts(select: Select<rating::Entity>) -> Select<rating::Entity> {
+    select
         .column_as(rating::Column::Id.count(), "ratings")
         .column_as(
             count_where(Condition::all().add(rating::Column::Score.gte(4))),
@@ -97,24 +110,14 @@ async fn rating_counts(
             count_where(Condition::all().add(rating::Column::Score.lte(2))),
             "bad",
         )
-        .filter(condition)
-        .group_by(by.column())
-        .into_model::<RatingRow>()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            (
-                r.key,
-                RatingCounts {
-                    ratings: non_negative(Some(r.ratings)),
-                    satisfied: non_negative(r.satisfied),
-                    bad: non_negative(r.bad),
-                },
-            )
-        })
-        .collect())
+}
+
+fn rating_counts_of(ratings: i64, satisfied: Option<i64>, bad: Option<i64>) -> RatingCounts {
+    RatingCounts {
+        ratings: non_negative(Some(ratings)),
+        satisfied: non_negative(satisfied),
+        bad: non_negative(bad),
+    }
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -252,7 +255,9 @@ fn total_of(counts: &HashMap<i64, Counts>) -> Figures {
     Figures::new(ratings, rectifications)
 }
 
-async fn departments(db: &impl ConnectionTrait) -> Result<Vec<department::Model>, AppError> {
+pub(crate) async fn departments(
+    db: &impl ConnectionTrait,
+) -> Result<Vec<department::Model>, AppError> {
     Ok(department::Entity::find()
         .order_by_asc(department::Column::SortOrder)
         .order_by_asc(department::Column::Id)
@@ -260,7 +265,7 @@ async fn departments(db: &impl ConnectionTrait) -> Result<Vec<department::Model>
         .await?)
 }
 
-fn name_of(d: &department::Model) -> LocalizedText {
+pub(crate) fn name_of(d: &department::Model) -> LocalizedText {
     LocalizedText::new(d.name.clone(), d.name_en.clone())
 }
 
@@ -469,6 +474,36 @@ async fn survey_problems(
                 residents: g.residents,
             })
         })
+        .collect())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct MonthRatingRow {
+    month: Option<String>,
+    ratings: i64,
+    satisfied: Option<i64>,
+    bad: Option<i64>,
+}
+
+/// Ratings, satisfied and bad per month (`month` is the grouping expression, `YYYY-MM` of
+/// `rating.created_at`) from `from` to `until` in the scope: one `GROUP BY`.
+pub(crate) async fn monthly_ratings(
+    db: &impl ConnectionTrait,
+    scope: Scope,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    month: Expr,
+) -> Result<Vec<(Option<String>, RatingCounts)>, AppError> {
+    let rows = with_rating_counts(rating::Entity::find().select_only())
+        .column_as(month.clone(), "month")
+        .filter(counted(scope, from, until))
+        .group_by(month)
+        .into_model::<MonthRatingRow>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.month, rating_counts_of(r.ratings, r.satisfied, r.bad)))
         .collect())
 }
 

@@ -23,6 +23,7 @@ pub mod queue;
 pub mod ratings;
 pub mod recommendations;
 pub mod rectifications;
+pub mod report;
 pub mod resident_records;
 pub mod rules;
 pub mod segments;

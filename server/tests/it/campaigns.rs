@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use std::time::Duration;
 
 const SEGMENTS: &str = "/api/v1/staff/segments";
-const CAMPAIGNS: &str = "/api/v1/staff/campaigns";
+pub(crate) const CAMPAIGNS: &str = "/api/v1/staff/campaigns";
 
 fn sixty_plus_alone() -> Value {
     json!({"all": [
@@ -35,7 +35,7 @@ fn members_sql() -> String {
 
 /// A service none of the members applied for, with the simplest form (one the profile
 /// prefills, so applying needs no typing).
-async fn fresh_service(app: &crate::helpers::TestApp) -> (i64, String) {
+pub(crate) async fn fresh_service(app: &crate::helpers::TestApp) -> (i64, String) {
     let row = app
         .first_row(&format!(
             "SELECT s.id, s.code FROM service s WHERE NOT EXISTS (SELECT 1 FROM task t \
@@ -67,7 +67,7 @@ async fn reachable_members(app: &crate::helpers::TestApp) -> i64 {
 }
 
 /// The campaign once the background job has sent it (it starts as the submit answers).
-async fn sent(staff: &crate::helpers::Session<'_>, id: i64) -> Value {
+pub(crate) async fn sent(staff: &crate::helpers::Session<'_>, id: i64) -> Value {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
         let (status, campaign) = staff.get_json(&format!("{CAMPAIGNS}/{id}")).await;
@@ -83,7 +83,7 @@ async fn sent(staff: &crate::helpers::Session<'_>, id: i64) -> Value {
     }
 }
 
-async fn campaign(staff: &crate::helpers::Session<'_>, code: &str) -> (i64, Value) {
+pub(crate) async fn campaign(staff: &crate::helpers::Session<'_>, code: &str) -> (i64, Value) {
     let (status, segment) = staff
         .post_json(
             SEGMENTS,

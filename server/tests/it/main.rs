@@ -28,6 +28,7 @@ mod life_events;
 mod page_cache;
 mod pages;
 mod ratings;
+mod report;
 mod rules;
 mod segments;
 mod simulation;

@@ -11,6 +11,7 @@ pub mod forecast;
 pub mod inbox;
 pub mod ratings;
 pub mod recommendations;
+pub mod report;
 pub mod segments;
 pub mod simulation;
 pub mod surveys;
@@ -110,6 +111,8 @@ fn staff_router() -> Router<AppState> {
         .route("/home", get(console::home))
         .route("/figures", get(figures::staff))
         .route("/forecast", get(forecast::backlog))
+        .route("/reports/{month}", get(report::monthly))
+        .route("/reports/{month}/csv", get(report::monthly_csv))
         .route("/queue", get(console::queue_page))
         .route("/cases/{number}", get(console::case))
         .route("/cases/{number}/actions", post(console::act))

@@ -5,6 +5,7 @@
 
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
+use domain::console::Choice;
 use domain::figures::{
     Figures, FiguresQuery, LAST_12_MONTHS, ProblemReport, Ranking, SatisfactionAlert, StaffFigures,
     duration_text, percent,
@@ -106,20 +107,8 @@ fn FiguresView(figures: StaffFigures) -> impl IntoView {
                 <input id="f-to" name="to" type="date" value=q.to.clone().unwrap_or_default() />
                 <p class="field__hint">{t!(i18n, figures.range_hint)}</p>
             </div>
-            {may_filter.then(|| {
-                let current = q.department.map(|d| d.to_string());
-                view! {
-                    <div class="field">
-                        <label for="f-department">{t!(i18n, figures.department)}</label>
-                        <select id="f-department" name="department">
-                            <option value="" selected=current.is_none()>{t!(i18n, figures.all_departments)}</option>
-                            {figures.department_choices.iter().map(|c| {
-                                let selected = current.as_deref() == Some(c.value.as_str());
-                                view! { <option value=c.value.clone() selected=selected><Localized text=c.label.clone() /></option> }
-                            }).collect_view()}
-                        </select>
-                    </div>
-                }
+            {may_filter.then(|| view! {
+                <DepartmentField id="f-department" choices=figures.department_choices.clone() current=q.department />
             })}
             <button type="submit" class="button">{t!(i18n, figures.show)}</button>
         </form>
@@ -182,6 +171,29 @@ fn FiguresView(figures: StaffFigures) -> impl IntoView {
     }
 }
 
+/// The department filter of supervisors and administrators: every department, or one.
+#[component]
+pub(super) fn DepartmentField(
+    id: &'static str,
+    choices: Vec<Choice>,
+    current: Option<i64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let current = current.map(|d| d.to_string());
+    view! {
+        <div class="field">
+            <label for=id>{t!(i18n, figures.department)}</label>
+            <select id=id name="department">
+                <option value="" selected=current.is_none()>{t!(i18n, figures.all_departments)}</option>
+                {choices.into_iter().map(|c| {
+                    let selected = current.as_deref() == Some(c.value.as_str());
+                    view! { <option value=c.value selected=selected><Localized text=c.label /></option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
 #[component]
 fn FiguresHead(service: bool, extra: bool) -> impl IntoView {
     let i18n = use_i18n();
@@ -223,7 +235,7 @@ fn FiguresCells(figures: Figures) -> impl IntoView {
 }
 
 #[component]
-fn RankingView(ranking: Ranking) -> impl IntoView {
+pub(super) fn RankingView(ranking: Ranking) -> impl IntoView {
     let i18n = use_i18n();
     let month = ranking.month.clone();
     let any_ranked = ranking.entries.iter().any(|e| e.rank.is_some());
@@ -264,7 +276,7 @@ fn RankingView(ranking: Ranking) -> impl IntoView {
 }
 
 #[component]
-fn Problems(problems: ProblemReport) -> impl IntoView {
+pub(super) fn Problems(problems: ProblemReport) -> impl IntoView {
     let i18n = use_i18n();
     let count = |key: &'static str, n: u64| {
         move || {

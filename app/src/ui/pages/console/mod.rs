@@ -1,6 +1,6 @@
 //! The staff console's pages under `/admin`: sign-in, home, queue, case, resident 360,
-//! identity checks, audit log, staff sessions and accounts, figures, the backlog forecast
-//! and the policy simulation. Every page reads through a server function that checks the
+//! identity checks, audit log, staff sessions and accounts, figures, the backlog forecast,
+//! the policy simulation and the monthly report. Every page reads through a server function that checks the
 //! staff session, role and department again; links and buttons only mirror what is allowed.
 
 pub mod application;
@@ -12,6 +12,7 @@ pub mod home;
 pub mod identity_checks;
 pub mod queue;
 pub mod rectifications;
+pub mod report;
 pub mod resident;
 pub mod rule_fields;
 pub mod segments;
@@ -19,6 +20,7 @@ pub mod sessions;
 pub mod sign_in;
 pub mod simulation;
 pub mod surveys;
+pub mod trend;
 
 use domain::console::Urgency;
 use domain::error::ErrorCode;
