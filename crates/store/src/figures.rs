@@ -532,22 +532,9 @@ pub async fn staff_figures(
     let today = china_date(now);
     let period = query.period(today)?;
     let all_departments = departments(db).await?;
-    let condition = in_period(scope, &period);
+    let shared = satisfaction(db, own_scope, scope, &period, &all_departments, now).await?;
 
-    let by_department = counts_by(db, condition.clone(), By::Department, now).await?;
-    let department_rows: Vec<DepartmentFigures> = all_departments
-        .iter()
-        .filter(|d| scope.covers(d.id))
-        .map(|d| DepartmentFigures {
-            id: d.id,
-            code: d.code.clone(),
-            name: name_of(d),
-            figures: figures_of(&by_department, d.id),
-        })
-        .collect();
-    let total = total_of(&by_department);
-
-    let by_service = counts_by(db, condition.clone(), By::Service, now).await?;
+    let by_service = counts_by(db, in_period(scope, &period), By::Service, now).await?;
     let department_names: HashMap<i64, LocalizedText> =
         all_departments.iter().map(|d| (d.id, name_of(d))).collect();
     let service_rows = services(db, by_service.keys().copied(), &all_departments)
@@ -563,10 +550,56 @@ pub async fn staff_figures(
             code: s.code,
         })
         .collect();
+    Ok(StaffFigures {
+        query,
+        period,
+        total: shared.total,
+        departments: shared.departments,
+        services: service_rows,
+        ranking: shared.ranking,
+        problems: shared.problems,
+        alerts: alerts(db, scope, policy, now).await?,
+        department_choices: department_choices(actor, &all_departments),
+        months: picker_months(today),
+    })
+}
+
+/// What the figures page and the monthly report both show of a period: the figures per
+/// department in `scope` and their total, the ranking of the period's month and the
+/// problems among the bad reviews.
+pub(crate) struct Satisfaction {
+    pub total: Figures,
+    pub departments: Vec<DepartmentFigures>,
+    pub ranking: Ranking,
+    pub problems: ProblemReport,
+}
+
+/// [`Satisfaction`] of `period` in `scope`; `own_scope` is the viewer's own, which decides
+/// the unranked departments they may see in the ranking.
+pub(crate) async fn satisfaction(
+    db: &impl ConnectionTrait,
+    own_scope: Scope,
+    scope: Scope,
+    period: &Period,
+    all_departments: &[department::Model],
+    now: DateTime<Utc>,
+) -> Result<Satisfaction, AppError> {
+    let condition = in_period(scope, period);
+    let by_department = counts_by(db, condition.clone(), By::Department, now).await?;
+    let departments: Vec<DepartmentFigures> = all_departments
+        .iter()
+        .filter(|d| scope.covers(d.id))
+        .map(|d| DepartmentFigures {
+            id: d.id,
+            code: d.code.clone(),
+            name: name_of(d),
+            figures: figures_of(&by_department, d.id),
+        })
+        .collect();
 
     // The ranking compares every department, whatever the viewer's scope; department staff
     // see the ranked departments (public figures anyway) and their own place.
-    let month = period.ranking_month(today);
+    let month = period.ranking_month(china_date(now));
     let month_counts = rating_counts(db, in_period(Scope::All, &month), By::Department).await?;
     let entries: Vec<RankEntry> = rank_departments(
         all_departments
@@ -583,37 +616,36 @@ pub async fn staff_figures(
     .into_iter()
     .filter(|e| e.rank.is_some() || own_scope.covers(e.department_id))
     .collect();
-    let ranking = Ranking {
-        month: month.month_key().unwrap_or_else(|| month.label()),
-        entries,
-    };
 
-    let mut problems = problems(db, condition, &all_departments).await?;
-    problems.survey_common = survey_problems(db, scope, &period, &all_departments).await?;
-    let alerts = alerts(db, scope, policy, now).await?;
-    let department_choices = if actor.member.role.is_department_scoped() {
-        Vec::new()
-    } else {
-        all_departments
-            .iter()
-            .map(|d| Choice {
-                value: d.id.to_string(),
-                label: name_of(d),
-            })
-            .collect()
-    };
-    Ok(StaffFigures {
-        query,
-        period,
-        total,
-        departments: department_rows,
-        services: service_rows,
-        ranking,
+    let mut problems = problems(db, condition, all_departments).await?;
+    problems.survey_common = survey_problems(db, scope, period, all_departments).await?;
+    Ok(Satisfaction {
+        total: total_of(&by_department),
+        departments,
+        ranking: Ranking {
+            month: month.month_key().unwrap_or_else(|| month.label()),
+            entries,
+        },
         problems,
-        alerts,
-        department_choices,
-        months: picker_months(today),
     })
+}
+
+/// The department filter's choices: every department for supervisors and administrators,
+/// none for department staff (who always see their own).
+pub(crate) fn department_choices(
+    actor: &StaffActor,
+    all_departments: &[department::Model],
+) -> Vec<Choice> {
+    if actor.member.role.is_department_scoped() {
+        return Vec::new();
+    }
+    all_departments
+        .iter()
+        .map(|d| Choice {
+            value: d.id.to_string(),
+            label: name_of(d),
+        })
+        .collect()
 }
 
 /// The public figures of one month: every department, and every service rated in the

@@ -2,7 +2,7 @@
 //! aggregate over `task`), the campaigns sent in it with their conversion (one aggregate
 //! over `recommendation`), the twelve months' trend (one scan each of `task` and `rating`,
 //! a column per month), and the satisfaction, ranking and problems of
-//! [`figures::staff_figures`] for the same month and scope.
+//! [`figures::satisfaction`] (as on the figures page) for the same month and scope.
 use super::StaffActor;
 use super::entities::{campaign, department, rating, recommendation, service, task};
 use super::figures;
@@ -12,7 +12,7 @@ use domain::application::ApplicationStatus;
 use domain::campaign::{CampaignStatus, Conversion};
 use domain::deadline::china_date;
 use domain::error::AppError;
-use domain::figures::{FiguresQuery, Period};
+use domain::figures::Period;
 use domain::rating_policy::RatingPolicy;
 use domain::report::{
     CampaignOutcome, DepartmentVolume, MonthFigures, MonthlyReport, ReportQuery, TREND_MONTHS,
@@ -345,21 +345,11 @@ pub async fn monthly(
     let month = month.map_or_else(|| last_complete_month(today), str::to_owned);
     let period = report_period(&month, today)?;
 
-    let satisfaction = figures::staff_figures(
-        db,
-        actor,
-        FiguresQuery {
-            month: Some(month.clone()),
-            department: query.department,
-            ..FiguresQuery::default()
-        },
-        policy,
-        now,
-    )
-    .await?;
-    let departments: Vec<department::Model> = figures::departments(db)
-        .await?
-        .into_iter()
+    let all_departments = figures::departments(db).await?;
+    let satisfaction =
+        figures::satisfaction(db, own_scope, scope, &period, &all_departments, now).await?;
+    let departments: Vec<&department::Model> = all_departments
+        .iter()
         .filter(|d| scope.covers(d.id))
         .collect();
     let by_department = volumes(db, scope, &period).await?;
@@ -381,7 +371,7 @@ pub async fn monthly(
     let department = scope
         .department()
         .and_then(|id| departments.iter().find(|d| d.id == id))
-        .map(figures::name_of);
+        .map(|d| figures::name_of(d));
     Ok(MonthlyReport {
         partial: period.ends_before() > now,
         month,
@@ -398,7 +388,7 @@ pub async fn monthly(
         alerts,
         campaigns: campaigns(db, scope, &period).await?,
         trend: trend(db, scope, &period).await?,
-        department_choices: satisfaction.department_choices,
+        department_choices: figures::department_choices(actor, &all_departments),
         months: report_months(today),
     })
 }
