@@ -116,6 +116,7 @@ const ROUTES: Record<Kind, Route[]> = {
     { name: 'queue', path: '/admin/queue' },
     { name: 'residents', path: '/admin/residents' },
     { name: 'figures', path: '/admin/figures' },
+    { name: 'alerts', path: '/admin/alerts' },
     { name: 'backlog forecast', path: '/admin/forecast' },
     { name: 'policy simulation', path: '/admin/simulation' },
     { name: 'monthly report', path: '/admin/reports' },

@@ -21,6 +21,7 @@ mod m20261129_000011_campaign_batches;
 mod m20261129_000012_elderly_mode;
 mod m20261204_000013_scoped_campaigns;
 mod m20261204_000014_one_time_codes;
+mod m20261208_000015_alerts;
 
 pub use m20261128_000009_console::APPEND_ONLY_SQLITE;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000012_elderly_mode::Migration),
             Box::new(m20261204_000013_scoped_campaigns::Migration),
             Box::new(m20261204_000014_one_time_codes::Migration),
+            Box::new(m20261208_000015_alerts::Migration),
         ]
     }
 }

@@ -68,6 +68,9 @@ enum Command {
         /// The mobile number, e.g. 13800000001.
         mobile: String,
     },
+    /// Look at the alert rules once, as the running server does every five minutes: raise,
+    /// update and close alerts, and print what changed and how long it took (bench/queue.sh).
+    CheckAlerts,
 }
 
 #[derive(Subcommand)]
@@ -171,6 +174,24 @@ pub async fn run() -> anyhow::Result<()> {
             println!("{}", message.body);
             Ok(())
         }
+        Command::CheckAlerts => {
+            let started = std::time::Instant::now();
+            let changes = store::alerts::evaluate(
+                &db,
+                &settings.alerts,
+                &settings.satisfaction,
+                chrono::Utc::now(),
+            )
+            .await?;
+            println!(
+                "alert rules looked at in {} ms: {} raised, {} escalated, {} closed",
+                started.elapsed().as_millis(),
+                changes.raised.len(),
+                changes.escalated,
+                changes.closed
+            );
+            Ok(())
+        }
     }
 }
 
@@ -268,7 +289,11 @@ async fn serve(settings: Settings, db: sea_orm::DatabaseConnection) -> anyhow::R
     .await
     .context("cannot open the request pool")?;
     let state = AppState::new(requests, leptos_options, settings.clone());
-    crate::jobs::spawn(db, state.push.clone());
+    let alert_settings = crate::jobs::AlertSettings {
+        alerts: settings.alerts,
+        ratings: settings.satisfaction,
+    };
+    crate::jobs::spawn(db, state.push.clone(), alert_settings);
     let app = routes::router(state, &settings);
     // TCP_NODELAY on every accepted socket: without it static files stall on Nagle's
     // algorithm and delayed ACKs (measured: 1 900 vs 25 500 req/s for a file from /pkg).

@@ -4,6 +4,7 @@
 use crate::http::client::TrustedProxies;
 use crate::http::rate_limit::RateSettings;
 use crate::sms::GatewaySettings;
+use domain::alert::{AlertPolicy, Lines};
 use domain::rating_policy::RatingPolicy;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -40,6 +41,8 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Windows and thresholds of the ratings loop.
     pub satisfaction: RatingPolicy,
+    /// `MINSHENG_ALERT_*`: the alert rules' warning and alarm lines.
+    pub alerts: AlertPolicy,
     /// `MINSHENG_CAMPAIGN_APPROVAL_ABOVE`: campaigns reaching more residents than this wait
     /// for a supervisor's approval (default 1000).
     pub campaign_approval_threshold: i64,
@@ -117,6 +120,7 @@ impl Settings {
             )?,
             secure_cookies: parse_bool_env("MINSHENG_SECURE_COOKIES", false)?,
             satisfaction: satisfaction_from_env()?,
+            alerts: alerts_from_env()?,
             campaign_approval_threshold: parse_env(
                 "MINSHENG_CAMPAIGN_APPROVAL_ABOVE",
                 domain::campaign::DEFAULT_APPROVAL_THRESHOLD,
@@ -184,6 +188,52 @@ fn satisfaction_from_env() -> Result<RatingPolicy, ConfigError> {
         appeal_days: parse_env("MINSHENG_APPEAL_DAYS", default.appeal_days, days)?,
         feedback_days: parse_env("MINSHENG_FEEDBACK_DAYS", default.feedback_days, days)?,
         alert_threshold: (percent / 100.0).clamp(0.0, 1.0),
+    })
+}
+
+/// `MINSHENG_ALERT_OVERDUE_TASKS` (`5/20`: warning and alarm lines, tasks),
+/// `MINSHENG_ALERT_DUE_SOON` (`30/50`, percent of running tasks),
+/// `MINSHENG_ALERT_DUE_SOON_MIN` (10 running tasks), `MINSHENG_ALERT_SATISFACTION_ALARM`
+/// (80 percent), `MINSHENG_ALERT_OVERDUE_RECTIFICATIONS` (`1/5`), `MINSHENG_ALERT_SPIKE_MIN`
+/// (5 bad reviews a week) and `MINSHENG_ALERT_SPIKE_SIGMAS` (3).
+fn alerts_from_env() -> Result<AlertPolicy, ConfigError> {
+    let default = AlertPolicy::default();
+    let lines = "two numbers, the warning and the alarm line, as 5/20";
+    let percent = |lines: Lines| Lines::new(lines.warning * 100.0, lines.alarm * 100.0);
+    let due_soon: Lines = parse_env(
+        "MINSHENG_ALERT_DUE_SOON",
+        percent(default.due_soon_share),
+        lines,
+    )?;
+    let alarm: f64 = parse_env(
+        "MINSHENG_ALERT_SATISFACTION_ALARM",
+        default.satisfaction_alarm * 100.0,
+        "a percentage",
+    )?;
+    Ok(AlertPolicy {
+        overdue_tasks: parse_env("MINSHENG_ALERT_OVERDUE_TASKS", default.overdue_tasks, lines)?,
+        due_soon_share: Lines::new(due_soon.warning / 100.0, due_soon.alarm / 100.0),
+        due_soon_min_running: parse_env(
+            "MINSHENG_ALERT_DUE_SOON_MIN",
+            default.due_soon_min_running,
+            "a number of tasks",
+        )?,
+        satisfaction_alarm: (alarm / 100.0).clamp(0.0, 1.0),
+        overdue_rectifications: parse_env(
+            "MINSHENG_ALERT_OVERDUE_RECTIFICATIONS",
+            default.overdue_rectifications,
+            lines,
+        )?,
+        spike_min: parse_env(
+            "MINSHENG_ALERT_SPIKE_MIN",
+            default.spike_min,
+            "a number of bad reviews",
+        )?,
+        spike_sigmas: parse_env(
+            "MINSHENG_ALERT_SPIKE_SIGMAS",
+            default.spike_sigmas,
+            "a number of standard deviations",
+        )?,
     })
 }
 

@@ -1,32 +1,48 @@
 //! Periodic work inside the server, one tick a minute: closing rectifications whose feedback
 //! window passed in silence, opening surveys whose time came, sending campaigns that are due
 //! (and out of their quiet hours), deleting expired sessions and sign-in counts that are
-//! over; and hourly, detecting life events (turning 60, a newborn,
-//! …) and recommending what they make relevant. Every step is a conditional
+//! over; every five minutes, looking at the alert rules (raising, updating and closing
+//! alerts); and hourly, detecting life events (turning 60, a newborn, …) and recommending
+//! what they make relevant. Every step is a conditional
 //! UPDATE (and what follows it only for the instance whose UPDATE took the row), so several
 //! instances behind a load balancer can all run it.
 
 use crate::push::PushHub;
 use chrono::Utc;
+use domain::alert::AlertPolicy;
 use domain::notification::{EVERYONE, Push, PushEvent};
+use domain::rating_policy::RatingPolicy;
 use sea_orm::DatabaseConnection;
 use std::time::Duration;
-use store::{campaigns, life_events, ratings, surveys};
+use store::{alerts, campaigns, life_events, ratings, surveys};
 
 /// How often the jobs run.
 pub const TICK: Duration = Duration::from_secs(60);
 /// Life events are detected every this many ticks (hourly): each run scans the residents
 /// (seconds at a million, holding SQLite's write lock), and events are days apart.
 pub const LIFE_EVENT_TICKS: u64 = 60;
+/// The alert rules are looked at every this many ticks (and at start): a few aggregates over
+/// the tasks and the last nine weeks' ratings.
+pub const ALERT_TICKS: u64 = 5;
+
+/// The thresholds the alert rules compare against.
+#[derive(Clone, Copy, Debug)]
+pub struct AlertSettings {
+    pub alerts: AlertPolicy,
+    pub ratings: RatingPolicy,
+}
 
 /// Starts the ticking in the background; it stops with the runtime.
-pub fn spawn(db: DatabaseConnection, push: PushHub) {
+pub fn spawn(db: DatabaseConnection, push: PushHub, settings: AlertSettings) {
     tokio::spawn(async move {
         let mut interval = tokio::time::interval(TICK);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         for round in 0u64.. {
             interval.tick().await;
             tick(&db, &push).await;
+            if round % ALERT_TICKS == 0 {
+                look_at_alerts(&db, &settings).await;
+            }
             if round % LIFE_EVENT_TICKS == 0 {
                 detect_life_events(&db).await;
             }
@@ -73,6 +89,21 @@ async fn purge(db: &DatabaseConnection, now: chrono::DateTime<Utc>) {
         Ok(0) => {}
         Ok(deleted) => tracing::info!(deleted, "deleted text messages older than a week"),
         Err(err) => tracing::warn!(error = %err, "deleting old text messages failed"),
+    }
+}
+
+/// Raises the alerts whose rules fire, brings the open ones up to date and closes those
+/// that cleared.
+pub async fn look_at_alerts(db: &DatabaseConnection, settings: &AlertSettings) {
+    match alerts::evaluate(db, &settings.alerts, &settings.ratings, Utc::now()).await {
+        Ok(changes) if changes == alerts::Changes::default() => {}
+        Ok(changes) => tracing::info!(
+            raised = changes.raised.len(),
+            escalated = changes.escalated,
+            closed = changes.closed,
+            "alerts changed"
+        ),
+        Err(err) => tracing::warn!(error = %err, "looking at the alert rules failed"),
     }
 }
 

@@ -111,6 +111,7 @@ fn ConsoleHeader() -> impl IntoView {
                                     {may(Permission::CheckIdentity).then(|| view! { <a href="/admin/identity-checks">{t!(i18n, console.identity_checks_title)}</a> })}
                                     {may(Permission::ViewRatings).then(|| view! { <a href="/admin/rectifications">{t!(i18n, rectify.home_link)}</a> })}
                                     {may(Permission::ViewRatings).then(|| view! { <a href="/admin/figures">{t!(i18n, figures.title)}</a> })}
+                                    {may(Permission::ViewForecasts).then(|| view! { <a href="/admin/alerts">{t!(i18n, alerts.title)}</a> })}
                                     {may(Permission::ViewForecasts).then(|| view! { <a href="/admin/forecast">{t!(i18n, forecast.title)}</a> })}
                                     {may(Permission::ViewForecasts).then(|| view! { <a href="/admin/reports">{t!(i18n, report.title)}</a> })}
                                     {may(Permission::SimulatePolicies).then(|| view! { <a href="/admin/simulation">{t!(i18n, simulation.title)}</a> })}

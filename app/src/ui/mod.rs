@@ -107,6 +107,7 @@ lazy_pages! {
     SurveyEditorRoute => pages::console::surveys::SurveyEditorPage,
     FiguresRoute => pages::console::figures::FiguresPage,
     ForecastRoute => pages::console::forecast::ForecastPage,
+    AlertsRoute => pages::console::alerts::AlertsPage,
     SimulationRoute => pages::console::simulation::SimulationPage,
     ReportRoute => pages::console::report::ReportPage,
     SegmentsRoute => pages::console::segments::SegmentsPage,
@@ -177,6 +178,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/surveys/:id/edit") view={Lazy::<SurveyEditorRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/figures") view={Lazy::<FiguresRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/forecast") view={Lazy::<ForecastRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/admin/alerts") view={Lazy::<AlertsRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/simulation") view={Lazy::<SimulationRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports") view={Lazy::<ReportRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("/admin/reports/:month") view={Lazy::<ReportRoute>::new()} ssr=SsrMode::Async />

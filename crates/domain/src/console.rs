@@ -135,6 +135,12 @@ pub struct ConsoleHome {
     /// Departments in view whose rolling 30-day satisfaction is below the alert line.
     #[serde(default)]
     pub satisfaction_alerts: Vec<super::figures::SatisfactionAlert>,
+    /// Open stored alerts (预警) in view, and how many of them are alarms; zero for roles
+    /// that do not see alerts.
+    #[serde(default)]
+    pub open_alerts: u64,
+    #[serde(default)]
+    pub open_alarms: u64,
 }
 
 /// What a member of staff can do to a task.

@@ -5,6 +5,7 @@
 //! themselves for the OpenAPI document (utoipa) and the database error maps to [`error::AppError`].
 
 pub mod account;
+pub mod alert;
 pub mod application;
 pub mod campaign;
 pub mod catalog;

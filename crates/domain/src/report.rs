@@ -209,6 +209,9 @@ pub struct MonthlyReport {
     pub problems: ProblemReport,
     /// Departments below the satisfaction line over the 30 days to the month's end (or now).
     pub alerts: Vec<SatisfactionAlert>,
+    /// The stored alerts (预警) raised in the month, oldest first, with how they stand now.
+    #[serde(default)]
+    pub raised_alerts: Vec<crate::alert::Alert>,
     pub campaigns: Vec<CampaignOutcome>,
     /// The `TREND_MONTHS` months up to this one, oldest first.
     pub trend: Vec<MonthFigures>,
@@ -336,6 +339,21 @@ impl MonthlyReport {
                 String::new(),
                 "satisfaction_rate_30_days",
                 fraction(rate),
+            );
+        }
+        for alert in &self.raised_alerts {
+            let department = alert.department.as_ref().map(&name).unwrap_or_default();
+            let item = format!(
+                "{} · {}",
+                alert.rule.label(locale),
+                name(&alert.subject_name)
+            );
+            push(
+                "alert_raised",
+                department,
+                item,
+                alert.level.as_str(),
+                alert.evidence.count.to_string(),
             );
         }
         for campaign in &self.campaigns {
@@ -511,6 +529,7 @@ mod tests {
                 survey_common: Vec::new(),
             },
             alerts: Vec::new(),
+            raised_alerts: Vec::new(),
             campaigns: Vec::new(),
             trend: vec![MonthFigures {
                 month: "2026-10".to_owned(),

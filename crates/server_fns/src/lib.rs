@@ -2,6 +2,7 @@
 //! (under `/rpc/`) once the page is hydrated. Each one is a thin call into `store`.
 
 pub mod account;
+pub mod alerts;
 pub mod applications;
 pub mod campaigns;
 pub mod catalog;

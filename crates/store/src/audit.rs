@@ -42,6 +42,8 @@ pub enum Target {
     PolicySimulation,
     /// The audit log itself (an export).
     AuditLog,
+    /// An alert (预警), acknowledged with a note (the reason).
+    Alert(i64),
 }
 
 impl Target {
@@ -60,6 +62,7 @@ impl Target {
             Target::SegmentPreview => ("segment_preview", None, None),
             Target::PolicySimulation => ("policy_simulation", None, None),
             Target::AuditLog => ("audit_log", None, None),
+            Target::Alert(id) => ("alert", Some(id), None),
         }
     }
 }

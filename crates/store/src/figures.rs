@@ -67,7 +67,7 @@ fn in_period(scope: Scope, period: &Period) -> Condition {
     counted(scope, period.starts_at(), period.ends_before())
 }
 
-fn non_negative(n: Option<i64>) -> u64 {
+pub(crate) fn non_negative(n: Option<i64>) -> u64 {
     u64::try_from(n.unwrap_or(0)).unwrap_or(0)
 }
 

@@ -3,6 +3,7 @@
 use domain::ids::ResidentId;
 
 pub mod accounts;
+pub mod alerts;
 pub mod applications;
 pub mod audit;
 pub mod calendar;

@@ -290,6 +290,7 @@ pub async fn home(
         Ok(scope) => super::figures::alerts(db, scope, policy, now).await?,
         Err(_) => Vec::new(),
     };
+    let (open_alerts, open_alarms) = super::alerts::open_counts(db, actor).await?;
     Ok(ConsoleHome {
         me: actor.member.clone(),
         counts,
@@ -299,5 +300,7 @@ pub async fn home(
         rectifications_waiting,
         rectifications_overdue,
         satisfaction_alerts,
+        open_alerts,
+        open_alarms,
     })
 }

@@ -386,6 +386,13 @@ pub async fn monthly(
         ranking: satisfaction.ranking,
         problems: satisfaction.problems,
         alerts,
+        raised_alerts: super::alerts::raised_between(
+            db,
+            scope,
+            period.starts_at(),
+            period.ends_before(),
+        )
+        .await?,
         campaigns: campaigns(db, scope, &period).await?,
         trend: trend(db, scope, &period).await?,
         department_choices: figures::department_choices(actor, &all_departments),

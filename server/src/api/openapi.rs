@@ -44,6 +44,8 @@ use utoipa::OpenApi;
         super::v1::inbox::events,
         super::v1::figures::public,
         super::v1::forecast::backlog,
+        super::v1::alerts::list,
+        super::v1::alerts::acknowledge,
         super::v1::report::monthly,
         super::v1::report::monthly_csv,
         super::v1::simulation::simulate,
@@ -58,7 +60,7 @@ use utoipa::OpenApi;
         (name = "applications", description = "Applying (一网通办) and following applications"),
         (name = "notifications", description = "The inbox and the live event stream"),
         (name = "satisfaction", description = "Public satisfaction figures (好差评数据), small numbers suppressed"),
-        (name = "management", description = "Figures for heads and supervisors (监测 · 决策): the backlog forecast, the policy simulation and the monthly report"),
+        (name = "management", description = "Figures for heads and supervisors (监测 · 决策): the alerts, the backlog forecast, the policy simulation and the monthly report"),
         (name = "ratings", description = "Rating a handled case (好差评) and re-rating the department's answer to a bad review"),
     )
 )]

@@ -4,6 +4,7 @@
 //! page.
 use domain::ids::{ApplicationNumber, ResidentId};
 
+pub mod alerts;
 pub mod campaigns;
 pub mod catalog;
 pub mod identity_checks;
@@ -86,6 +87,10 @@ pub fn router() -> Router<AppState> {
             post(surveys::schedule),
         )
         .route("/admin/forms/surveys/{id}/close", post(surveys::close))
+        .route(
+            "/admin/forms/alerts/{id}/acknowledge",
+            post(alerts::acknowledge),
+        )
 }
 
 /// A form of named rows as the browser sent it. A body that is not a form at all (another

@@ -6,10 +6,11 @@
 //!
 //! Residents: `applications` (start, save, submit, take back, withdraw), `attachments`,
 //! `ratings` (rate, re-rate, feedback), `recommendations`, `surveys` (answer), `profile`.
-//! Staff: `tasks` (the actions on an application's task), `rectifications`, `residents`
-//! (the record: reveal, tags), `catalog`, `segments`, `campaigns`, `surveys` (write,
-//! schedule, close). Signing in and registering are `auth`'s.
+//! Staff: `tasks` (the actions on an application's task), `rectifications`, `alerts`
+//! (acknowledge), `residents` (the record: reveal, tags), `catalog`, `segments`,
+//! `campaigns`, `surveys` (write, schedule, close). Signing in and registering are `auth`'s.
 
+pub mod alerts;
 pub mod applications;
 pub mod attachments;
 pub mod campaigns;

@@ -108,6 +108,7 @@ on_both_backends! {
             ("/api/v1/staff/audit.csv".into(), [403, 403, 403, 403, 403, 200, 200]),
             ("/api/v1/staff/sessions".into(), [403, 403, 403, 403, 403, 403, 200]),
             ("/api/v1/staff/reports/2025-03".into(), [403, 403, 200, 403, 200, 200, 403]),
+            ("/api/v1/staff/alerts".into(), [403, 403, 200, 403, 200, 200, 403]),
             ("/api/v1/staff/reports/2025-03/csv".into(), [403, 403, 200, 403, 200, 200, 403]),
         ];
         for (path, expected) in &reads {

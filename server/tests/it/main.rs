@@ -12,6 +12,7 @@
 mod helpers;
 
 mod accounts;
+mod alerts;
 mod applications;
 mod campaigns;
 mod catalog_admin;

@@ -1,6 +1,7 @@
 //! SeaORM entities for the tables the application reads and writes through the ORM.
 //! The schema itself is defined by the `migrations` crate.
 
+pub mod alert;
 pub mod application;
 pub mod application_event;
 pub mod attachment;

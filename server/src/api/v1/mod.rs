@@ -1,6 +1,7 @@
 //! Version 1 of the JSON API, mounted at `/api/v1`.
 
 pub mod account;
+pub mod alerts;
 pub mod applications;
 pub mod campaigns;
 pub mod catalog;
@@ -111,6 +112,8 @@ fn staff_router() -> Router<AppState> {
         .route("/home", get(console::home))
         .route("/figures", get(figures::staff))
         .route("/forecast", get(forecast::backlog))
+        .route("/alerts", get(alerts::list))
+        .route("/alerts/{id}/acknowledge", post(alerts::acknowledge))
         .route("/reports/{month}", get(report::monthly))
         .route("/reports/{month}/csv", get(report::monthly_csv))
         .route("/queue", get(console::queue_page))

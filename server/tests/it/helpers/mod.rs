@@ -43,6 +43,7 @@ pub fn test_settings(database_url: String) -> Settings {
         upload_max_bytes: 1024 * 1024,
         secure_cookies: false,
         satisfaction: Default::default(),
+        alerts: Default::default(),
         campaign_approval_threshold: 1000,
         public_origin: None,
         trusted_proxies: Default::default(),

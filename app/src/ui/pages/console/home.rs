@@ -57,6 +57,14 @@ pub fn ConsoleHomePage() -> impl IntoView {
                                     </a>
                                 </li>
                             })}
+                            {home.me.may(domain::staff::Permission::ViewForecasts).then(|| view! {
+                                <li class="stat" class:stat--overdue=home.open_alarms != 0>
+                                    <a href="/admin/alerts">
+                                        <span class="stat__figure" data-testid="alerts-open">{home.open_alerts}</span>
+                                        <span class="stat__label">{t!(i18n, alerts.home_open)}</span>
+                                    </a>
+                                </li>
+                            })}
                         </ul>
                         <h2>{t!(i18n, console.by_status)}</h2>
                         <StatusCounts counts=home.counts />

@@ -1,8 +1,10 @@
 //! The staff console's pages under `/admin`: sign-in, home, queue, case, resident 360,
-//! identity checks, audit log, staff sessions and accounts, figures, the backlog forecast,
-//! the policy simulation and the monthly report. Every page reads through a server function that checks the
-//! staff session, role and department again; links and buttons only mirror what is allowed.
+//! identity checks, audit log, staff sessions and accounts, figures, the alerts, the backlog
+//! forecast, the policy simulation and the monthly report. Every page reads through a server
+//! function that checks the staff session, role and department again; links and buttons
+//! only mirror what is allowed.
 
+pub mod alerts;
 pub mod application;
 pub mod audit;
 pub mod catalog;
@@ -82,7 +84,8 @@ pub fn FlashNotice(flash: Option<Flash>) -> impl IntoView {
             || flash.form == "rectification"
             || flash.form == "segment"
             || flash.form == "campaign"
-            || flash.form == "identity_decision" =>
+            || flash.form == "identity_decision"
+            || flash.form == "alert" =>
         {
             view! {
                 <div class="notice notice--success" role="status" data-testid="console-done">

@@ -5,6 +5,7 @@
 //! are left out, as on the public page. Month links and the department filter are plain
 //! links and a GET form, so it all works without JavaScript.
 
+use super::alerts::{AlertHeading, evidence_text};
 use super::figures::{DepartmentField, Problems, RankingView, SatisfactionAlerts};
 use crate::ui::components::facts::Localized;
 use crate::ui::components::status::{ErrorNotice, Loading};
@@ -190,6 +191,16 @@ fn ReportView(report: MonthlyReport) -> impl IntoView {
                 } else {
                     view! { <SatisfactionAlerts alerts=report.alerts link=false /> }.into_any()
                 }}
+                <h3>{t!(i18n, report.raised_title)}</h3>
+                {if report.raised_alerts.is_empty() {
+                    view! { <p data-testid="report-no-raised-alerts">{t!(i18n, report.no_raised)}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="alert-list" data-testid="report-raised-alerts">
+                            {report.raised_alerts.into_iter().map(|alert| view! { <RaisedAlert alert /> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
             </section>
 
             <section aria-labelledby="report-campaigns-title">
@@ -257,5 +268,30 @@ fn SatisfactionCells(figures: Figures) -> impl IntoView {
         <td data-figure="closed">{figures.closed}</td>
         <td data-figure="closed_on_time">{figures.closed_on_time}</td>
         <td data-figure="open_overdue">{figures.open_overdue}</td>
+    }
+}
+
+/// An alert raised in the month: what, its figures when last looked at, and whether it is
+/// closed.
+#[component]
+fn RaisedAlert(alert: domain::alert::Alert) -> impl IntoView {
+    let i18n = use_i18n();
+    let rule = alert.rule;
+    let evidence = alert.evidence.clone();
+    let closed = alert.closed_at;
+    view! {
+        <li data-testid="report-raised-alert" data-rule=rule.as_str() data-level=alert.level.as_str()>
+            <AlertHeading alert=alert.clone() />
+            <br />
+            {move || evidence_text(rule, &evidence, i18n.get_locale())}
+            <br />
+            <small>
+                {t!(i18n, alerts.raised)} " " <When at=alert.raised_at /> " · "
+                {match closed {
+                    Some(at) => view! { {t!(i18n, alerts.closed)} " " <When at /> }.into_any(),
+                    None => view! { {t!(i18n, alerts.still_open)} }.into_any(),
+                }}
+            </small>
+        </li>
     }
 }
