@@ -4,8 +4,8 @@
 # release server on it, and times the queue pages a supervisor (all departments) and a clerk
 # (one department) open: first page, a deep page, the status and due filters, the console
 # home; then the management figures over the same data: last month's report (supervisor and
-# a head, JSON and the page) and the backlog forecast. Prints the median and 95th percentile
-# of 30 requests each.
+# a head, JSON and the page), the backlog forecast, one look at the alert rules and the
+# alerts list. Prints the median and 95th percentile of 30 requests each.
 #
 #   bench/queue.sh                      # PostgreSQL database minsheng_bench (recreated)
 #   BENCH_RESIDENTS=50000 bench/queue.sh
@@ -96,3 +96,9 @@ measure supervisor "$SUPERVISOR" "/api/v1/staff/reports/$MONTH"
 measure supervisor "$SUPERVISOR" "/admin/reports/$MONTH"
 measure head "$HEAD" "/api/v1/staff/reports/$MONTH"
 measure supervisor "$SUPERVISOR" "/api/v1/staff/forecast"
+
+# 预警: one look at every rule (the job's work every five minutes, five times, the server's
+# own run at start included), then the list a supervisor opens.
+for _ in 1 2 3 4 5; do ./target/release/server check-alerts; done
+measure supervisor "$SUPERVISOR" "/api/v1/staff/alerts"
+measure supervisor "$SUPERVISOR" "/admin/alerts"
