@@ -9,6 +9,7 @@ use super::StaffActor;
 use super::audit::{self, Target};
 use super::entities::{alert, rating, rectification, region, resident, service, staff, task};
 use super::figures::{self, departments, name_of};
+use super::queue::due_condition;
 use super::sql::count_where;
 use chrono::{DateTime, Duration, Utc};
 use domain::alert::{
@@ -16,10 +17,10 @@ use domain::alert::{
     SPIKE_WEEKS, Subject, already_handled, cases_link, checked_note, open_key,
 };
 use domain::application::ApplicationStatus;
+use domain::console::Urgency;
 use domain::error::AppError;
 use domain::figures::RatingCounts;
 use domain::rating_policy::RatingPolicy;
-use domain::rectification::RectificationStatus;
 use domain::staff::{Permission, Scope};
 use domain::text::LocalizedText;
 use sea_orm::sea_query::Expr;
@@ -97,8 +98,7 @@ pub async fn firings(
         .select_only()
         .column(rectification::Column::DepartmentId)
         .column_as(rectification::Column::Id.count(), "n")
-        .filter(rectification::Column::Status.eq(RectificationStatus::Open))
-        .filter(rectification::Column::DueAt.lt(now))
+        .filter(super::rectifications::overdue(now))
         .group_by(rectification::Column::DepartmentId)
         .into_tuple()
         .all(db)
@@ -133,27 +133,23 @@ struct RunningRow {
 }
 
 /// Per department, the running tasks (the clock on, a deadline set), those overdue and
-/// those due within 24 hours, as the queue's own urgency counts them: one `GROUP BY`.
+/// those due within 24 hours by the queue's own urgency conditions (the alert's link opens
+/// the queue on the same cases): one `GROUP BY`.
 async fn running_tasks(
     db: &impl ConnectionTrait,
     now: DateTime<Utc>,
 ) -> Result<Vec<RunningRow>, AppError> {
-    let due = task::Column::DueAt;
     Ok(task::Entity::find()
         .select_only()
         .column(task::Column::DepartmentId)
-        .column_as(count_where(Condition::all().add(due.lte(now))), "overdue")
+        .column_as(count_where(due_condition(Urgency::Overdue, now)), "overdue")
         .column_as(
-            count_where(
-                Condition::all()
-                    .add(due.gt(now))
-                    .add(due.lte(now + Duration::hours(24))),
-            ),
+            count_where(due_condition(Urgency::DueSoon, now)),
             "due_soon",
         )
         .column_as(task::Column::Id.count(), "running")
         .filter(task::Column::Status.eq(ApplicationStatus::Accepted))
-        .filter(due.is_not_null())
+        .filter(task::Column::DueAt.is_not_null())
         .group_by(task::Column::DepartmentId)
         .into_model::<RunningRow>()
         .all(db)
@@ -359,15 +355,7 @@ pub async fn list(
     .limit(LIST_LIMIT)
     .all(db)
     .await?;
-    let open = scoped(alert::Entity::find(), scope)
-        .filter(is_open())
-        .count(db)
-        .await?;
-    let alarms = scoped(alert::Entity::find(), scope)
-        .filter(is_open())
-        .filter(alert::Column::Level.eq(Level::Alarm))
-        .count(db)
-        .await?;
+    let (open, alarms) = counts(db, scope).await?;
     Ok(AlertList {
         state,
         alerts: shown(db, rows).await?,
@@ -382,9 +370,14 @@ pub async fn open_counts(
     db: &impl ConnectionTrait,
     actor: &StaffActor,
 ) -> Result<(u64, u64), AppError> {
-    let Ok(scope) = actor.member.require(Permission::ViewForecasts) else {
-        return Ok((0, 0));
-    };
+    match actor.member.require(Permission::ViewForecasts) {
+        Ok(scope) => counts(db, scope).await,
+        Err(_) => Ok((0, 0)),
+    }
+}
+
+/// The open alerts of `scope`, and how many of them are alarms.
+async fn counts(db: &impl ConnectionTrait, scope: Scope) -> Result<(u64, u64), AppError> {
     let open = scoped(alert::Entity::find(), scope).filter(is_open());
     let alarms = open.clone().filter(alert::Column::Level.eq(Level::Alarm));
     Ok((open.count(db).await?, alarms.count(db).await?))

@@ -36,7 +36,7 @@ fn statuses(list: &[ApplicationStatus]) -> Vec<&'static str> {
 }
 
 /// Overdue: the clock runs and the due time has passed. Due soon: within 24 hours.
-fn due_condition(due: Urgency, now: DateTime<Utc>) -> Condition {
+pub(crate) fn due_condition(due: Urgency, now: DateTime<Utc>) -> Condition {
     let running = task::Column::Status.eq(ApplicationStatus::Accepted);
     match due {
         Urgency::Overdue => Condition::all()

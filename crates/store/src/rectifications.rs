@@ -32,8 +32,8 @@ use domain::working_days::WorkingCalendar;
 use i18n::td_string;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -45,6 +45,14 @@ fn scoped<Q: QueryFilter>(query: Q, scope: Scope) -> Q {
         Some(id) => query.filter(rectification::Column::DepartmentId.eq(id)),
         None => query,
     }
+}
+
+/// Waiting for the department's answer past its deadline (`domain::rectification::is_overdue`
+/// in SQL).
+pub(crate) fn overdue(now: DateTime<Utc>) -> Condition {
+    Condition::all()
+        .add(rectification::Column::Status.eq(RectificationStatus::Open))
+        .add(rectification::Column::DueAt.lt(now))
 }
 
 /// Open and overdue counts of the rectifications a member of staff sees (console home).
@@ -66,8 +74,7 @@ pub async fn counts(
         .count(db)
         .await?;
     let overdue = scoped(rectification::Entity::find(), scope)
-        .filter(rectification::Column::Status.eq(RectificationStatus::Open))
-        .filter(rectification::Column::DueAt.lt(now))
+        .filter(overdue(now))
         .count(db)
         .await?;
     Ok((open, overdue))
@@ -98,8 +105,7 @@ pub async fn list(
         counts.push((s, n));
     }
     let overdue = scoped(rectification::Entity::find(), scope)
-        .filter(rectification::Column::Status.eq(RectificationStatus::Open))
-        .filter(rectification::Column::DueAt.lt(now))
+        .filter(overdue(now))
         .count(db)
         .await?;
     let mut query = scoped(rectification::Entity::find(), scope);
